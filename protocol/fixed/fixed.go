@@ -1,0 +1,118 @@
+package fixed
+
+import (
+	"errors"
+
+	"github.com/holiman/uint256"
+)
+
+// Units. Treat these as constants: never pass them as a destination.
+var (
+	// BLN is 1e9, the factor between WAD and RAY.
+	BLN = *uint256.NewInt(1e9)
+	// WAD is 1e18, the unit of token amounts.
+	WAD = *uint256.NewInt(1e18)
+	// RAY is 1e27, the unit of rates, indices and prices.
+	RAY = *uint256.MustFromDecimal("1000000000000000000000000000")
+	// RAD is 1e45 = WAD·RAY, the unit of the accounting core's balances.
+	RAD = *uint256.MustFromDecimal("1000000000000000000000000000000000000000000000")
+	// Max is 2^256 - 1.
+	Max = *new(uint256.Int).SetAllOne()
+)
+
+var one = uint256.NewInt(1)
+
+// Arithmetic failures. Their messages are the stable revert reasons of a
+// transaction that hit them.
+var (
+	ErrOverflow  = errors.New("math/overflow")
+	ErrUnderflow = errors.New("math/underflow")
+	ErrDivByZero = errors.New("math/division-by-zero")
+)
+
+// Add sets z = x + y and fails with ErrOverflow past 2^256 - 1.
+func Add(z, x, y *uint256.Int) error {
+	if _, of := z.AddOverflow(x, y); of {
+		return ErrOverflow
+	}
+	return nil
+}
+
+// Sub sets z = x - y and fails with ErrUnderflow if y > x.
+func Sub(z, x, y *uint256.Int) error {
+	if _, uf := z.SubOverflow(x, y); uf {
+		return ErrUnderflow
+	}
+	return nil
+}
+
+// Mul sets z = x · y and fails with ErrOverflow past 2^256 - 1.
+func Mul(z, x, y *uint256.Int) error {
+	if _, of := z.MulOverflow(x, y); of {
+		return ErrOverflow
+	}
+	return nil
+}
+
+// Div sets z = floor(x / y) and fails with ErrDivByZero if y is zero.
+func Div(z, x, y *uint256.Int) error {
+	if y.IsZero() {
+		return ErrDivByZero
+	}
+	z.Div(x, y)
+	return nil
+}
+
+// MulDiv sets z = floor(x · y / d) with Solidity's semantics: the product
+// must fit in 256 bits (ErrOverflow) and d must not be zero (ErrDivByZero).
+// Use FullMulDiv where the contract keeps a 512-bit intermediate.
+func MulDiv(z, x, y, d *uint256.Int) error {
+	if d.IsZero() {
+		return ErrDivByZero
+	}
+	if _, of := z.MulOverflow(x, y); of {
+		return ErrOverflow
+	}
+	z.Div(z, d)
+	return nil
+}
+
+// FullMulDiv sets z = x · y / d computed with a 512-bit intermediate, as
+// OpenZeppelin's Math.mulDiv does, rounding up when roundUp is set. It fails
+// with ErrDivByZero if d is zero and ErrOverflow if the result does not fit.
+func FullMulDiv(z, x, y, d *uint256.Int, roundUp bool) error {
+	if d.IsZero() {
+		return ErrDivByZero
+	}
+	if _, of := z.MulDivOverflow(x, y, d); of {
+		return ErrOverflow
+	}
+	if roundUp {
+		var r uint256.Int
+		if !r.MulMod(x, y, d).IsZero() {
+			if _, of := z.AddOverflow(z, one); of {
+				return ErrOverflow
+			}
+		}
+	}
+	return nil
+}
+
+// Min sets z to the smaller of x and y.
+func Min(z, x, y *uint256.Int) *uint256.Int {
+	if x.Lt(y) {
+		return z.Set(x)
+	}
+	return z.Set(y)
+}
+
+// Max2 sets z to the larger of x and y.
+func Max2(z, x, y *uint256.Int) *uint256.Int {
+	if x.Gt(y) {
+		return z.Set(x)
+	}
+	return z.Set(y)
+}
+
+// IsNeg reports whether x, read as a two's complement int256, is negative.
+func IsNeg(x *uint256.Int) bool { return x[3]>>63 == 1 }
