@@ -1,0 +1,96 @@
+package token
+
+import "github.com/holiman/uint256"
+
+// Journal records the value every protocol state word had before an open
+// transaction wrote it, so that a reverted transaction can be rolled back
+// exactly, as the EVM reverts storage. Modules write state through Set and
+// SetInt; outside a transaction those are plain assignments.
+//
+// Rules that keep rollback exact: a transaction never grows a slice that the
+// journal may hold pointers into (modules reserve capacity before Begin), and
+// never adds accounts. Journals do not nest.
+type Journal struct {
+	words []wordEntry
+	ints  []intEntry
+	seq   []bool // true: next entry is a word entry; false: an int entry
+	open  bool
+}
+
+type wordEntry struct {
+	p   *uint256.Int
+	old uint256.Int
+}
+
+type intEntry struct {
+	p   *int64
+	old int64
+}
+
+// Begin opens a transaction. It panics if one is already open.
+func (j *Journal) Begin() {
+	if j.open {
+		panic("token: journal: nested transaction")
+	}
+	j.open = true
+}
+
+// Open reports whether a transaction is open.
+func (j *Journal) Open() bool { return j.open }
+
+// Commit closes the open transaction, keeping its writes. It panics if none
+// is open.
+func (j *Journal) Commit() {
+	if !j.open {
+		panic("token: journal: commit without begin")
+	}
+	j.reset()
+}
+
+// Rollback closes the open transaction and restores every word it wrote, in
+// reverse order. It panics if none is open.
+func (j *Journal) Rollback() {
+	if !j.open {
+		panic("token: journal: rollback without begin")
+	}
+	w, n := len(j.words), len(j.ints)
+	for k := len(j.seq) - 1; k >= 0; k-- {
+		if j.seq[k] {
+			w--
+			*j.words[w].p = j.words[w].old
+		} else {
+			n--
+			*j.ints[n].p = j.ints[n].old
+		}
+	}
+	j.reset()
+}
+
+func (j *Journal) reset() {
+	clear(j.words) // drop pointers so rolled-back state can be collected
+	clear(j.ints)
+	j.words, j.ints, j.seq = j.words[:0], j.ints[:0], j.seq[:0]
+	j.open = false
+}
+
+// Set assigns *p = *v, recording the old value if a transaction is open.
+// v may alias p.
+func (j *Journal) Set(p, v *uint256.Int) {
+	if j.open {
+		j.words = append(j.words, wordEntry{p: p, old: *p})
+		j.seq = append(j.seq, true)
+	}
+	*p = *v
+}
+
+// SetInt assigns *p = v, recording the old value if a transaction is open.
+func (j *Journal) SetInt(p *int64, v int64) {
+	if j.open {
+		j.ints = append(j.ints, intEntry{p: p, old: *p})
+		j.seq = append(j.seq, false)
+	}
+	*p = v
+}
+
+// Len reports how many writes the open transaction has recorded.
+func (j *Journal) Len() int { return len(j.seq) }

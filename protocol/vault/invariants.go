@@ -1,0 +1,70 @@
+package vault
+
+import (
+	"fmt"
+
+	"github.com/holiman/uint256"
+
+	"github.com/tempest-risk/tempest/protocol/token"
+)
+
+// CheckInvariants verifies the accounting identities of the engine:
+// debt = Σ dai, vice = Σ sin, Σ Art·rate + vice = debt, and each profile's
+// Principal equals the sum of its accounts' principal.
+func (e *Engine) CheckInvariants() error {
+	var sumDai, sumSin, owed uint256.Int
+	for a := range e.dai {
+		if _, of := sumDai.AddOverflow(&sumDai, &e.dai[a]); of {
+			return fmt.Errorf("vault: Σ dai overflows")
+		}
+		if _, of := sumSin.AddOverflow(&sumSin, &e.sin[a]); of {
+			return fmt.Errorf("vault: Σ sin overflows")
+		}
+	}
+	if !sumDai.Eq(&e.Debt) {
+		return fmt.Errorf("vault: debt %s != Σ dai %s", e.Debt.Dec(), sumDai.Dec())
+	}
+	if !sumSin.Eq(&e.Vice) {
+		return fmt.Errorf("vault: vice %s != Σ sin %s", e.Vice.Dec(), sumSin.Dec())
+	}
+	if cap(e.scratch) < len(e.Profiles) {
+		e.scratch = make([]uint256.Int, len(e.Profiles))
+	}
+	art := e.scratch[:len(e.Profiles)]
+	clear(art)
+	for _, a := range e.Accounts {
+		art[a.Profile].Add(&art[a.Profile], &a.Principal)
+	}
+	for i := range e.Profiles {
+		p := &e.Profiles[i]
+		if !art[i].Eq(&p.Principal) {
+			return fmt.Errorf("vault: profile %s: Art %s != Σ account principal %s", p.Name, p.Principal.Dec(), art[i].Dec())
+		}
+		var x uint256.Int
+		if _, of := x.MulOverflow(&p.Principal, &p.FeeIndex); of {
+			return fmt.Errorf("vault: profile %s: Art·rate overflows", p.Name)
+		}
+		owed.Add(&owed, &x)
+	}
+	owed.Add(&owed, &e.Vice)
+	if !owed.Eq(&e.Debt) {
+		return fmt.Errorf("vault: Σ Art·rate + vice %s != debt %s", owed.Dec(), e.Debt.Dec())
+	}
+	return nil
+}
+
+// Clone returns a deep copy of the engine's state over ledger l (normally a
+// clone of e.L), for comparisons in tests and what-if analysis.
+func (e *Engine) Clone(l *token.Ledger) *Engine {
+	c := *e
+	c.L = l
+	c.scratch = nil
+	c.Profiles = append([]Profile(nil), e.Profiles...)
+	for i := range c.Profiles {
+		c.Profiles[i].gem = append([]uint256.Int(nil), e.Profiles[i].gem...)
+	}
+	c.Accounts = append([]Account(nil), e.Accounts...)
+	c.dai = append([]uint256.Int(nil), e.dai...)
+	c.sin = append([]uint256.Int(nil), e.sin...)
+	return &c
+}
