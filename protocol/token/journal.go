@@ -24,6 +24,7 @@ type wordEntry struct {
 
 type intEntry struct {
 	p   *int64
+	p32 *int32
 	old int64
 }
 
@@ -60,7 +61,11 @@ func (j *Journal) Rollback() {
 			*j.words[w].p = j.words[w].old
 		} else {
 			n--
-			*j.ints[n].p = j.ints[n].old
+			if e := &j.ints[n]; e.p != nil {
+				*e.p = e.old
+			} else {
+				*e.p32 = int32(e.old)
+			}
 		}
 	}
 	j.reset()
@@ -87,6 +92,15 @@ func (j *Journal) Set(p, v *uint256.Int) {
 func (j *Journal) SetInt(p *int64, v int64) {
 	if j.open {
 		j.ints = append(j.ints, intEntry{p: p, old: *p})
+		j.seq = append(j.seq, false)
+	}
+	*p = v
+}
+
+// SetInt32 assigns *p = v, recording the old value if a transaction is open.
+func (j *Journal) SetInt32(p *int32, v int32) {
+	if j.open {
+		j.ints = append(j.ints, intEntry{p32: p, old: int64(*p)})
 		j.seq = append(j.seq, false)
 	}
 	*p = v

@@ -71,20 +71,22 @@ func TestJournalRollback(t *testing.T) {
 		t.Fatal(err)
 	}
 	var clock int64 = 7
+	var who int32 = 3
 	before := l.Clone()
 
 	l.J.Begin()
 	_ = l.Transfer(tk, a, b, n(20))
 	_ = l.Mint(tk, b, n(5))
 	l.J.SetInt(&clock, 9)
+	l.J.SetInt32(&who, 4)
 	_ = l.Transfer(tk, b, a, n(1))
 	if l.J.Len() == 0 {
 		t.Fatal("journal recorded nothing")
 	}
 	l.J.Rollback()
 
-	if clock != 7 {
-		t.Errorf("int word not restored: %d", clock)
+	if clock != 7 || who != 3 {
+		t.Errorf("int words not restored: %d, %d", clock, who)
 	}
 	if !reflect.DeepEqual(before, l.Clone()) {
 		t.Fatal("rollback did not restore the ledger")
