@@ -51,7 +51,7 @@ type Profile struct {
 	Price        uint256.Int // last oracle value poked [wad]
 	PriceValid   int64       // 1 if the last poke had a valid price
 
-	FeeRate  uint256.Int // duty: per-second fee rate [ray]
+	FeeRate  uint256.Int // duty: per-second fee multiplier [ray]; RAY is 0%
 	LastDrip int64       // rho: time of the last drip [s]
 
 	gem []uint256.Int // free collateral inside the engine, by ledger account [wad]
@@ -125,6 +125,7 @@ func (e *Engine) AddProfile(name string, tok token.ID, now int64) ProfileID {
 	p := Profile{Name: name, Token: tok, LastDrip: now}
 	p.Scale.Exp(uint256.NewInt(10), uint256.NewInt(uint64(18-dec)))
 	p.FeeIndex = fixed.RAY
+	p.FeeRate = fixed.RAY // jug.init: duty = ONE, a 0% fee
 	p.SafetyFactor = fixed.RAY
 	p.Mat = fixed.RAY
 	p.gem = make([]uint256.Int, e.L.Accounts())
