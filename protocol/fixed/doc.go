@@ -19,9 +19,15 @@
 //
 // Overflow, underflow and division by zero are errors (ErrOverflow,
 // ErrUnderflow, ErrDivByZero), as Solidity ≥ 0.8 and dss's require-based
-// helpers revert. Note that uint256.Int.Div by zero returns 0 and
-// MulDivOverflow keeps a 512-bit intermediate; neither is used where the
-// contract would revert.
+// helpers revert; a library with its own revert has its own sentinel
+// (solady's ErrMulWadFailed, ErrExpOverflow, ...; Pendle's ErrNegative).
+// Note that uint256.Int.Div by zero returns 0 and MulDivOverflow keeps a
+// 512-bit intermediate; neither is used where the contract would revert.
+//
+// At the boundary with agents and configuration, ParseDecimal and
+// FormatDecimal convert exact decimal strings and FromFloat and ToFloat
+// convert float64 values (exactly from the float's binary mantissa, rounded
+// to nearest); errors from parsing are *DecimalError values.
 //
 // Functions take the destination first, as uint256 does: z = op(x, y). The
 // destination may alias an argument. On error the destination holds an

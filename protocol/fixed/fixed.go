@@ -70,10 +70,12 @@ func MulDiv(z, x, y, d *uint256.Int) error {
 	if d.IsZero() {
 		return ErrDivByZero
 	}
-	if _, of := z.MulOverflow(x, y); of {
+	// The product goes to a temporary: z may alias d.
+	var p uint256.Int
+	if _, of := p.MulOverflow(x, y); of {
 		return ErrOverflow
 	}
-	z.Div(z, d)
+	z.Div(&p, d)
 	return nil
 }
 
@@ -84,15 +86,17 @@ func FullMulDiv(z, x, y, d *uint256.Int, roundUp bool) error {
 	if d.IsZero() {
 		return ErrDivByZero
 	}
+	// The remainder is taken before z is written: z may alias x, y or d.
+	var r uint256.Int
+	if roundUp {
+		r.MulMod(x, y, d)
+	}
 	if _, of := z.MulDivOverflow(x, y, d); of {
 		return ErrOverflow
 	}
-	if roundUp {
-		var r uint256.Int
-		if !r.MulMod(x, y, d).IsZero() {
-			if _, of := z.AddOverflow(z, one); of {
-				return ErrOverflow
-			}
+	if !r.IsZero() {
+		if _, of := z.AddOverflow(z, one); of {
+			return ErrOverflow
 		}
 	}
 	return nil

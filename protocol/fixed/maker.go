@@ -20,7 +20,8 @@ func RDiv(z, x, y *uint256.Int) error { return MulDiv(z, x, &RAY, y) }
 
 // RPow sets z = x^n in base b by repeated squaring, rounding half up after
 // every multiplication, exactly as dss's _rpow (jug.sol, abaci.sol). 0^0 is b
-// and 0^n is 0. It fails with ErrOverflow where the assembly reverts.
+// and 0^n is 0. It fails with ErrOverflow where the assembly reverts; as in
+// the assembly, a zero base b divides to 0 rather than failing.
 func RPow(z, x *uint256.Int, n uint64, b *uint256.Int) error {
 	if x.IsZero() {
 		if n == 0 {
@@ -30,9 +31,7 @@ func RPow(z, x *uint256.Int, n uint64, b *uint256.Int) error {
 		}
 		return nil
 	}
-	if b.IsZero() {
-		return ErrDivByZero
-	}
+	// b == 0 is not an error: the assembly's div by zero yields 0.
 	var half, xx, acc, t uint256.Int
 	half.Rsh(b, 1)
 	xx.Set(x)

@@ -1,0 +1,35 @@
+package rwausd
+
+import (
+	"github.com/tempest-risk/tempest/protocol/auction"
+	"github.com/tempest-risk/tempest/protocol/pegrail"
+)
+
+// Clone returns a deep copy of the System's state with an empty journal. Two
+// clones compare equal with reflect.DeepEqual exactly when the Systems'
+// states are equal (slice capacity reserved for future auctions is not
+// state).
+func (s *System) Clone() *System {
+	l := s.L.Clone()
+	c := *s
+	c.L = l
+	c.Vat = s.Vat.Clone(l)
+	c.Dog = s.Dog.Clone(&l.J)
+	c.Clip = make([]*auction.Clipper, len(s.Clip))
+	for i, k := range s.Clip {
+		if k != nil {
+			c.Clip[i] = k.Clone(&l.J)
+		}
+	}
+	c.Vow = s.Vow.Clone(&l.J)
+	c.Flopper = s.Flopper.Clone(&l.J)
+	c.Rails = make([]*pegrail.Rail, len(s.Rails))
+	for i, r := range s.Rails {
+		rr := *r
+		rr.J = &l.J
+		c.Rails[i] = &rr
+	}
+	c.GemJoin = append(c.GemJoin[:0:0], s.GemJoin...)
+	c.ClipAcct = append(c.ClipAcct[:0:0], s.ClipAcct...)
+	return &c
+}
