@@ -7,14 +7,19 @@ import "github.com/holiman/uint256"
 // exactly, as the EVM reverts storage. Modules write state through Set and
 // SetInt; outside a transaction those are plain assignments.
 //
+// Transactions nest like EVM call frames: Begin inside an open transaction
+// opens a frame; its Rollback undoes only the frame's writes and its Commit
+// hands them to the enclosing frame, which can still undo them.
+//
 // Rules that keep rollback exact: a transaction never grows a slice that the
 // journal may hold pointers into (modules reserve capacity before Begin), and
-// never adds accounts. Journals do not nest.
+// never adds accounts.
 type Journal struct {
-	words []wordEntry
-	ints  []intEntry
-	seq   []bool // true: next entry is a word entry; false: an int entry
-	open  bool
+	words  []wordEntry
+	ints   []intEntry
+	seq    []bool // true: next entry is a word entry; false: an int entry
+	frames []int  // len(seq) at each open Begin
+	open   bool
 }
 
 type wordEntry struct {
@@ -28,34 +33,40 @@ type intEntry struct {
 	old int64
 }
 
-// Begin opens a transaction. It panics if one is already open.
+// Begin opens a transaction, or a nested frame inside an open one.
 func (j *Journal) Begin() {
-	if j.open {
-		panic("token: journal: nested transaction")
-	}
+	j.frames = append(j.frames, len(j.seq))
 	j.open = true
 }
+
+// Depth reports how many frames are open.
+func (j *Journal) Depth() int { return len(j.frames) }
 
 // Open reports whether a transaction is open.
 func (j *Journal) Open() bool { return j.open }
 
-// Commit closes the open transaction, keeping its writes. It panics if none
-// is open.
+// Commit closes the innermost frame, keeping its writes (for the enclosing
+// frame to undo if it reverts). It panics if none is open.
 func (j *Journal) Commit() {
 	if !j.open {
 		panic("token: journal: commit without begin")
 	}
-	j.reset()
+	j.frames = j.frames[:len(j.frames)-1]
+	if len(j.frames) == 0 {
+		j.reset()
+	}
 }
 
-// Rollback closes the open transaction and restores every word it wrote, in
+// Rollback closes the innermost frame and restores every word it wrote, in
 // reverse order. It panics if none is open.
 func (j *Journal) Rollback() {
 	if !j.open {
 		panic("token: journal: rollback without begin")
 	}
+	mark := j.frames[len(j.frames)-1]
+	j.frames = j.frames[:len(j.frames)-1]
 	w, n := len(j.words), len(j.ints)
-	for k := len(j.seq) - 1; k >= 0; k-- {
+	for k := len(j.seq) - 1; k >= mark; k-- {
 		if j.seq[k] {
 			w--
 			*j.words[w].p = j.words[w].old
@@ -68,13 +79,30 @@ func (j *Journal) Rollback() {
 			}
 		}
 	}
-	j.reset()
+	// Drop the frame's entries: count the words and ints it held.
+	words, ints := 0, 0
+	for _, isWord := range j.seq[mark:] {
+		if isWord {
+			words++
+		} else {
+			ints++
+		}
+	}
+	clear(j.words[len(j.words)-words:])
+	clear(j.ints[len(j.ints)-ints:])
+	j.words = j.words[:len(j.words)-words]
+	j.ints = j.ints[:len(j.ints)-ints]
+	j.seq = j.seq[:mark]
+	if len(j.frames) == 0 {
+		j.reset()
+	}
 }
 
 func (j *Journal) reset() {
 	clear(j.words) // drop pointers so rolled-back state can be collected
 	clear(j.ints)
 	j.words, j.ints, j.seq = j.words[:0], j.ints[:0], j.seq[:0]
+	j.frames = j.frames[:0]
 	j.open = false
 }
 

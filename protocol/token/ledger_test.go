@@ -100,10 +100,41 @@ func TestJournalRollback(t *testing.T) {
 	}
 }
 
+// TestJournalFrames: an inner frame's rollback undoes only its writes; an
+// outer rollback undoes a committed inner frame too.
+func TestJournalFrames(t *testing.T) {
+	l := NewLedger()
+	tk := l.AddToken("T", 18)
+	a, b := l.AddAccount("a"), l.AddAccount("b")
+	_ = l.Mint(tk, a, n(100))
+	start := l.Clone()
+
+	l.J.Begin()
+	_ = l.Transfer(tk, a, b, n(10)) // outer write
+	afterOuter := l.Clone()
+	l.J.Begin()
+	_ = l.Transfer(tk, a, b, n(20))
+	l.J.Rollback() // inner revert
+	if !reflect.DeepEqual(afterOuter, l.Clone()) {
+		t.Fatal("inner rollback did not restore the frame's start")
+	}
+	l.J.Begin()
+	_ = l.Transfer(tk, a, b, n(30))
+	l.J.Commit() // inner success
+	if l.J.Depth() != 1 {
+		t.Fatalf("depth %d after inner commit", l.J.Depth())
+	}
+	l.J.Rollback() // outer revert undoes both
+	if !reflect.DeepEqual(start, l.Clone()) {
+		t.Fatal("outer rollback did not undo the committed inner frame")
+	}
+	if l.J.Open() {
+		t.Fatal("journal still open")
+	}
+}
+
 func TestJournalMisuse(t *testing.T) {
 	l := NewLedger()
-	expectPanic(t, "nested", func() { l.J.Begin(); l.J.Begin() })
-	l = NewLedger()
 	expectPanic(t, "commit", func() { l.J.Commit() })
 	expectPanic(t, "rollback", func() { l.J.Rollback() })
 	expectPanic(t, "account in tx", func() { l.J.Begin(); l.AddAccount("x") })
