@@ -6,10 +6,14 @@ LDFLAGS  := -X main.Version=$(VERSION)
 RACE_PKGS ?= $(shell $(GO) list ./sim/... ./cmd/... 2>/dev/null)
 FUZZTIME ?= 10s
 
-.PHONY: build test race bench fuzz lint vet golden clean
+.PHONY: build run test race bench fuzz lint vet golden clean
 
 build:
-	$(GO) build -ldflags "$(LDFLAGS)" ./...
+	$(GO) build -ldflags "$(LDFLAGS)" -o tempest ./cmd/tempest
+
+# The default scenario: 1,000 runs into out/baseline/.
+run: build
+	./tempest run configs/baseline.toml --runs 1000 --out out/baseline
 
 test: lint
 	$(GO) test ./...

@@ -12,6 +12,7 @@ package fixed
 import (
 	"errors"
 	"math"
+	"math/bits"
 	"strconv"
 
 	"github.com/holiman/uint256"
@@ -347,6 +348,9 @@ func ToFloat(x *uint256.Int, decimals uint) float64 {
 	if x.IsZero() {
 		return 0
 	}
+	if decimals <= maxPow5Word {
+		return toFloatPow5(x, decimals)
+	}
 	den := &pow10[decimals]
 	n := x.BitLen()
 	b := den.BitLen()
@@ -382,6 +386,40 @@ func ToFloat(x *uint256.Int, decimals uint) float64 {
 	// m ≥ 2^62, so bit 0 lies below float64's rounding bit: it only breaks
 	// ties, as the discarded remainder would.
 	return math.Ldexp(float64(m), -s)
+}
+
+// maxPow5Word is the largest n with 5^n < 2^64.
+const maxPow5Word = 27
+
+// toFloatPow5 is ToFloat for decimals ≤ 27, where 10^decimals = 2^d·5^d
+// and 5^d fits one word: the 2^d goes to the exponent and the division by 5^d
+// takes two word divisions. Same rounding as the general path: a quotient
+// of 63 or 64 bits with the remainder folded into bit 0 as a sticky bit, so
+// the conversion to float64 rounds once.
+func toFloatPow5(x *uint256.Int, decimals uint) float64 {
+	d := pow5[decimals][0] // < 2^64 for decimals ≤ 27
+	b := bits.Len64(d)
+	n := x.BitLen()
+	s := 63 + b - n // x·2^s has 63+b ≤ 127 bits: two words
+	var t uint256.Int
+	sticky := false
+	if s >= 0 {
+		t.Lsh(x, uint(s))
+	} else {
+		k := uint(-s)
+		t.Rsh(x, k)
+		var back uint256.Int
+		back.Lsh(&t, k)
+		sticky = !back.Eq(x)
+	}
+	q1, r1 := bits.Div64(0, t[1], d)
+	q0, r0 := bits.Div64(r1, t[0], d)
+	_ = q1 // zero: the quotient has at most 64 bits
+	m := q0
+	if sticky || r0 != 0 {
+		m |= 1
+	}
+	return math.Ldexp(float64(m), -s-int(decimals))
 }
 
 // ToFloatInt is ToFloat for a two's complement int256 x.

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+
+	"github.com/tempest-risk/tempest/sim/scenario"
+)
+
+// Version is set at build time with -ldflags "-X main.Version=...".
+var Version string
+
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+const usage = `tempest: Monte Carlo stress tests of DeFi stablecoin and lending protocols
+
+Usage:
+  tempest run FILE.toml [--runs N] [--seed S] [--workers W] [--out DIR] [--quiet]
+  tempest validate FILE.toml...
+  tempest replay FILE.toml --run N --trace FILE.csv [--seed S]
+  tempest scenarios [DIR]
+  tempest version
+
+Commands:
+  run        run a batch and write manifest.json, runs.csv, quantiles.csv and
+             paths.csv to --out (default out/<scenario name>)
+  validate   check scenario files; every problem with file:line and its key
+  replay     run one run of a batch step by step and write its trace
+  scenarios  list the scenario library (configs/ by default)
+  version    print the version
+
+Run 'tempest COMMAND --help' for a command's flags and an example.
+
+Exit status: 0 success, 1 a run or I/O failure, 2 bad usage or a bad scenario.
+`
+
+// usageError is bad command-line usage (exit status 2).
+type usageError struct {
+	msg  string
+	hint string
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+// hinted is a failure with hint lines for the user.
+type hinted struct {
+	err   error
+	hints []string
+}
+
+func (e *hinted) Error() string { return e.err.Error() }
+func (e *hinted) Unwrap() error { return e.err }
+
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	var ue *usageError
+	var se scenario.Errors
+	switch {
+	case errors.As(err, &ue), errors.As(err, &se):
+		return 2
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	}
+	return 1
+}
+
+// run is the whole CLI: main only maps its error to an exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	err := dispatch(ctx, args, stdout, stderr)
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		report(stderr, err)
+	}
+	return err
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return &usageError{msg: "no command", hint: "try 'tempest run configs/baseline.toml'"}
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "run":
+		return cmdRun(ctx, rest, stdout, stderr)
+	case "validate":
+		return cmdValidate(rest, stdout, stderr)
+	case "replay":
+		return cmdReplay(rest, stdout, stderr)
+	case "scenarios":
+		return cmdScenarios(rest, stdout, stderr)
+	case "version":
+		fmt.Fprintf(stdout, "tempest %s\n", version())
+		return nil
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		return &usageError{msg: fmt.Sprintf("unknown command %q", cmd), hint: "commands: run, validate, replay, scenarios, version"}
+	}
+}
+
+// report prints an error as `tempest: error: ...` with hint lines.
+func report(w io.Writer, err error) {
+	var se scenario.Errors
+	var ue *usageError
+	var h *hinted
+	switch {
+	case errors.As(err, &se):
+		for _, e := range se {
+			fmt.Fprintf(w, "tempest: error: %s\n", e.Error())
+			if e.Source != "" {
+				fmt.Fprintf(w, "    %s\n", e.Source)
+				if e.Col > 0 {
+					fmt.Fprintf(w, "    %s^\n", strings.Repeat(" ", e.Col-1))
+				}
+			}
+			if e.Hint != "" {
+				fmt.Fprintf(w, "hint: %s\n", e.Hint)
+			}
+		}
+	case errors.As(err, &ue):
+		fmt.Fprintf(w, "tempest: error: %s\n", ue.msg)
+		if ue.hint != "" {
+			fmt.Fprintf(w, "hint: %s\n", ue.hint)
+		}
+	case errors.As(err, &h):
+		fmt.Fprintf(w, "tempest: error: %s\n", h.err)
+		for _, x := range h.hints {
+			fmt.Fprintf(w, "hint: %s\n", x)
+		}
+	default:
+		fmt.Fprintf(w, "tempest: error: %s\n", err)
+	}
+}
+
+// parseFlags parses flags that may come before or after the positional
+// arguments and returns the positional ones.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, &usageError{msg: err.Error(), hint: fmt.Sprintf("run 'tempest %s --help' for its flags", fs.Name())}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func newFlagSet(name, help string, stdout io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	_ = help
+	return fs
+}
+
+// helpRequested prints a command's help when --help or -h is among args.
+func helpRequested(args []string, help string, stdout io.Writer) bool {
+	for _, a := range args {
+		if a == "-h" || a == "--help" || a == "-help" {
+			fmt.Fprint(stdout, help)
+			return true
+		}
+	}
+	return false
+}

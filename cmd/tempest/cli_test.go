@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), args, &out, &errb)
+	return out.String(), errb.String(), exitCode(err)
+}
+
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs:\n--- got\n%s--- want\n%s", path, got, want)
+	}
+}
+
+// TestBadInput: every file of the bad-input corpus exits 2 with a message
+// naming the file, the line and the key, and writes nothing to --out.
+func TestBadInput(t *testing.T) {
+	files, _ := filepath.Glob("testdata/bad/*.toml")
+	if len(files) < 9 {
+		t.Fatalf("corpus has %d files", len(files))
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			_, stderr, code := runCLI(t, "run", f, "--out", out, "--quiet")
+			if code != 2 {
+				t.Fatalf("exit %d, want 2; stderr:\n%s", code, stderr)
+			}
+			if !strings.Contains(stderr, f+":") {
+				t.Errorf("message does not name %s with a line:\n%s", f, stderr)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("%s was created", out)
+			}
+			golden(t, strings.TrimSuffix(f, ".toml")+".golden", stderr)
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"run", "--help"}, {"validate", "--help"}, {"replay", "--help"}, {"scenarios", "--help"}} {
+		stdout, _, code := runCLI(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d", args, code)
+		}
+		if !strings.Contains(stdout, "Example") && args[0] != "--help" {
+			t.Errorf("%v: help has no example", args)
+		}
+		golden(t, "testdata/help_"+strings.ReplaceAll(strings.Join(args, "_"), "-", "")+".golden", stdout)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "no command"},
+		{[]string{"frobnicate"}, "unknown command"},
+		{[]string{"run"}, "run takes one scenario file"},
+		{[]string{"run", "testdata/tiny.toml", "--runs", "x"}, "invalid value"},
+		{[]string{"run", "testdata/tiny.toml", "--bogus"}, "flag provided but not defined"},
+		{[]string{"run", "testdata/tiny.toml", "--seed", "-1"}, "--seed"},
+		{[]string{"replay", "testdata/tiny.toml", "--trace", "x.csv"}, "--run is required"},
+		{[]string{"run", "testdata/no-such.toml"}, "no such file"},
+	} {
+		_, stderr, code := runCLI(t, tt.args...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2", tt.args, code)
+		}
+		if !strings.Contains(stderr, "tempest: error: ") || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: stderr %q does not say %q", tt.args, stderr, tt.want)
+		}
+	}
+}
+
+// TestRunTiny runs a small batch end to end and checks its files and the
+// reproduce command in the manifest.
+func TestRunTiny(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "tiny")
+	stdout, stderr, code := runCLI(t, "run", "testdata/tiny.toml", "--out", out, "--workers", "2", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "tiny: 4 runs (0 failed)") {
+		t.Errorf("stdout: %s", stdout)
+	}
+	for _, f := range []string{"manifest.json", "runs.csv", "quantiles.csv", "paths.csv"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	m, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if !strings.Contains(string(m), `"command": "tempest run testdata/tiny.toml --runs 4 --seed 42"`) {
+		t.Errorf("manifest lacks the reproduce command")
+	}
+	left, _ := filepath.Glob(filepath.Join(out, ".*"))
+	if len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+func TestReplay(t *testing.T) {
+	trace := filepath.Join(t.TempDir(), "run1.csv")
+	stdout, stderr, code := runCLI(t, "replay", "testdata/tiny.toml", "--run", "1", "--trace", trace)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "tiny run 1") {
+		t.Errorf("stdout: %s", stdout)
+	}
+	b, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	if n := strings.Count(s, "\nblock,"); n != 288 {
+		t.Errorf("%d block rows, want 288 (two days of 10-minute blocks)", n)
+	}
+	if !strings.Contains(s, "\ntx,") {
+		t.Error("no transactions in the trace")
+	}
+}
+
+func TestValidateLibrary(t *testing.T) {
+	files, _ := filepath.Glob("../../configs/*.toml")
+	if len(files) == 0 {
+		t.Fatal("no scenario library")
+	}
+	stdout, stderr, code := runCLI(t, append([]string{"validate"}, files...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if strings.Count(stdout, "ok ") != len(files) {
+		t.Errorf("stdout: %s", stdout)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	stdout, _, code := runCLI(t, "version")
+	if code != 0 || !strings.HasPrefix(stdout, "tempest ") {
+		t.Fatalf("version: %q %d", stdout, code)
+	}
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/tempest-risk/tempest/market"
+	"github.com/tempest-risk/tempest/sim"
+	"github.com/tempest-risk/tempest/sim/scenario"
+)
+
+const replayHelp = `Usage: tempest replay FILE.toml --run N --trace FILE.csv [--seed S]
+
+Runs run N of the batch the scenario defines (same seed, same run index:
+the same run as in 'tempest run') and writes its trace: a "block" row per
+block with the market prices, oracle prices, peg, supply, deficit and
+reserve, and a "tx" row per transaction with its sender, details and its
+result or revert reason. Prints the run's summary.
+
+Flags:
+  --run N        run index (0-based, as in runs.csv)
+  --trace FILE   trace output (CSV)
+  --seed S       master seed (default: the scenario's seed)
+
+Example:
+  tempest replay configs/baseline.toml --run 137 --trace out/run137.csv
+`
+
+func cmdReplay(args []string, stdout, stderr io.Writer) error {
+	if helpRequested(args, replayHelp, stdout) {
+		return nil
+	}
+	fs := newFlagSet("replay", replayHelp, stdout)
+	runIdx := fs.Int("run", -1, "")
+	trace := fs.String("trace", "", "")
+	seed := fs.String("seed", "", "")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return &usageError{msg: "replay takes one scenario file", hint: "for example: tempest replay configs/baseline.toml --run 137 --trace out/run137.csv"}
+	}
+	if *runIdx < 0 {
+		return &usageError{msg: "--run is required and must be ≥ 0", hint: "take the run index from runs.csv"}
+	}
+	if *trace == "" {
+		return &usageError{msg: "--trace is required", hint: "name the CSV file to write, for example --trace run.csv"}
+	}
+	s, err := scenario.Load(pos[0])
+	if err != nil {
+		return err
+	}
+	master := s.Seed
+	if *seed != "" {
+		if master, err = strconv.ParseUint(*seed, 10, 64); err != nil {
+			return &usageError{msg: fmt.Sprintf("--seed %q: not an unsigned integer", *seed)}
+		}
+	}
+	c, err := sim.Compile(s)
+	if err != nil {
+		return err
+	}
+	mw, err := market.NewWorld(c.Market)
+	if err != nil {
+		return err
+	}
+	if dir := filepath.Dir(*trace); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(*trace), "."+filepath.Base(*trace)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	tr := sim.NewCSVTracer(tmp)
+	res := sim.RunOne(c, master, *runIdx, mw, tr)
+	if err := tr.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), *trace); err != nil {
+		return err
+	}
+	status := "ok"
+	if res.Failed {
+		status = fmt.Sprintf("failed at step %d: %s", res.FailStep, res.Err)
+	}
+	fmt.Fprintf(stdout, "%s run %d (seed %d): %s\ntrace: %s\n", s.Name, res.Index, res.Seed, status, *trace)
+	for k, m := range c.Summary() {
+		if x := res.Summary[k]; !math.IsNaN(x) {
+			fmt.Fprintf(stdout, "  %-22s %14.6g %s\n", m.Name, x, m.Unit)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tempest-risk/tempest/sim"
+	"github.com/tempest-risk/tempest/sim/scenario"
+)
+
+const runHelp = `Usage: tempest run FILE.toml [flags]
+
+Runs a batch of Monte Carlo runs of the scenario and writes, atomically, into
+the output directory:
+  manifest.json   tool version, resolved scenario and its hash, seed, runs, timing
+  runs.csv        one row per run: seed, status and every per-run summary
+  quantiles.csv   per metric and hour: mean and p1 p5 p25 p50 p75 p95 p99 across runs
+  paths.csv       the full hourly series of the first runs (sample paths)
+
+The same seed gives the same bytes for any --workers.
+
+Flags:
+  --runs N      number of runs (default: the scenario's runs)
+  --seed S      master seed (default: the scenario's seed)
+  --workers W   runs in parallel (default: the number of CPUs)
+  --out DIR     output directory (default: out/<scenario name>)
+  --quiet       no progress on stderr
+
+Example:
+  tempest run configs/baseline.toml --runs 5000 --workers 8 --out out/q4
+`
+
+type runFlags struct {
+	runs    int
+	seed    uint64
+	seedSet bool
+	workers int
+	out     string
+	quiet   bool
+}
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if helpRequested(args, runHelp, stdout) {
+		return nil
+	}
+	fs := newFlagSet("run", runHelp, stdout)
+	var f runFlags
+	fs.IntVar(&f.runs, "runs", 0, "")
+	seed := fs.String("seed", "", "")
+	fs.IntVar(&f.workers, "workers", 0, "")
+	fs.StringVar(&f.out, "out", "", "")
+	fs.BoolVar(&f.quiet, "quiet", false, "")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return &usageError{msg: "run takes one scenario file", hint: "for example: tempest run configs/baseline.toml"}
+	}
+	if err := f.check(*seed); err != nil {
+		return err
+	}
+	s, err := scenario.Load(pos[0])
+	if err != nil {
+		return err
+	}
+	c, err := sim.Compile(s)
+	if err != nil {
+		return err
+	}
+	opt := f.options(s, pos[0])
+	if !f.quiet {
+		opt.Progress = progress(stderr, opt.Runs)
+	}
+	res, err := sim.RunBatch(ctx, c, opt)
+	if err != nil {
+		return &hinted{err: err, hints: []string{"nothing half-written is left in " + opt.Out + ": every file is written under a temporary name and renamed when complete"}}
+	}
+	fmt.Fprintf(stdout, "%s: %d runs (%d failed) in %.1fs\n", s.Name, res.Runs, res.Failed, res.Wall.Seconds())
+	for _, name := range []string{sim.ManifestFile, sim.RunsFile, sim.QuantilesFile, sim.PathsFile} {
+		fmt.Fprintf(stdout, "  %s\n", filepath.Join(res.Dir, name))
+	}
+	if res.Failed > 0 {
+		fmt.Fprintf(stdout, "%d runs failed: see the status and error columns of runs.csv; replay one with\n  tempest replay %s --run N --trace run.csv\n", res.Failed, pos[0])
+	}
+	return nil
+}
+
+func (f *runFlags) check(seed string) error {
+	if f.runs < 0 {
+		return &usageError{msg: fmt.Sprintf("--runs %d: must be at least 1", f.runs)}
+	}
+	if f.workers < 0 {
+		return &usageError{msg: fmt.Sprintf("--workers %d: must be at least 1 (0 means the number of CPUs)", f.workers)}
+	}
+	if seed != "" {
+		v, err := strconv.ParseUint(seed, 10, 64)
+		if err != nil {
+			return &usageError{msg: fmt.Sprintf("--seed %q: not an unsigned integer", seed)}
+		}
+		f.seed, f.seedSet = v, true
+	}
+	return nil
+}
+
+// options resolves the flags against the scenario and records the command
+// that reproduces the batch.
+func (f *runFlags) options(s *scenario.Scenario, file string) sim.Options {
+	opt := sim.Options{Runs: f.runs, Seed: s.Seed, Workers: f.workers, Out: f.out, Version: version()}
+	if opt.Runs == 0 {
+		opt.Runs = s.Runs
+	}
+	if f.seedSet {
+		opt.Seed = f.seed
+	}
+	if opt.Out == "" {
+		opt.Out = filepath.Join("out", s.Name)
+	}
+	opt.Command = fmt.Sprintf("tempest run %s --runs %d --seed %d", file, opt.Runs, opt.Seed)
+	return opt
+}
+
+// progress returns a progress printer for a terminal, or nil.
+func progress(w io.Writer, total int) func(done, total int) {
+	f, ok := w.(*os.File)
+	if !ok {
+		return nil
+	}
+	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	start := time.Now()
+	var mu sync.Mutex
+	last := time.Time{}
+	return func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		now := time.Now()
+		if done < total && now.Sub(last) < 200*time.Millisecond {
+			return
+		}
+		last = now
+		el := now.Sub(start).Seconds()
+		rate := float64(done) / el
+		eta := ""
+		if rate > 0 && done < total {
+			eta = fmt.Sprintf("  ETA %s", time.Duration(float64(total-done)/rate*float64(time.Second)).Round(time.Second))
+		}
+		fmt.Fprintf(f, "\r  %d/%d runs  %.1f runs/s%s%s", done, total, rate, eta, strings.Repeat(" ", 8))
+		if done == total {
+			fmt.Fprintln(f)
+		}
+	}
+}

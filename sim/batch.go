@@ -1,0 +1,185 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/tempest-risk/tempest/market"
+)
+
+// Options control a batch.
+type Options struct {
+	Runs    int    // number of runs (from the scenario if 0)
+	Seed    uint64 // master seed
+	Workers int    // parallel runs; GOMAXPROCS if 0
+	Out     string // output directory
+	Command string // the command that reproduces the batch, for the manifest
+	Version string // tool version, for the manifest
+	// Progress, if set, is called after each run is aggregated, in run
+	// order, from the aggregating goroutine.
+	Progress func(done, total int)
+}
+
+// Result summarises a finished batch.
+type Result struct {
+	Dir    string
+	Runs   int
+	Failed int
+	Wall   time.Duration
+}
+
+// RunResult is one run's outcome as it is aggregated.
+type RunResult struct {
+	Index    int
+	Seed     uint64
+	Failed   bool
+	Err      string // revert, panic or invariant message for a failed run
+	FailStep int
+	Summary  []float64   // in SummaryMetrics order
+	Series   [][]float64 // by series metric, then bucket
+}
+
+// quantileLevels are the quantiles of quantiles.csv.
+var quantileLevels = []float64{0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99}
+
+// Sketch parameters: 0.5% relative accuracy, bounded stores.
+const (
+	sketchAlpha   = 0.005
+	sketchBuckets = 4096
+	samplePaths   = 5 // runs whose whole series go to paths.csv
+)
+
+// RunOne runs run i of the batch on the market buffers mw. A panic or a
+// broken invariant is recorded in the result, with the partial summary.
+func RunOne(c *Compiled, master uint64, i int, mw *market.World, trace Tracer) (res *RunResult) {
+	seed := RunSeed(master, i)
+	res = &RunResult{Index: i, Seed: seed}
+	var r *Run
+	defer func() {
+		if p := recover(); p != nil {
+			res.Failed = true
+			res.Err = fmt.Sprintf("panic: %v", p)
+			if os.Getenv("TEMPEST_STACK") != "" {
+				res.Err += "\n" + string(debug.Stack())
+			}
+			if r != nil {
+				res.FailStep = r.Step
+			}
+		}
+		res.Summary, res.Series = c.summarise(r)
+	}()
+	var err error
+	r, err = NewRun(c, i, seed, mw)
+	if err != nil {
+		res.Failed, res.Err = true, err.Error()
+		return res
+	}
+	r.trace = trace
+	if err := r.Execute(); err != nil {
+		res.Failed, res.Err, res.FailStep = true, err.Error(), r.Stats.FailStep
+	}
+	return res
+}
+
+// summarise evaluates the summary metrics (NaN without a run).
+func (c *Compiled) summarise(r *Run) ([]float64, [][]float64) {
+	sum := make([]float64, len(c.summary))
+	for k, m := range c.summary {
+		if r == nil {
+			sum[k] = math.NaN()
+			continue
+		}
+		sum[k] = m.value(r)
+	}
+	if r == nil {
+		return sum, nil
+	}
+	return sum, r.Stats.series
+}
+
+// RunBatch runs a batch and writes its outputs to opt.Out: manifest.json,
+// runs.csv, quantiles.csv and paths.csv, each written to a temporary name
+// and renamed when complete. Runs execute in parallel on opt.Workers
+// goroutines; results are aggregated in run order, so the output bytes do
+// not depend on the worker count or on completion order. Memory holds at
+// most a window of pending results, not the whole batch.
+func RunBatch(ctx context.Context, c *Compiled, opt Options) (*Result, error) {
+	start := time.Now()
+	if opt.Runs <= 0 {
+		opt.Runs = c.S.Runs
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	out, err := newOutputs(c, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer out.abort()
+
+	window := 4 * opt.Workers
+	slots := make(chan struct{}, window)
+	worlds := make(chan *market.World, opt.Workers)
+	for i := 0; i < opt.Workers; i++ {
+		mw, err := market.NewWorld(c.Market)
+		if err != nil {
+			return nil, err
+		}
+		worlds <- mw
+	}
+	ready := make([]chan *RunResult, window)
+	for i := range ready {
+		ready[i] = make(chan *RunResult, 1)
+	}
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(opt.Workers + 1) // the workers, and the aggregator
+	g.Go(func() error {
+		for i := 0; i < opt.Runs; i++ {
+			var res *RunResult
+			select {
+			case res = <-ready[i%window]:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+			if err := out.add(res); err != nil {
+				return err
+			}
+			<-slots
+			if opt.Progress != nil {
+				opt.Progress(i+1, opt.Runs)
+			}
+		}
+		return nil
+	})
+dispatch:
+	for i := 0; i < opt.Runs; i++ {
+		select {
+		case slots <- struct{}{}:
+		case <-gctx.Done():
+			break dispatch
+		}
+		g.Go(func() error {
+			mw := <-worlds
+			res := RunOne(c, opt.Seed, i, mw, nil)
+			worlds <- mw
+			ready[i%window] <- res
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	wall := time.Since(start)
+	if err := out.finish(wall, opt); err != nil {
+		return nil, err
+	}
+	return &Result{Dir: opt.Out, Runs: opt.Runs, Failed: out.failed, Wall: wall}, nil
+}

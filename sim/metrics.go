@@ -1,0 +1,114 @@
+package sim
+
+import (
+	"fmt"
+	"sync"
+)
+
+// Metric describes one recorded quantity. Series metrics are recorded at the
+// end of every time bucket of every run (quantiles.csv, fan charts); summary
+// metrics once per run (runs.csv, risk figures). Modules that add quantities
+// (recall defaults, facilitator utilisation, PT implied rate) register a
+// Metric with its value function; the outputs and the report pick it up.
+type Metric struct {
+	Name  string // column or series name: lowercase_with_underscores
+	Label string // human title, e.g. "Peg price"
+	Unit  string // e.g. "USD", "rwaUSD", "hours", "count"
+	Desc  string // one sentence for the report's glossary
+}
+
+type seriesMetric struct {
+	Metric
+	value func(r *Run) float64
+}
+
+type summaryMetric struct {
+	Metric
+	value func(r *Run) float64
+}
+
+var registry struct {
+	sync.Mutex
+	series  []seriesMetric
+	summary []summaryMetric
+}
+
+// RegisterSeries adds a series metric. It panics on a duplicate name; call
+// it from an init function.
+func RegisterSeries(m Metric, value func(r *Run) float64) {
+	registry.Lock()
+	defer registry.Unlock()
+	for _, s := range registry.series {
+		if s.Name == m.Name {
+			panic(fmt.Sprintf("sim: series metric %q registered twice", m.Name))
+		}
+	}
+	registry.series = append(registry.series, seriesMetric{m, value})
+}
+
+// RegisterSummary adds a per-run summary metric. It panics on a duplicate
+// name; call it from an init function.
+func RegisterSummary(m Metric, value func(r *Run) float64) {
+	registry.Lock()
+	defer registry.Unlock()
+	for _, s := range registry.summary {
+		if s.Name == m.Name {
+			panic(fmt.Sprintf("sim: summary metric %q registered twice", m.Name))
+		}
+	}
+	registry.summary = append(registry.summary, summaryMetric{m, value})
+}
+
+// SeriesMetrics returns the registered series metrics (plus, per scenario,
+// one price series per market asset: see Compiled.Series).
+func SeriesMetrics() []Metric {
+	registry.Lock()
+	defer registry.Unlock()
+	out := make([]Metric, len(registry.series))
+	for i, s := range registry.series {
+		out[i] = s.Metric
+	}
+	return out
+}
+
+// SummaryMetrics returns the registered per-run summary metrics, in
+// runs.csv column order.
+func SummaryMetrics() []Metric {
+	registry.Lock()
+	defer registry.Unlock()
+	out := make([]Metric, len(registry.summary))
+	for i, s := range registry.summary {
+		out[i] = s.Metric
+	}
+	return out
+}
+
+// Series returns the series of this scenario: the registered ones, then
+// price_<asset> for every market asset.
+func (c *Compiled) Series() []Metric {
+	out := make([]Metric, 0, len(c.series)+len(c.Assets))
+	for _, s := range c.series {
+		out = append(out, s.Metric)
+	}
+	for _, a := range c.Assets {
+		out = append(out, Metric{Name: "price_" + a, Label: "Price of " + a, Unit: "USD",
+			Desc: "External market price of " + a + "."})
+	}
+	return out
+}
+
+// Summary returns the summary metrics of this batch, in runs.csv order.
+func (c *Compiled) Summary() []Metric {
+	out := make([]Metric, len(c.summary))
+	for i, s := range c.summary {
+		out[i] = s.Metric
+	}
+	return out
+}
+
+func (c *Compiled) seriesValue(k int, r *Run) float64 {
+	if k < len(c.series) {
+		return c.series[k].value(r)
+	}
+	return r.View.Prices[k-len(c.series)]
+}

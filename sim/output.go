@@ -1,0 +1,296 @@
+package sim
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tempest-risk/tempest/sim/stats"
+)
+
+// Output files of a batch.
+const (
+	ManifestFile  = "manifest.json"
+	RunsFile      = "runs.csv"
+	QuantilesFile = "quantiles.csv"
+	PathsFile     = "paths.csv"
+)
+
+// outputs streams a batch's results to disk in run order.
+type outputs struct {
+	c       *Compiled
+	dir     string
+	runsTmp *os.File
+	runsBuf *bufio.Writer
+	runs    *csv.Writer
+	table   *stats.Table
+	paths   []*RunResult
+	failed  int
+	n       int
+	tmps    []string
+}
+
+func newOutputs(c *Compiled, opt Options) (*outputs, error) {
+	if opt.Out == "" {
+		return nil, fmt.Errorf("no output directory")
+	}
+	if err := os.MkdirAll(opt.Out, 0o755); err != nil {
+		return nil, err
+	}
+	o := &outputs{c: c, dir: opt.Out}
+	f, err := os.CreateTemp(opt.Out, "."+RunsFile+".*")
+	if err != nil {
+		return nil, err
+	}
+	o.runsTmp = f
+	o.tmps = append(o.tmps, f.Name())
+	o.runsBuf = bufio.NewWriterSize(f, 1<<16)
+	o.runs = csv.NewWriter(o.runsBuf)
+	hdr := []string{"run", "seed", "status", "fail_step", "error"}
+	for _, m := range c.Summary() {
+		hdr = append(hdr, m.Name)
+	}
+	if err := o.runs.Write(hdr); err != nil {
+		return nil, err
+	}
+	names := make([]string, 0)
+	for _, m := range c.Series() {
+		names = append(names, m.Name)
+	}
+	o.table = stats.NewTable(names, c.buckets, sketchAlpha, sketchBuckets)
+	return o, nil
+}
+
+// formatFloat writes a float for the CSV files: shortest exact form, empty
+// for NaN.
+func formatFloat(x float64) string {
+	if math.IsNaN(x) {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+// add aggregates the next run (in run order).
+func (o *outputs) add(res *RunResult) error {
+	if res.Index != o.n {
+		return fmt.Errorf("sim: aggregating run %d, expected %d", res.Index, o.n)
+	}
+	o.n++
+	status := "ok"
+	if res.Failed {
+		status = "failed"
+		o.failed++
+	}
+	row := []string{strconv.Itoa(res.Index), strconv.FormatUint(res.Seed, 10), status,
+		strconv.Itoa(res.FailStep), firstLineOf(res.Err)}
+	for _, x := range res.Summary {
+		row = append(row, formatFloat(x))
+	}
+	if err := o.runs.Write(row); err != nil {
+		return err
+	}
+	if res.Failed || res.Series == nil {
+		return nil // failed runs are listed, not aggregated
+	}
+	for k, ser := range res.Series {
+		for b, x := range ser {
+			o.table.Add(k, b, x)
+		}
+	}
+	if len(o.paths) < samplePaths {
+		o.paths = append(o.paths, res)
+	}
+	return nil
+}
+
+func firstLineOf(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// bucketTime is the end of bucket b in hours from the start.
+func (c *Compiled) bucketTime(b int) float64 {
+	end := min((b+1)*c.bucket, c.Steps)
+	return float64(int64(end)*c.Dt) / 3600
+}
+
+// finish writes the remaining files and renames every one into place.
+func (o *outputs) finish(wall time.Duration, opt Options) error {
+	o.runs.Flush()
+	if err := o.runs.Error(); err != nil {
+		return err
+	}
+	if err := o.runsBuf.Flush(); err != nil {
+		return err
+	}
+	if err := o.runsTmp.Sync(); err != nil {
+		return err
+	}
+	if err := o.runsTmp.Close(); err != nil {
+		return err
+	}
+	files := map[string]string{RunsFile: o.runsTmp.Name()}
+	q, err := o.writeTemp(QuantilesFile, func(w *bufio.Writer) error {
+		return o.table.WriteCSV(w, o.c.bucketTime, quantileLevels)
+	})
+	if err != nil {
+		return err
+	}
+	files[QuantilesFile] = q
+	p, err := o.writeTemp(PathsFile, o.writePaths)
+	if err != nil {
+		return err
+	}
+	files[PathsFile] = p
+	m, err := o.writeTemp(ManifestFile, func(w *bufio.Writer) error {
+		return o.writeManifest(w, wall, opt)
+	})
+	if err != nil {
+		return err
+	}
+	files[ManifestFile] = m
+	for _, name := range []string{RunsFile, QuantilesFile, PathsFile, ManifestFile} {
+		if err := os.Rename(files[name], filepath.Join(o.dir, name)); err != nil {
+			return err
+		}
+	}
+	o.tmps = nil
+	return nil
+}
+
+// writeTemp writes a file under a temporary name in the output directory,
+// syncs it and returns the name.
+func (o *outputs) writeTemp(name string, write func(*bufio.Writer) error) (string, error) {
+	f, err := os.CreateTemp(o.dir, "."+name+".*")
+	if err != nil {
+		return "", err
+	}
+	o.tmps = append(o.tmps, f.Name())
+	w := bufio.NewWriter(f)
+	if err := write(w); err != nil {
+		f.Close()
+		return "", err
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return "", err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return "", err
+	}
+	return f.Name(), f.Close()
+}
+
+// abort removes temporary files left by a failed batch.
+func (o *outputs) abort() {
+	if o.runsTmp != nil {
+		o.runsTmp.Close()
+	}
+	for _, t := range o.tmps {
+		os.Remove(t)
+	}
+}
+
+// writePaths writes the whole series of the first runs, for sample paths
+// in fan charts: run, metric, then one column per bucket.
+func (o *outputs) writePaths(w *bufio.Writer) error {
+	cw := csv.NewWriter(w)
+	hdr := []string{"run", "metric"}
+	for b := 0; b < o.c.buckets; b++ {
+		hdr = append(hdr, formatFloat(o.c.bucketTime(b)))
+	}
+	if err := cw.Write(hdr); err != nil {
+		return err
+	}
+	series := o.c.Series()
+	for _, res := range o.paths {
+		for k, ser := range res.Series {
+			row := []string{strconv.Itoa(res.Index), series[k].Name}
+			for _, x := range ser {
+				row = append(row, formatFloat(x))
+			}
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// Manifest is manifest.json. Everything but Timing depends only on the
+// scenario, the seed, the run count and the tool version.
+type Manifest struct {
+	Tool         string            `json:"tool"`
+	Version      string            `json:"version"`
+	Scenario     string            `json:"scenario"`
+	Question     string            `json:"question"`
+	ScenarioFile string            `json:"scenario_file"`
+	ConfigSHA256 string            `json:"config_sha256"`
+	Seed         uint64            `json:"seed"`
+	Runs         int               `json:"runs"`
+	Failed       int               `json:"failed"`
+	Steps        int               `json:"steps"`
+	StepSeconds  int64             `json:"step_seconds"`
+	BucketHours  float64           `json:"bucket_hours"`
+	Quantiles    []float64         `json:"quantiles"`
+	Command      string            `json:"command"`
+	Series       []Metric          `json:"series"`
+	Summary      []Metric          `json:"summary"`
+	Config       map[string]any    `json:"config"`
+	Comments     map[string]string `json:"comments"`
+	Timing       Timing            `json:"timing"`
+}
+
+// Timing holds the manifest fields that vary from one execution to the
+// next.
+type Timing struct {
+	Started     string  `json:"started"`
+	WallSeconds float64 `json:"wall_seconds"`
+	Workers     int     `json:"workers"`
+	Host        string  `json:"host"`
+	Go          string  `json:"go"`
+	CPUs        int     `json:"cpus"`
+}
+
+// ConfigHash is the SHA-256 of the resolved configuration's JSON.
+func ConfigHash(c *Compiled) string {
+	b, _ := json.Marshal(c.S.Resolved())
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+func (o *outputs) writeManifest(w *bufio.Writer, wall time.Duration, opt Options) error {
+	host, _ := os.Hostname()
+	comments := map[string]string{}
+	for k, p := range o.c.S.Lines {
+		if p.Comment != "" {
+			comments[k] = p.Comment
+		}
+	}
+	m := Manifest{
+		Tool: "tempest", Version: opt.Version, Scenario: o.c.S.Name, Question: o.c.S.Question,
+		ScenarioFile: o.c.S.File, ConfigSHA256: ConfigHash(o.c), Seed: opt.Seed, Runs: opt.Runs,
+		Failed: o.failed, Steps: o.c.Steps, StepSeconds: o.c.Dt, BucketHours: float64(int64(o.c.bucket)*o.c.Dt) / 3600,
+		Quantiles: quantileLevels, Command: opt.Command, Series: o.c.Series(), Summary: o.c.Summary(),
+		Config: o.c.S.Resolved(), Comments: comments,
+		Timing: Timing{Started: time.Now().Add(-wall).UTC().Format(time.RFC3339), WallSeconds: wall.Seconds(),
+			Workers: opt.Workers, Host: host, Go: runtime.Version(), CPUs: runtime.NumCPU()},
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(m)
+}

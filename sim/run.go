@@ -1,0 +1,231 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/holiman/uint256"
+
+	"github.com/tempest-risk/tempest/agents"
+	"github.com/tempest-risk/tempest/protocol/fixed"
+	"github.com/tempest-risk/tempest/protocol/vault"
+)
+
+// ErrInvariant marks a run stopped by a broken invariant.
+var ErrInvariant = errors.New("invariant violated")
+
+// peg returns rwaUSD's USD price: the pool price of rwaUSD in reference
+// coins times the reference coin's price (1 without a pool).
+func (r *Run) peg() float64 { return r.View.Peg }
+
+// poke publishes profile k's oracle output to the protocol when it changed.
+func (r *Run) poke(k int, now int64) {
+	o := &r.oracles[k]
+	has := o.Ready() && !o.Stale(now)
+	val := o.Price()
+	if val == r.lastVal[k] && has == r.lastHas[k] {
+		return
+	}
+	r.lastVal[k], r.lastHas[k] = val, has
+	var w uint256.Int
+	if err := fixed.FromFloat(&w, val, 18); err != nil {
+		has = false
+		w.Clear()
+	}
+	if err := r.Sys.Poke(vault.ProfileID(k), &w, has); err != nil {
+		panic(fmt.Sprintf("sim: poke %s: %v", r.C.profiles[k].name, err))
+	}
+}
+
+// updateView refreshes the market side of the view for step.
+func (r *Run) updateView(step int) {
+	v := &r.View
+	v.Step, v.Now = step, r.Sys.Now
+	for a := range v.Prices {
+		v.Prices[a] = r.price(a, step)
+		v.Impact[a] = r.mw.ImpactMultiplier(r.feeds[a], step)
+	}
+	v.RefPrice = 1
+	if r.C.refAsset >= 0 {
+		v.RefPrice = v.Prices[r.C.refAsset]
+	}
+	v.GasPrice = r.mw.GasPrice(step)
+	v.Availability = r.mw.KeeperAvailability(step)
+	v.PoolPrice, v.Peg = 1, 1
+	if r.Pool != nil {
+		if p, err := r.Pool.GetP(r.Sys.Now); err == nil && !p.IsZero() {
+			v.PoolPrice = 1 / fixed.ToFloat(&p, 18)
+		}
+		v.Peg = v.PoolPrice * v.RefPrice
+	}
+	var x uint256.Int
+	v.Deficit = rad(r.Sys.Deficit(&x))
+	if v.Deficit > 0 {
+		if v.DeficitSince == 0 {
+			v.DeficitSince = step
+		}
+	} else {
+		v.DeficitSince = 0
+	}
+}
+
+// Execute runs every block of the run. It returns an error wrapping
+// ErrInvariant when an invariant breaks; the step is in Stats.FailStep.
+func (r *Run) Execute() error {
+	for step := 1; step <= r.C.Steps; step++ {
+		if err := r.block(step); err != nil {
+			r.Stats.FailStep = step
+			return err
+		}
+	}
+	if err := r.Sys.CheckInvariants(true); err != nil {
+		r.Stats.Violations++
+		r.Stats.FailStep = r.C.Steps
+		return fmt.Errorf("%w: at the end: %v", ErrInvariant, err)
+	}
+	return nil
+}
+
+func (r *Run) block(step int) error {
+	c := r.C
+	s := r.Sys
+	r.Step = step
+	now := int64(step) * c.Dt
+	s.SetTime(now)
+
+	// 1. Market.
+	r.updateView(step)
+	// 2. Oracles, and the permissionless pokes that carry them to the
+	// protocol.
+	for k := range c.profiles {
+		a := c.profiles[k].asset
+		if !r.mw.OracleFrozen(r.feeds[a], step) {
+			r.oracles[k].Update(now, r.View.Prices[a])
+		}
+		r.poke(k, now)
+	}
+	// 3. Protocol tick: fee indices drip hourly (keepers call drip).
+	if step%c.dripEvery == 0 {
+		for k := range s.Vat.Profiles {
+			if err := s.Drip(vault.ProfileID(k)); err != nil {
+				return fmt.Errorf("%w: drip: %v", ErrInvariant, err)
+			}
+		}
+	}
+	if r.trace != nil {
+		r.trace.Block(r)
+	}
+	// 4. Decide: every awake agent sees the same start-of-block view.
+	r.txs = r.txs[:0]
+	for i, a := range r.Agents {
+		if a.Wake() <= step {
+			r.txs = a.Decide(&r.View, r.rngs[i], r.txs)
+		}
+	}
+	// 5. Order: priority fee first, then a seeded shuffle; the block gas
+	// limit drops what does not fit.
+	r.order1()
+	for i := range r.receipts {
+		r.receipts[i] = r.receipts[i][:0]
+	}
+	limit := r.mw.GasLimit(step)
+	var used uint64
+	for i := range r.txs {
+		t := &r.txs[i]
+		var rc agents.Receipt
+		g := uint64(agents.Gas[t.Kind])
+		if limit > 0 && used+g > limit {
+			rc.Tx, rc.Block, rc.Err = *t, step, ErrGasLimit
+		} else {
+			used += g
+			// 6. Execute.
+			r.exec(t, &rc)
+			r.Agents[t.Agent].Self().GasSpent += r.View.GasUSD(agents.Gas[t.Kind])
+		}
+		r.receipts[t.Agent] = append(r.receipts[t.Agent], rc)
+		if r.trace != nil {
+			r.trace.Tx(r, &rc)
+		}
+	}
+	// 7. Check and record.
+	if err := s.CheckCheap(); err != nil {
+		r.Stats.Violations++
+		return fmt.Errorf("%w: %v", ErrInvariant, err)
+	}
+	if c.checkEvery > 0 && step%c.checkEvery == 0 {
+		if err := s.CheckInvariants(false); err != nil {
+			r.Stats.Violations++
+			return fmt.Errorf("%w: %v", ErrInvariant, err)
+		}
+	}
+	if err := r.checkPool(); err != nil {
+		r.Stats.Violations++
+		return err
+	}
+	r.updateView(step) // post-block prices and peg for the metrics
+	r.Stats.block(r)
+	if step%c.bucket == 0 || step == c.Steps {
+		r.Stats.record(r, (step-1)/c.bucket)
+	}
+	return nil
+}
+
+// order1 sorts the block's transactions by priority fee, highest first,
+// breaking ties by a key from the run's ordering stream.
+func (r *Run) order1() {
+	n := len(r.txs)
+	if cap(r.keys) < n {
+		r.keys = make([]uint64, n, 2*n)
+	}
+	r.keys = r.keys[:n]
+	for i := range r.keys {
+		r.keys[i] = r.order.Uint64()
+	}
+	idx := r.orderIdx(n)
+	slices.SortFunc(idx, func(a, b int32) int {
+		ta, tb := &r.txs[a], &r.txs[b]
+		if ta.Priority != tb.Priority {
+			if ta.Priority > tb.Priority {
+				return -1
+			}
+			return 1
+		}
+		switch ka, kb := r.keys[a], r.keys[b]; {
+		case ka < kb:
+			return -1
+		case ka > kb:
+			return 1
+		}
+		return int(a - b)
+	})
+	r.sorted = r.sorted[:0]
+	for _, i := range idx {
+		r.sorted = append(r.sorted, r.txs[i])
+	}
+	r.txs, r.sorted = r.sorted, r.txs
+}
+
+func (r *Run) orderIdx(n int) []int32 {
+	if cap(r.idx) < n {
+		r.idx = make([]int32, n, 2*n)
+	}
+	r.idx = r.idx[:n]
+	for i := range r.idx {
+		r.idx[i] = int32(i)
+	}
+	return r.idx
+}
+
+// checkPool verifies the pool holds on the ledger exactly what it records.
+func (r *Run) checkPool() error {
+	if r.Pool == nil {
+		return nil
+	}
+	for i := 0; i < 2; i++ {
+		if b := r.Sys.L.Balance(r.coinToken(i), r.PoolAcct); !b.Eq(&r.Pool.StoredBalances[i]) {
+			return fmt.Errorf("%w: conservation: peg pool coin %d: ledger %s != pool %s", ErrInvariant, i, b.Dec(), r.Pool.StoredBalances[i].Dec())
+		}
+	}
+	return nil
+}

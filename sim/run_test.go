@@ -1,0 +1,68 @@
+package sim
+
+import (
+	"testing"
+
+	"github.com/tempest-risk/tempest/market"
+	"github.com/tempest-risk/tempest/sim/scenario"
+)
+
+func loadCompiled(t testing.TB, path string) *Compiled {
+	t.Helper()
+	s, err := scenario.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Compile(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestBaselineOneRun(t *testing.T) {
+	c := loadCompiled(t, "../configs/baseline.toml")
+	mw, err := market.NewWorld(c.Market)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRun(c, 0, RunSeed(c.S.Seed, 0), mw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range SummaryMetrics() {
+		t.Logf("%s = %v", m.Name, summaryValue(m.Name, r))
+	}
+}
+
+func summaryValue(name string, r *Run) float64 {
+	for _, s := range registry.summary {
+		if s.Name == name {
+			return s.value(r)
+		}
+	}
+	return 0
+}
+
+func BenchmarkBaselineRun(b *testing.B) {
+	c := loadCompiled(b, "../configs/baseline.toml")
+	mw, err := market.NewWorld(c.Market)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		r, err := NewRun(c, i, RunSeed(c.S.Seed, i), mw)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := r.Execute(); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

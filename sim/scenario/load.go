@@ -1,0 +1,166 @@
+package scenario
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Load reads, decodes, completes with defaults and validates a scenario
+// file. On failure the error is Errors: every problem found, each with file,
+// line where known, key and hint.
+func Load(path string) (*Scenario, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, Errors{{File: path, Msg: err.Error(), Hint: "check the path; `tempest scenarios` lists the scenario library"}}
+	}
+	return Parse(path, src)
+}
+
+// Parse is Load for a document already in memory; file names it in errors
+// and anchors relative data paths.
+func Parse(file string, src []byte) (*Scenario, error) {
+	s := &Scenario{File: file}
+	md, err := toml.Decode(string(src), s)
+	if err != nil {
+		return nil, Errors{syntaxError(file, src, err)}
+	}
+	s.Lines = scanKeys(string(src))
+	if und := md.Undecoded(); len(und) > 0 {
+		var es Errors
+		for _, k := range und {
+			key := undecodedPath(k, s)
+			es = append(es, &Error{File: file, Line: s.line(key), Key: key,
+				Msg: "unknown key", Hint: suggest(key)})
+		}
+		return nil, es
+	}
+	s.defaults(&md)
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// syntaxError turns a decoder error into an Error with the source line.
+func syntaxError(file string, src []byte, err error) *Error {
+	var perr toml.ParseError
+	if errors.As(err, &perr) {
+		e := &Error{File: file, Line: perr.Position.Line, Col: perr.Position.Col, Msg: perr.Message}
+		if perr.LastKey != "" {
+			e.Key = perr.LastKey
+		}
+		lines := strings.Split(string(src), "\n")
+		if l := perr.Position.Line; l >= 1 && l <= len(lines) {
+			e.Source = lines[l-1]
+		}
+		if perr.Usage != "" {
+			e.Hint = firstLine(perr.Usage)
+		}
+		if strings.Contains(e.Msg, "out of range") || strings.Contains(e.Msg, "Decimal") {
+			e.Hint = "write fixed-point values as quoted decimal strings, for example haircut = \"0.05\""
+		}
+		return e
+	}
+	return &Error{File: file, Msg: err.Error()}
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// undecodedPath renders an undecoded key with array indices where the key
+// sits inside an array of tables, by matching the scanned key positions.
+func undecodedPath(k toml.Key, s *Scenario) string {
+	plain := k.String()
+	if _, ok := s.Lines[plain]; ok {
+		return plain
+	}
+	var best string
+	for cand := range s.Lines {
+		if stripIndex(cand) == plain && (best == "" || cand < best) {
+			best = cand
+		}
+	}
+	if best != "" {
+		return best
+	}
+	return plain
+}
+
+func stripIndex(k string) string {
+	var b strings.Builder
+	skip := false
+	for _, c := range k {
+		switch {
+		case c == '[':
+			skip = true
+		case c == ']':
+			skip = false
+		case !skip:
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+// suggest names the nearest known key at the same place in the schema.
+func suggest(key string) string {
+	parts := strings.Split(stripIndex(key), ".")
+	last := parts[len(parts)-1]
+	cands := knownKeys(parts[:len(parts)-1])
+	if len(cands) == 0 {
+		return "remove the key or check the spelling against the scenario library in configs/"
+	}
+	best, bestD := "", 1<<30
+	for _, c := range cands {
+		if d := editDistance(last, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if bestD <= 3 {
+		return fmt.Sprintf("did you mean %q?", best)
+	}
+	sort.Strings(cands)
+	return "known keys here: " + strings.Join(cands, ", ")
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// Dir is the directory relative data paths are resolved against.
+func (s *Scenario) Dir() string { return filepath.Dir(s.File) }
+
+// DataPath resolves a data file path written in the scenario.
+func (s *Scenario) DataPath(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(s.Dir(), p)
+}

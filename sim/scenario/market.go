@@ -1,0 +1,253 @@
+package scenario
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/tempest-risk/tempest/market"
+)
+
+// Processes names the price processes an asset can follow.
+var Processes = []string{"gbm", "merton", "garch", "regime", "replay", "bootstrap", "nav", "peg", "constant"}
+
+// process builds the market process of asset name. Data files are read here.
+func (s *Scenario) process(name string, a *Asset) (market.Process, error) {
+	dt := market.Years(s.StepSeconds())
+	switch a.Process {
+	case "gbm":
+		return market.GBM{Mu: a.Mu, Sigma: a.Sigma}, nil
+	case "merton":
+		return market.Merton{Mu: a.Mu, Sigma: a.Sigma, Lambda: a.Lambda, JumpMean: a.JumpMean, JumpSD: a.JumpSD}, nil
+	case "garch":
+		return market.GARCH{Mu: a.Mu, Omega: a.Omega, Alpha: a.Alpha, Beta: a.Beta,
+			Period: market.Years(a.Period.Seconds())}, nil
+	case "regime":
+		return market.RegimeSwitching{Mu: a.RegimeMu, Sigma: a.RegimeSigma, Rates: a.RegimeRates}, nil
+	case "nav":
+		return market.NAV{Yield: a.Yield, Theta: a.Theta, Mu: a.Level, Sigma: a.YieldSigma}, nil
+	case "peg":
+		return market.Peg{Theta: a.Theta, Sigma: a.Sigma}, nil
+	case "constant":
+		return market.Constant{}, nil
+	case "replay", "bootstrap":
+		if a.File == "" {
+			return nil, &market.FieldError{Field: "file", Err: market.ErrRequired}
+		}
+		ser, err := market.LoadSeries(s.DataPath(a.File), a.Time, a.Column)
+		if err != nil {
+			return nil, err
+		}
+		interval, err := seriesInterval(ser)
+		if err != nil {
+			return nil, err
+		}
+		if a.Process == "bootstrap" {
+			step := int64(math.Round(interval * float64(market.SecondsPerYear)))
+			ret, err := ser.LogReturns(step)
+			if err != nil {
+				return nil, err
+			}
+			bl := a.BlockLen
+			if bl == 0 {
+				bl = 24
+			}
+			return market.Bootstrap{Returns: ret, Interval: interval, BlockLen: bl, Stationary: true}, nil
+		}
+		start := 0
+		if a.From != "" {
+			t, err := time.Parse("2006-01-02", a.From)
+			if err != nil {
+				return nil, &market.FieldError{Field: "from", Value: a.From, Err: errors.New("must be a date YYYY-MM-DD")}
+			}
+			for start < ser.Len()-1 && ser.Times[start] < t.Unix() {
+				start++
+			}
+		}
+		_ = dt
+		return market.Replay{Prices: ser.Values, Interval: interval, Start: start}, nil
+	}
+	return nil, &market.FieldError{Field: "process", Value: a.Process,
+		Err: fmt.Errorf("unknown process (one of %s)", strings.Join(Processes, ", "))}
+}
+
+// seriesInterval is the typical spacing of a series in years (its median
+// gap), so hourly data replays at one point an hour.
+func seriesInterval(s market.Series) (float64, error) {
+	if s.Len() < 2 {
+		return 0, market.ErrTooShort
+	}
+	gaps := make([]int64, 0, s.Len()-1)
+	for i := 1; i < s.Len(); i++ {
+		gaps = append(gaps, s.Times[i]-s.Times[i-1])
+	}
+	// median by partial selection is overkill here; sort a copy
+	sortInt64(gaps)
+	return market.Years(gaps[len(gaps)/2]), nil
+}
+
+func sortInt64(x []int64) {
+	for i := 1; i < len(x); i++ {
+		for j := i; j > 0 && x[j] < x[j-1]; j-- {
+			x[j], x[j-1] = x[j-1], x[j]
+		}
+	}
+}
+
+// ReferenceAsset is the market asset of the peg pool's reference stablecoin
+// (the feed depeg shocks move), or "".
+func (s *Scenario) ReferenceAsset() string {
+	if s.PegPool == nil {
+		return ""
+	}
+	if r := s.PegRail[s.PegPool.Rail]; r != nil {
+		return r.Asset
+	}
+	return ""
+}
+
+// MarketConfig builds the market of the scenario. Assets are in sorted name
+// order, except the reference stablecoin's asset, which is the Reference
+// feed. Errors are market.FieldErrors with paths relative to the market
+// (assets[i] are mapped back to market.assets.<name> by Validate).
+func (s *Scenario) MarketConfig() (market.Config, []string, error) {
+	cfg := market.Config{Steps: s.Steps(), Dt: market.Years(s.StepSeconds())}
+	ref := s.ReferenceAsset()
+	var names []string
+	var errs []error
+	for _, name := range s.AssetNames() {
+		a := s.Market.Assets[name]
+		p, err := s.process(name, a)
+		if err != nil {
+			errs = append(errs, prefixed("market.assets."+name, err))
+			continue
+		}
+		f := market.Feed{Name: name, Process: p, Initial: a.Initial}
+		if name == ref {
+			cfg.Reference = f
+			continue
+		}
+		cfg.Assets = append(cfg.Assets, f)
+		names = append(names, name)
+	}
+	if c := s.Market.Correlation; c != nil {
+		idx := map[string]int{}
+		for i, n := range names {
+			idx[n] = i
+		}
+		m := make([][]float64, len(names))
+		for i := range m {
+			m[i] = make([]float64, len(names))
+			m[i][i] = 1
+		}
+		ok := len(c.Matrix) == len(c.Assets)
+		for i, ni := range c.Assets {
+			if _, found := idx[ni]; !found {
+				ok = false
+				errs = append(errs, &market.FieldError{Field: "market.correlation.assets", Value: ni, Err: market.ErrUnknownFeed})
+				continue
+			}
+			if i >= len(c.Matrix) || len(c.Matrix[i]) != len(c.Assets) {
+				ok = false
+				continue
+			}
+			for j, nj := range c.Assets {
+				if _, found := idx[nj]; found {
+					m[idx[ni]][idx[nj]] = c.Matrix[i][j]
+				}
+			}
+		}
+		if !ok && len(errs) == 0 {
+			errs = append(errs, &market.FieldError{Field: "market.correlation.matrix", Err: fmt.Errorf("%w: need a %d×%d matrix", market.ErrShape, len(c.Assets), len(c.Assets))})
+		}
+		cfg.Correlation = m
+	}
+	g := s.Market.Gas
+	cfg.Gas = market.Gas{Price: market.LogOU{Theta: g.Theta, Level: g.Initial, Sigma: g.Sigma,
+		Lambda: g.Spikes, JumpMean: g.SpikeMean, JumpSD: g.SpikeSD}, Initial: g.Initial, Limit: g.BlockLimit}
+	cfg.Shocks = s.marketShocks()
+	if len(errs) > 0 {
+		return cfg, names, errors.Join(errs...)
+	}
+	return cfg, names, nil
+}
+
+func prefixed(prefix string, err error) error {
+	var out []error
+	for _, e := range flatten(err) {
+		var fe *market.FieldError
+		if errors.As(e, &fe) {
+			out = append(out, &market.FieldError{Field: prefix + "." + strings.TrimPrefix(fe.Field, "process."), Value: fe.Value, Err: fe.Err})
+			continue
+		}
+		out = append(out, fmt.Errorf("%s: %w", prefix, e))
+	}
+	return errors.Join(out...)
+}
+
+func flatten(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+// point converts a time from the start into a path point index.
+func (s *Scenario) point(d Duration) int { return int(d.Seconds() / s.StepSeconds()) }
+
+// window converts [start, start+duration] into path points [Start, End):
+// the last point of the window is included.
+func (s *Scenario) window(sh *Shock) market.Window {
+	start := s.point(sh.Start)
+	end := s.point(Duration{d: sh.Start.d + sh.Duration.d}) + 1
+	if end > s.Steps()+1 {
+		end = s.Steps() + 1
+	}
+	return market.Window{Start: start, End: end}
+}
+
+func (s *Scenario) marketShocks() market.Shocks {
+	var out market.Shocks
+	for i := range s.Shocks {
+		sh := &s.Shocks[i]
+		w := s.window(sh)
+		switch sh.Kind {
+		case "crash":
+			out.Crashes = append(out.Crashes, market.Crash{Feed: sh.Asset, Drop: sh.Size, Window: w})
+		case "vol":
+			out.Vol = append(out.Vol, market.VolShock{Feed: sh.Asset, Multiplier: sh.Multiplier, Window: w})
+		case "depeg":
+			out.Depegs = append(out.Depegs, market.Depeg{Target: sh.Target, Recover: sh.Recover,
+				HalfLife: s.point(sh.HalfLife), Window: w})
+		case "oracle_freeze":
+			out.OracleFreezes = append(out.OracleFreezes, market.OracleFreeze{Feed: sh.Asset, Window: w})
+		case "keeper_outage":
+			out.KeeperOutages = append(out.KeeperOutages, market.KeeperOutage{Fraction: sh.Fraction, Window: w})
+		case "gas_spike":
+			out.GasSpikes = append(out.GasSpikes, market.GasSpike{Multiplier: sh.Multiplier, LimitFactor: sh.LimitFactor, Window: w})
+		case "drought":
+			out.Droughts = append(out.Droughts, market.Drought{Feed: sh.Asset, Multiplier: sh.Multiplier, Window: w})
+		}
+	}
+	return out
+}
+
+// OracleConfig returns profile name's oracle as the market package takes it.
+func (s *Scenario) OracleConfig(name string) market.OracleConfig {
+	o := s.Oracles[name]
+	c := market.OracleConfig{Deviation: o.Deviation, Heartbeat: o.Heartbeat.Seconds(),
+		Delay: o.Delay.Seconds(), Timeout: o.Timeout.Seconds(), Min: o.Min, Max: o.Max}
+	if c.Max == 0 {
+		c.Max = math.Inf(1)
+	}
+	return c
+}

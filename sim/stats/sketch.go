@@ -1,0 +1,375 @@
+package stats
+
+import (
+	"math"
+)
+
+// Bounds on the constructor arguments of a Sketch.
+const (
+	// MinAlpha is the finest relative accuracy a Sketch accepts. Finer
+	// accuracy means nothing for Monte Carlo quantiles and would make the
+	// bucket indices of extreme float64 values overflow a 32-bit int.
+	MinAlpha = 1e-6
+	// MaxAlpha bounds the relative accuracy from above; alpha must be below
+	// it.
+	MaxAlpha = 1.0
+)
+
+// Sketch summarises a stream of float64 values: the exact count, sum (for
+// the mean), minimum and maximum, and quantiles of relative accuracy alpha.
+//
+// A positive value x goes to bucket i = ceil(log_γ(x)), which holds the
+// values in (γ^(i-1), γ^i], with γ = (1+α)/(1−α); a negative value goes to
+// the bucket of -x in a second, mirrored store; exact zeros are counted
+// apart. Each bucket holds an integer count, and every value of bucket i is
+// within relative error α of its representative 2γ^i/(γ+1) = γ^i·(1−α).
+//
+// Each store keeps at most maxBuckets consecutive buckets. When a value
+// would widen a store beyond that, the buckets of lowest magnitude (those
+// nearest zero) are collapsed into the lowest bucket kept, so quantiles of
+// large magnitude stay accurate while those near zero degrade. Collapsing
+// clamps a bucket index to maxIndex−maxBuckets+1, where maxIndex is the
+// largest index the store has seen; clamps compose, so the final state does
+// not depend on the order of the values. With α = 0.005 a store spanning
+// magnitudes 1e-12 to 1e15 needs about 6,200 buckets.
+//
+// The result of every method depends only on the multiset of values added
+// (see the package documentation). A Sketch must be made by NewSketch or
+// UnmarshalBinary. It is not safe for concurrent use.
+type Sketch struct {
+	alpha      float64
+	gamma      float64 // (1+alpha)/(1-alpha)
+	logGamma   float64 // ln(gamma)
+	maxBuckets int
+
+	pos, neg store  // buckets of x > 0 and of -x for x < 0
+	zeros    uint64 // values equal to ±0
+	count    uint64
+	sum      Sum
+	min, max float64 // valid when count > 0; never -0
+}
+
+// NewSketch returns an empty sketch with relative accuracy alpha keeping at
+// most maxBuckets buckets per sign. It panics unless MinAlpha <= alpha <
+// MaxAlpha and maxBuckets >= 1.
+func NewSketch(alpha float64, maxBuckets int) *Sketch {
+	s := new(Sketch)
+	s.init(alpha, maxBuckets)
+	return s
+}
+
+func (s *Sketch) init(alpha float64, maxBuckets int) {
+	if err := checkParams(alpha, maxBuckets); err != "" {
+		panic("stats: NewSketch: " + err)
+	}
+	*s = Sketch{
+		alpha:      alpha,
+		gamma:      (1 + alpha) / (1 - alpha),
+		maxBuckets: maxBuckets,
+	}
+	s.logGamma = math.Log(s.gamma)
+}
+
+// checkParams returns why (alpha, maxBuckets) are invalid, or "".
+func checkParams(alpha float64, maxBuckets int) string {
+	if !(alpha >= MinAlpha && alpha < MaxAlpha) {
+		return "alpha out of range [1e-6, 1)"
+	}
+	if maxBuckets < 1 {
+		return "maxBuckets < 1"
+	}
+	return ""
+}
+
+// Alpha returns the relative accuracy the sketch was made with.
+func (s *Sketch) Alpha() float64 { return s.alpha }
+
+// MaxBuckets returns the bucket limit per sign the sketch was made with.
+func (s *Sketch) MaxBuckets() int { return s.maxBuckets }
+
+// index returns the bucket of x > 0: ceil(log_γ(x)). It is a pure function
+// of x, so equal values always share a bucket.
+func (s *Sketch) index(x float64) int {
+	return int(math.Ceil(math.Log(x) / s.logGamma))
+}
+
+// value returns the representative of bucket i, 2γ^i/(γ+1), computed as
+// γ^(i-1)·(1+α), which is finite for every bucket of a finite value (the
+// product overflows only if the representative exceeds MaxFloat64, and
+// then Quantile clamps it to Max, which is closer to every value of the
+// bucket).
+func (s *Sketch) value(i int) float64 {
+	return math.Pow(s.gamma, float64(i-1)) * (1 + s.alpha)
+}
+
+// Add adds x. It does not allocate when x falls in the range of buckets the
+// sketch already holds. It panics if x is NaN or infinite, or if s was not
+// made by NewSketch or UnmarshalBinary.
+func (s *Sketch) Add(x float64) {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		panic("stats: Sketch.Add: non-finite value")
+	}
+	if s.logGamma == 0 {
+		panic("stats: Sketch.Add: sketch not made by NewSketch")
+	}
+	switch {
+	case x > 0:
+		s.pos.add(s.index(x), 1, s.maxBuckets)
+	case x < 0:
+		s.neg.add(s.index(-x), 1, s.maxBuckets)
+	default:
+		x = 0 // store -0 as +0
+		s.zeros++
+	}
+	s.sum.Add(x)
+	if s.count == 0 {
+		s.min, s.max = x, x
+	} else {
+		s.min = min(s.min, x)
+		s.max = max(s.max, x)
+	}
+	s.count++
+}
+
+// Merge adds every value summarised by o to s, as if they had been added
+// one by one (the result is identical). o is not modified; s and o may be
+// the same sketch. It panics if o was made with a different alpha or
+// maxBuckets: both must match for merging to be commutative.
+func (s *Sketch) Merge(o *Sketch) {
+	if s.alpha != o.alpha || s.maxBuckets != o.maxBuckets {
+		panic("stats: Sketch.Merge: alpha or maxBuckets differ")
+	}
+	if o.count == 0 {
+		return
+	}
+	if o == s {
+		o = s.clone()
+	}
+	s.pos.merge(&o.pos, s.maxBuckets)
+	s.neg.merge(&o.neg, s.maxBuckets)
+	s.zeros += o.zeros
+	s.sum.Merge(&o.sum)
+	if s.count == 0 {
+		s.min, s.max = o.min, o.max
+	} else {
+		s.min = min(s.min, o.min)
+		s.max = max(s.max, o.max)
+	}
+	s.count += o.count
+}
+
+// clone returns a deep copy of s.
+func (s *Sketch) clone() *Sketch {
+	c := *s
+	c.pos.counts = append([]uint64(nil), s.pos.counts...)
+	c.neg.counts = append([]uint64(nil), s.neg.counts...)
+	c.sum.partials = append([]float64(nil), s.sum.partials...)
+	return &c
+}
+
+// Reset empties the sketch, keeping its parameters and storage.
+func (s *Sketch) Reset() {
+	s.pos.reset()
+	s.neg.reset()
+	s.zeros, s.count = 0, 0
+	s.sum.Reset()
+	s.min, s.max = 0, 0
+}
+
+// Count returns the number of values added.
+func (s *Sketch) Count() uint64 { return s.count }
+
+// Mean returns the exact sum divided by the count, correctly rounded, or
+// NaN if the sketch is empty. It usually allocates (it divides exactly with
+// math/big); call it when reporting, not per value.
+func (s *Sketch) Mean() float64 {
+	if s.count == 0 {
+		return math.NaN()
+	}
+	return exactMean(&s.sum, s.count)
+}
+
+// Min returns the smallest value added, exactly, or NaN if the sketch is
+// empty. A zero is reported as +0.
+func (s *Sketch) Min() float64 {
+	if s.count == 0 {
+		return math.NaN()
+	}
+	return s.min
+}
+
+// Max returns the largest value added, exactly, or NaN if the sketch is
+// empty. A zero is reported as +0.
+func (s *Sketch) Max() float64 {
+	if s.count == 0 {
+		return math.NaN()
+	}
+	return s.max
+}
+
+// Quantile returns an estimate of the q-quantile, or NaN if the sketch is
+// empty. It panics if q is not in [0, 1].
+//
+// The q-quantile is the value of rank floor(q·(n−1)) (0-based) in the
+// sorted values, the "lower" convention: no interpolation, always a value
+// that was added. Rank 0 returns Min and rank n−1 returns Max, exactly.
+// Otherwise the result is the representative of the rank's bucket
+// (0 for the zero bucket, negated for the negative store), clamped into
+// [Min, Max]. Unless the bucket was collapsed it is within relative error
+// alpha of the true value, up to a few ulps of rounding in the
+// representative, for values of magnitude above about 1e-305; subnormal
+// values are too coarse for the bound to hold below about 1e-321.
+func (s *Sketch) Quantile(q float64) float64 {
+	if !(q >= 0 && q <= 1) {
+		panic("stats: Sketch.Quantile: q not in [0, 1]")
+	}
+	if s.count == 0 {
+		return math.NaN()
+	}
+	rank := uint64(math.Floor(q * float64(s.count-1)))
+	if rank >= s.count-1 {
+		return s.max
+	}
+	if rank == 0 {
+		return s.min
+	}
+	var v float64
+	// Walk the buckets in increasing value order until more than rank
+	// values have been passed.
+	seen := uint64(0)
+	if i, ok := s.neg.find(rank, &seen, true); ok {
+		v = -s.value(i)
+	} else if seen += s.zeros; seen > rank {
+		v = 0
+	} else if i, ok := s.pos.find(rank, &seen, false); ok {
+		v = s.value(i)
+	} else {
+		return s.max // unreachable: the counts add up to s.count
+	}
+	return min(max(v, s.min), s.max)
+}
+
+// store is a dense run of bucket counts: counts[k] is bucket offset+k.
+// Buckets outside [lo, hi] are zero and, when the store is not empty, the
+// buckets lo and hi are not.
+type store struct {
+	counts []uint64
+	offset int
+	lo, hi int
+	total  uint64
+}
+
+// minStoreLen is the length of a store's first allocation.
+const minStoreLen = 64
+
+// add adds c > 0 to bucket i, collapsing the lowest buckets if the store
+// would span more than maxB buckets.
+func (st *store) add(i int, c uint64, maxB int) {
+	switch {
+	case st.total == 0:
+		st.ensure(i, i, maxB, 1, 0)
+		st.lo, st.hi = i, i
+	case i > st.hi:
+		if i-st.lo >= maxB {
+			// Collapse [lo, floor-1] into bucket floor. (Differences of
+			// indices are small; i-maxB+1 is computed only when it cannot
+			// overflow.)
+			floor := i - maxB + 1
+			var moved uint64
+			for k := st.lo; k <= min(st.hi, floor-1); k++ {
+				moved += st.counts[k-st.offset]
+				st.counts[k-st.offset] = 0
+			}
+			st.ensure(floor, i, maxB, floor, st.hi)
+			st.lo = floor
+			st.counts[floor-st.offset] += moved
+		} else {
+			st.ensure(st.lo, i, maxB, st.lo, st.hi)
+		}
+		st.hi = i
+	case i < st.lo:
+		if st.hi-i >= maxB {
+			i = st.hi - maxB + 1 // collapse into the lowest bucket kept
+		}
+		st.ensure(i, st.hi, maxB, st.lo, st.hi)
+		st.lo = i
+	}
+	st.counts[i-st.offset] += c
+	st.total += c
+}
+
+// ensure makes the counts cover [lo, hi] (hi-lo < maxB). The buckets in
+// [occLo, occHi] (an empty range if occLo > occHi) are kept; all others
+// are zero.
+func (st *store) ensure(lo, hi, maxB, occLo, occHi int) {
+	if lo >= st.offset && hi < st.offset+len(st.counts) {
+		return
+	}
+	span := hi - lo + 1
+	n := len(st.counts)
+	if n < span {
+		n = min(max(2*n, span, minStoreLen), maxB)
+	}
+	// Centre [lo, hi] so that the store can grow either way before it has
+	// to move again.
+	off := lo - (n-span)/2
+	old, oldOff := st.counts, st.offset
+	if n > len(old) {
+		st.counts = make([]uint64, n)
+	}
+	if occLo <= occHi {
+		// copy handles the overlap when the slice is reused.
+		copy(st.counts[occLo-off:], old[occLo-oldOff:occHi-oldOff+1])
+	}
+	if len(old) == n {
+		// Reused in place: clear what is now outside the kept range.
+		if occLo <= occHi {
+			clear(st.counts[:occLo-off])
+			clear(st.counts[occHi-off+1:])
+		} else {
+			clear(st.counts)
+		}
+	}
+	st.offset = off
+}
+
+// merge adds the counts of o (whose limit is also maxB) to st, highest
+// bucket first so that at most one collapse happens.
+func (st *store) merge(o *store, maxB int) {
+	if o.total == 0 {
+		return
+	}
+	for k := o.hi; k >= o.lo; k-- {
+		if c := o.counts[k-o.offset]; c != 0 {
+			st.add(k, c, maxB)
+		}
+	}
+}
+
+// find returns the bucket holding the value of the given rank, adding the
+// counts it passes to *seen. It walks from the highest index down when desc
+// is set (the negative store, whose highest index is its smallest value).
+func (st *store) find(rank uint64, seen *uint64, desc bool) (int, bool) {
+	if st.total == 0 || *seen+st.total <= rank {
+		*seen += st.total
+		return 0, false
+	}
+	for j := st.lo; j <= st.hi; j++ {
+		k := j
+		if desc {
+			k = st.lo + st.hi - j
+		}
+		*seen += st.counts[k-st.offset]
+		if *seen > rank {
+			return k, true
+		}
+	}
+	return 0, false // unreachable: rank < seen + total
+}
+
+func (st *store) reset() {
+	if st.total > 0 {
+		clear(st.counts[st.lo-st.offset : st.hi-st.offset+1])
+	}
+	st.total, st.lo, st.hi = 0, 0, 0
+}

@@ -1,0 +1,282 @@
+package stats
+
+import (
+	"encoding/binary"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+)
+
+// ErrMismatch is returned (wrapped, with the difference) when merging
+// tables whose metrics, bucket counts or sketch parameters differ.
+var ErrMismatch = errors.New("stats: tables do not match")
+
+// Table is a fixed grid of sketches, one per (metric, time bucket), all with
+// the same parameters, allocated once. Metrics and buckets are addressed by
+// index: metric m is Metrics()[m], bucket b is in [0, Buckets()).
+//
+// A Table is not safe for concurrent use; give each worker its own and
+// merge them.
+type Table struct {
+	metrics    []string
+	buckets    int
+	alpha      float64
+	maxBuckets int
+	cells      []Sketch // metric-major: cell (m, b) is cells[m*buckets+b]
+}
+
+// NewTable returns an empty table of len(metrics)×buckets sketches, each
+// made by NewSketch(alpha, maxBuckets). It panics if buckets < 1, if a
+// metric name is repeated, or if NewSketch would panic.
+func NewTable(metrics []string, buckets int, alpha float64, maxBuckets int) *Table {
+	if buckets < 1 {
+		panic("stats: NewTable: buckets < 1")
+	}
+	if why := checkParams(alpha, maxBuckets); why != "" {
+		panic("stats: NewTable: " + why)
+	}
+	if dup := duplicate(metrics); dup != "" {
+		panic("stats: NewTable: metric " + strconv.Quote(dup) + " repeated")
+	}
+	return newTable(slices.Clone(metrics), buckets, alpha, maxBuckets)
+}
+
+func newTable(metrics []string, buckets int, alpha float64, maxBuckets int) *Table {
+	t := &Table{
+		metrics:    metrics,
+		buckets:    buckets,
+		alpha:      alpha,
+		maxBuckets: maxBuckets,
+		cells:      make([]Sketch, len(metrics)*buckets),
+	}
+	for i := range t.cells {
+		t.cells[i].init(alpha, maxBuckets)
+	}
+	return t
+}
+
+// duplicate returns a name that occurs twice in names, or "".
+func duplicate(names []string) string {
+	seen := make(map[string]bool, len(names))
+	for _, n := range names {
+		if seen[n] {
+			return n
+		}
+		seen[n] = true
+	}
+	return ""
+}
+
+// Metrics returns a copy of the metric names, in index order.
+func (t *Table) Metrics() []string { return slices.Clone(t.metrics) }
+
+// Buckets returns the number of time buckets.
+func (t *Table) Buckets() int { return t.buckets }
+
+// Alpha returns the relative accuracy of the table's sketches.
+func (t *Table) Alpha() float64 { return t.alpha }
+
+// MaxBuckets returns the bucket limit per sign of the table's sketches.
+func (t *Table) MaxBuckets() int { return t.maxBuckets }
+
+// cell returns the index of (metric, bucket) in t.cells. It panics if
+// either is out of range.
+func (t *Table) cell(metric, bucket int, op string) int {
+	if metric < 0 || metric >= len(t.metrics) || bucket < 0 || bucket >= t.buckets {
+		panic("stats: Table." + op + ": metric or bucket out of range")
+	}
+	return metric*t.buckets + bucket
+}
+
+// Add adds x to the sketch of (metric, bucket). It panics if metric or
+// bucket is out of range, or as Sketch.Add does.
+func (t *Table) Add(metric, bucket int, x float64) {
+	t.cells[t.cell(metric, bucket, "Add")].Add(x)
+}
+
+// Sketch returns the sketch of (metric, bucket) itself, not a copy. It
+// panics if metric or bucket is out of range.
+func (t *Table) Sketch(metric, bucket int) *Sketch {
+	return &t.cells[t.cell(metric, bucket, "Sketch")]
+}
+
+// Reset empties every sketch, keeping the grid and its storage.
+func (t *Table) Reset() {
+	for i := range t.cells {
+		t.cells[i].Reset()
+	}
+}
+
+// Merge merges every sketch of o into the matching sketch of t. It returns
+// an error wrapping ErrMismatch, and leaves t unchanged, unless both tables
+// have the same metric names in the same order, the same number of buckets,
+// alpha and maxBuckets. o may be t.
+func (t *Table) Merge(o *Table) error {
+	if err := t.compatible(o); err != nil {
+		return err
+	}
+	for i := range t.cells {
+		t.cells[i].Merge(&o.cells[i])
+	}
+	return nil
+}
+
+func (t *Table) compatible(o *Table) error {
+	switch {
+	case !slices.Equal(t.metrics, o.metrics):
+		return fmt.Errorf("%w: metrics %q and %q", ErrMismatch, t.metrics, o.metrics)
+	case t.buckets != o.buckets:
+		return fmt.Errorf("%w: %d and %d buckets", ErrMismatch, t.buckets, o.buckets)
+	case t.alpha != o.alpha || t.maxBuckets != o.maxBuckets:
+		return fmt.Errorf("%w: sketch parameters (%g, %d) and (%g, %d)",
+			ErrMismatch, t.alpha, t.maxBuckets, o.alpha, o.maxBuckets)
+	}
+	return nil
+}
+
+// MarshalBinary encodes the table in the canonical format described in the
+// package documentation. It never fails.
+func (t *Table) MarshalBinary() ([]byte, error) {
+	b := append([]byte(tableMagic), formatVersion)
+	b = appendParams(b, t.alpha, t.maxBuckets)
+	b = binary.AppendUvarint(b, uint64(len(t.metrics)))
+	for _, m := range t.metrics {
+		b = binary.AppendUvarint(b, uint64(len(m)))
+		b = append(b, m...)
+	}
+	b = binary.AppendUvarint(b, uint64(t.buckets))
+	for i := range t.cells {
+		b = t.cells[i].appendBody(b)
+	}
+	return b, nil
+}
+
+// UnmarshalBinary sets t to the table encoded in data by MarshalBinary,
+// replacing its metrics, buckets and parameters. On error (wrapping
+// ErrCorrupt) t is unchanged.
+func (t *Table) UnmarshalBinary(data []byte) error {
+	u, err := decodeTable(data)
+	if err != nil {
+		return err
+	}
+	*t = *u
+	return nil
+}
+
+// MergeBinary decodes a table encoded by MarshalBinary, typically a shard
+// written by another process, and merges it into t. It returns an error
+// wrapping ErrCorrupt if data does not decode and one wrapping ErrMismatch
+// if the tables do not match (see Merge); t is then unchanged.
+func (t *Table) MergeBinary(data []byte) error {
+	u, err := decodeTable(data)
+	if err != nil {
+		return err
+	}
+	return t.Merge(u)
+}
+
+// minCellLen is the length of the shortest sketch body (an empty one).
+const minCellLen = 6
+
+func decodeTable(data []byte) (*Table, error) {
+	d := decoder{b: data}
+	d.header(tableMagic)
+	alpha, maxB := d.params()
+	nm := d.uvarint()
+	if d.err == nil && nm > uint64(len(d.b)) {
+		d.fail("%d metrics", nm)
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	metrics := make([]string, nm)
+	for i := range metrics {
+		metrics[i] = string(d.bytes(d.uvarint()))
+	}
+	nb := d.uvarint()
+	if d.err != nil {
+		return nil, d.err
+	}
+	switch {
+	case nb < 1 || nb > math.MaxInt32:
+		d.fail("%d buckets", nb)
+	case nm > 0 && nb > uint64(len(d.b))/minCellLen/nm:
+		d.fail("%d metrics × %d buckets exceed the data", nm, nb)
+	}
+	if dup := duplicate(metrics); dup != "" {
+		d.fail("metric %q repeated", dup)
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	t := newTable(metrics, int(nb), alpha, maxB)
+	for i := range t.cells {
+		d.sketch(&t.cells[i])
+	}
+	if err := d.finish(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// WriteCSV writes one row per (metric, bucket), in metric then bucket
+// order, after a header row:
+//
+//	metric,bucket,t,count,mean,min,<quantiles>,max
+//
+// where each quantile q gets a column named "p" followed by 100·q (p1 for
+// 0.01, p99.9 for 0.999) holding Sketch.Quantile(q), and t is
+// bucketTime(bucket) (the bucket number if bucketTime is nil).
+//
+// Floats are written with strconv.FormatFloat(x, 'g', 10, 64): ten
+// significant digits keep the files small, lie far below the sketch's
+// relative accuracy, and format deterministically. The cells of an empty
+// sketch (mean, min, quantiles, max) are empty. WriteCSV returns an error
+// if a quantile is not in [0, 1], or the first error writing to w.
+func (t *Table) WriteCSV(w io.Writer, bucketTime func(b int) float64, quantiles []float64) error {
+	header := []string{"metric", "bucket", "t", "count", "mean", "min"}
+	for _, q := range quantiles {
+		if !(q >= 0 && q <= 1) {
+			return fmt.Errorf("stats: Table.WriteCSV: quantile %g not in [0, 1]", q)
+		}
+		header = append(header, "p"+strconv.FormatFloat(100*q, 'g', 10, 64))
+	}
+	header = append(header, "max")
+	cw := csv.NewWriter(w)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	row := make([]string, len(header))
+	for m, name := range t.metrics {
+		for b := range t.buckets {
+			s := &t.cells[m*t.buckets+b]
+			tb := float64(b)
+			if bucketTime != nil {
+				tb = bucketTime(b)
+			}
+			row = append(row[:0], name, strconv.Itoa(b), formatFloat(tb),
+				strconv.FormatUint(s.Count(), 10), formatFloat(s.Mean()), formatFloat(s.Min()))
+			for _, q := range quantiles {
+				row = append(row, formatFloat(s.Quantile(q)))
+			}
+			row = append(row, formatFloat(s.Max()))
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// formatFloat formats x for WriteCSV: 10 significant digits, "" for NaN.
+func formatFloat(x float64) string {
+	if math.IsNaN(x) {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'g', 10, 64)
+}
