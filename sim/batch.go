@@ -25,6 +25,8 @@ type Options struct {
 	// Progress, if set, is called after each run is aggregated, in run
 	// order, from the aggregating goroutine.
 	Progress func(done, total int)
+
+	tracer func(run int) Tracer // tests: observe or break chosen runs
 }
 
 // Result summarises a finished batch.
@@ -168,7 +170,11 @@ dispatch:
 		}
 		g.Go(func() error {
 			mw := <-worlds
-			res := RunOne(c, opt.Seed, i, mw, nil)
+			var tr Tracer
+			if opt.tracer != nil {
+				tr = opt.tracer(i)
+			}
+			res := RunOne(c, opt.Seed, i, mw, tr)
 			worlds <- mw
 			ready[i%window] <- res
 			return nil
