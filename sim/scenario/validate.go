@@ -233,6 +233,7 @@ func shockField(f string) string {
 }
 
 func (s *Scenario) validateMarket(p *problems) {
+	before := len(p.errs)
 	for _, name := range s.AssetNames() {
 		a := s.Market.Assets[name]
 		if !slices.Contains(Processes, a.Process) {
@@ -267,7 +268,7 @@ func (s *Scenario) validateMarket(p *problems) {
 			p.add(k+".duration", "", "must not be negative")
 		}
 	}
-	if len(p.errs) > 0 {
+	if len(p.errs) > before {
 		return // the market cannot be built reliably
 	}
 	cfg, names, err := s.MarketConfig()

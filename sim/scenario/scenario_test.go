@@ -1,0 +1,185 @@
+package scenario
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/holiman/uint256"
+)
+
+func TestDecimal(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		ok   bool
+		wad  string
+		text string
+	}{
+		{"0.05", true, "50000000000000000", "0.05"},
+		{"1_000", true, "1000000000000000000000", "1000"},
+		{"1e18", false, "", ""},
+		{"NaN", false, "", ""},
+		{"", false, "", ""},
+		{"0.1.2", false, "", ""},
+	} {
+		var d Decimal
+		err := d.UnmarshalText([]byte(tt.in))
+		if (err == nil) != tt.ok {
+			t.Errorf("%q: err %v", tt.in, err)
+			continue
+		}
+		if tt.ok {
+			w := d.Wad()
+			if w.Dec() != tt.wad || d.String() != tt.text {
+				t.Errorf("%q: wad %s text %s", tt.in, w.Dec(), d.String())
+			}
+		} else if !errors.Is(err, ErrNotDecimal) {
+			t.Errorf("%q: %v is not ErrNotDecimal", tt.in, err)
+		}
+	}
+	if D("-1").Uint(new(uint256.Int), 18) == nil {
+		t.Error("negative decimal converted to uint")
+	}
+	if D("0.123").Uint(new(uint256.Int), 2) == nil {
+		t.Error("three decimals fitted into two")
+	}
+}
+
+func TestDuration(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want time.Duration
+		err  error
+	}{
+		{"10m", 10 * time.Minute, nil},
+		{"30d", 30 * 24 * time.Hour, nil},
+		{"1d12h", 36 * time.Hour, nil},
+		{"90s", 90 * time.Second, nil},
+		{"30", 0, ErrDurationUnit},
+		{"", 0, ErrDurationUnit},
+		{"5 parsecs", 0, nil},
+	} {
+		var d Duration
+		err := d.UnmarshalText([]byte(tt.in))
+		switch {
+		case tt.want != 0 && (err != nil || d.D() != tt.want):
+			t.Errorf("%q: %v, %v", tt.in, d.D(), err)
+		case tt.want == 0 && err == nil:
+			t.Errorf("%q accepted", tt.in)
+		case tt.err != nil && !errors.Is(err, tt.err):
+			t.Errorf("%q: %v is not %v", tt.in, err, tt.err)
+		}
+	}
+}
+
+func TestScanKeys(t *testing.T) {
+	src := `# top comment
+name = "x"  # the name
+
+[profiles.gold]
+# calibrated from gold_monthly
+sigma = "0.16"
+size = { dist = "lognormal", median = 1.0 } # sizes
+
+[[agents.borrowers]]
+count = 3
+[[agents.borrowers]]
+count = 4
+matrix = [[1, 0],
+          [0, 1]]
+after = 1
+`
+	k := scanKeys(src)
+	for key, want := range map[string]KeyPos{
+		"name":                      {2, "the name"},
+		"profiles.gold.sigma":       {6, "calibrated from gold_monthly"},
+		"profiles.gold.size.dist":   {7, "sizes"},
+		"agents.borrowers[0].count": {10, ""},
+		"agents.borrowers[1].count": {12, ""},
+		"agents.borrowers[1].after": {15, ""},
+	} {
+		if got := k[key]; got != want {
+			t.Errorf("%s: %+v, want %+v", key, got, want)
+		}
+	}
+}
+
+const minimal = `name = "m"
+[profiles.gold]
+token = "XAUT"
+asset = "gold"
+haircut = "0.1"
+safety_factor = "1.25"
+debt_ceiling = "1000000"
+[market.assets.gold]
+process = "gbm"
+initial = 100.0
+sigma = 0.2
+`
+
+func TestDefaults(t *testing.T) {
+	s, err := Parse("m.toml", []byte(minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Runs != 1000 || s.Step.String() != "10m" || s.Horizon.String() != "30d" || s.Seed != 1 {
+		t.Errorf("top-level defaults: runs %d step %s horizon %s seed %d", s.Runs, s.Step, s.Horizon, s.Seed)
+	}
+	a := s.Auction["gold"]
+	if a == nil || a.Chop.String() != "1.13" || a.Curve != "stairstep" || a.Hole.String() != "1000000" {
+		t.Fatalf("auction defaults: %+v", a)
+	}
+	if s.Profiles["gold"].Decimals != 18 {
+		t.Errorf("decimals default %d", s.Profiles["gold"].Decimals)
+	}
+	if s.System.DebtCeiling.String() != "1000000" {
+		t.Errorf("global ceiling %s", s.System.DebtCeiling)
+	}
+	if s.Steps() != 4320 || s.Buckets() != 720 {
+		t.Errorf("steps %d buckets %d", s.Steps(), s.Buckets())
+	}
+	if r := s.Resolved(); r["profiles"].(map[string]any)["gold"].(map[string]any)["haircut"] != "0.1" {
+		t.Errorf("resolved: %v", r["profiles"])
+	}
+}
+
+// TestValidationCollectsAll: validation reports every bad field, each with
+// its line and key, sorted by line.
+func TestValidationCollectsAll(t *testing.T) {
+	bad := strings.Replace(minimal, `haircut = "0.1"`, `haircut = "1.5"`, 1)
+	bad = strings.Replace(bad, `safety_factor = "1.25"`, `safety_factor = "0.5"`, 1)
+	bad = strings.Replace(bad, `sigma = 0.2`, `sigma = -0.2`, 1)
+	bad += "[auction.silver]\nbuf = \"1.1\"\n"
+	_, err := Parse("bad.toml", []byte(bad))
+	var es Errors
+	if !errors.As(err, &es) {
+		t.Fatalf("err %v", err)
+	}
+	want := []string{
+		"bad.toml:5: profiles.gold.haircut",
+		"bad.toml:6: profiles.gold.safety_factor",
+		"bad.toml:11: market.assets.gold.sigma",
+		"bad.toml:12: auction.silver",
+	}
+	got := err.Error()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("missing %q in:\n%s", w, got)
+		}
+	}
+	for i := 1; i < len(es); i++ {
+		if es[i].Line < es[i-1].Line {
+			t.Errorf("not sorted by line:\n%s", got)
+		}
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	if h := suggest("profiles.gold.hairkut"); !strings.Contains(h, `"haircut"`) {
+		t.Errorf("suggest: %s", h)
+	}
+	if h := suggest("nonsense_key_entirely"); !strings.Contains(h, "known keys") {
+		t.Errorf("suggest: %s", h)
+	}
+}
