@@ -11,10 +11,10 @@ import (
 // (recall defaults, facilitator utilisation, PT implied rate) register a
 // Metric with its value function; the outputs and the report pick it up.
 type Metric struct {
-	Name  string // column or series name: lowercase_with_underscores
-	Label string // human title, e.g. "Peg price"
-	Unit  string // e.g. "USD", "rwaUSD", "hours", "count"
-	Desc  string // one sentence for the report's glossary
+	Name  string `json:"name"`  // column or series name: lowercase_with_underscores
+	Label string `json:"label"` // human title, e.g. "Peg price"
+	Unit  string `json:"unit"`  // e.g. "USD", "rwaUSD", "hours", "count"
+	Desc  string `json:"desc"`  // one sentence for the report's glossary
 }
 
 type seriesMetric struct {

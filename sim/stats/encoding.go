@@ -227,7 +227,7 @@ func (d *decoder) params() (float64, int) {
 	if d.err != nil {
 		return 0, 0
 	}
-	if maxB > math.MaxInt32 {
+	if maxB > MaxMaxBuckets {
 		d.fail("maxBuckets %d too large", maxB)
 		return 0, 0
 	}

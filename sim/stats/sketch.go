@@ -13,6 +13,10 @@ const (
 	// MaxAlpha bounds the relative accuracy from above; alpha must be below
 	// it.
 	MaxAlpha = 1.0
+	// MaxMaxBuckets bounds the bucket limit per sign (8 MiB of counts), so
+	// that neither a configuration nor a decoded shard can make a store
+	// allocate without bound.
+	MaxMaxBuckets = 1 << 20
 )
 
 // Sketch summarises a stream of float64 values: the exact count, sum (for
@@ -24,7 +28,8 @@ const (
 // apart. Each bucket holds an integer count, and every value of bucket i is
 // within relative error α of its representative 2γ^i/(γ+1) = γ^i·(1−α).
 //
-// Each store keeps at most maxBuckets consecutive buckets. When a value
+// Each store keeps at most maxBuckets consecutive buckets (8 bytes each, in
+// an array of at most 1.25·maxBuckets). When a value
 // would widen a store beyond that, the buckets of lowest magnitude (those
 // nearest zero) are collapsed into the lowest bucket kept, so quantiles of
 // large magnitude stay accurate while those near zero degrade. Collapsing
@@ -51,7 +56,7 @@ type Sketch struct {
 
 // NewSketch returns an empty sketch with relative accuracy alpha keeping at
 // most maxBuckets buckets per sign. It panics unless MinAlpha <= alpha <
-// MaxAlpha and maxBuckets >= 1.
+// MaxAlpha and 1 <= maxBuckets <= MaxMaxBuckets.
 func NewSketch(alpha float64, maxBuckets int) *Sketch {
 	s := new(Sketch)
 	s.init(alpha, maxBuckets)
@@ -75,8 +80,8 @@ func checkParams(alpha float64, maxBuckets int) string {
 	if !(alpha >= MinAlpha && alpha < MaxAlpha) {
 		return "alpha out of range [1e-6, 1)"
 	}
-	if maxBuckets < 1 {
-		return "maxBuckets < 1"
+	if maxBuckets < 1 || maxBuckets > MaxMaxBuckets {
+		return "maxBuckets out of range [1, 2^20]"
 	}
 	return ""
 }
@@ -307,8 +312,11 @@ func (st *store) ensure(lo, hi, maxB, occLo, occHi int) {
 	}
 	span := hi - lo + 1
 	n := len(st.counts)
-	if n < span {
-		n = min(max(2*n, span, minStoreLen), maxB)
+	if want := span + span/4; n < want {
+		// Grow, keeping a quarter of spare room once moved. The array may
+		// exceed maxB by a quarter, so that a store that keeps collapsing
+		// moves only once every maxB/8 new buckets.
+		n = min(max(2*n, want, minStoreLen), maxB+maxB/4)
 	}
 	// Centre [lo, hi] so that the store can grow either way before it has
 	// to move again.

@@ -378,6 +378,7 @@ func TestSketchPanics(t *testing.T) {
 		mustPanic(fmt.Sprintf("NewSketch(%g)", a), func() { NewSketch(a, 10) })
 	}
 	mustPanic("NewSketch maxBuckets 0", func() { NewSketch(testAlpha, 0) })
+	mustPanic("NewSketch maxBuckets 2^20+1", func() { NewSketch(testAlpha, MaxMaxBuckets+1) })
 	mustPanic("NewTable buckets 0", func() { NewTable([]string{"a"}, 0, testAlpha, 10) })
 	mustPanic("NewTable duplicate", func() { NewTable([]string{"a", "b", "a"}, 1, testAlpha, 10) })
 	mustPanic("NewTable alpha", func() { NewTable([]string{"a"}, 1, 0, 10) })
