@@ -33,7 +33,7 @@ vet:
 
 # Micro-benchmarks of the hot operations; every one reports allocs/op.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./protocol/... ./market/...
+	$(GO) test -run '^$$' -bench . -benchmem ./protocol/... ./market/... ./sim/...
 
 # Each native fuzz target for FUZZTIME (default 10s). A longer local run:
 #   make fuzz FUZZTIME=10m

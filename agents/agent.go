@@ -15,7 +15,11 @@ type Agent interface {
 	Decide(v *View, r *rand.Rand, out []Tx) []Tx
 	Wake() int
 	Self() *Base
+	Clone() Agent // a copy with the same state, for a run started from a template
 }
+
+// Never is a wake block beyond any horizon.
+const Never = 1 << 30
 
 // Base is what every agent has.
 type Base struct {

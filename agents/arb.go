@@ -101,3 +101,9 @@ func (a *Arbitrageur) best(v *View, budget float64, profit func(float64) float64
 	x := (lo + hi) / 2
 	return x, profit(x)
 }
+
+// Clone implements Agent.
+func (a *Arbitrageur) Clone() Agent {
+	c := *a
+	return &c
+}

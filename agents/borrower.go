@@ -30,17 +30,22 @@ type Borrower struct {
 	Leverage  bool
 	SellShare float64
 	Attention float64 // mean blocks between looks
+	Passive   bool    // never touches its position
 	Done      bool
 }
 
 // Decide implements Agent.
 func (b *Borrower) Decide(v *View, r *rand.Rand, out []Tx) []Tx {
+	if b.Passive {
+		b.Next = Never
+		return out
+	}
 	b.Next = v.Step + expSteps(r, b.Attention)
 	locked, debt := v.Position(b.Urn)
 	if debt <= 0 {
 		if locked <= 0 {
 			b.Done = true
-			b.Next = 1 << 30
+			b.Next = Never
 		}
 		return out
 	}
@@ -132,4 +137,14 @@ func (b *Borrower) buyStable(v *View, ref float64) Tx {
 		return Tx{}
 	}
 	return t
+}
+
+// Clone implements Agent. A passive borrower never changes (it is never
+// scheduled and sends nothing), so clones share it.
+func (a *Borrower) Clone() Agent {
+	if a.Passive {
+		return a
+	}
+	c := *a
+	return &c
 }

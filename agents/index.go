@@ -18,11 +18,11 @@ import (
 //
 // The engine calls Touch for every account a transaction changed.
 type Index struct {
-	sys  *rwausd.System
-	byP  [][]entry // by profile, descending ratio
-	pos  []int32   // position of each account in its profile's list
-	prof []int32   // profile of each account
-	out  []vault.AccountID
+	sys   *rwausd.System
+	byP   [][]entry // by profile, descending ratio, then ascending account
+	ratio []float64 // the ratio each account is filed under
+	prof  []int32   // profile of each account
+	out   []vault.AccountID
 }
 
 type entry struct {
@@ -32,20 +32,16 @@ type entry struct {
 
 // NewIndex indexes every Collateral Account of sys.
 func NewIndex(sys *rwausd.System) *Index {
-	x := &Index{sys: sys, byP: make([][]entry, len(sys.Vat.Profiles))}
-	x.pos = make([]int32, len(sys.Vat.Accounts))
-	x.prof = make([]int32, len(sys.Vat.Accounts))
+	n := len(sys.Vat.Accounts)
+	x := &Index{sys: sys, byP: make([][]entry, len(sys.Vat.Profiles)), ratio: make([]float64, n), prof: make([]int32, n)}
 	for u := range sys.Vat.Accounts {
 		p := sys.Vat.Accounts[u].Profile
 		x.prof[u] = int32(p)
-		x.byP[p] = append(x.byP[p], entry{x.ratio(vault.AccountID(u)), vault.AccountID(u)})
+		x.ratio[u] = x.current(vault.AccountID(u))
+		x.byP[p] = append(x.byP[p], entry{x.ratio[u], vault.AccountID(u)})
 	}
 	for p := range x.byP {
-		l := x.byP[p]
-		slices.SortFunc(l, cmpEntry)
-		for k, e := range l {
-			x.pos[e.u] = int32(k)
-		}
+		slices.SortFunc(x.byP[p], cmpEntry)
 	}
 	return x
 }
@@ -61,7 +57,7 @@ func cmpEntry(a, b entry) int {
 	return int(a.u) - int(b.u)
 }
 
-func (x *Index) ratio(u vault.AccountID) float64 {
+func (x *Index) current(u vault.AccountID) float64 {
 	a := &x.sys.Vat.Accounts[u]
 	if a.Principal.IsZero() {
 		return 0
@@ -72,27 +68,28 @@ func (x *Index) ratio(u vault.AccountID) float64 {
 	return wad(&a.Principal) / wad(&a.Locked)
 }
 
-// Touch re-positions account u after a change. It allocates nothing.
+// Touch re-files account u after a change: two binary searches and one
+// move of the entries in between. It allocates nothing.
 func (x *Index) Touch(u vault.AccountID) {
-	if int(u) < 0 || int(u) >= len(x.pos) {
+	if int(u) < 0 || int(u) >= len(x.ratio) {
 		return
 	}
 	l := x.byP[x.prof[u]]
-	k := int(x.pos[u])
-	e := entry{x.ratio(u), u}
-	// Bubble the entry to its new place.
-	for k > 0 && cmpEntry(e, l[k-1]) < 0 {
-		l[k] = l[k-1]
-		x.pos[l[k].u] = int32(k)
-		k--
+	old := entry{x.ratio[u], u}
+	e := entry{x.current(u), u}
+	if e.ratio == old.ratio {
+		return
 	}
-	for k < len(l)-1 && cmpEntry(e, l[k+1]) > 0 {
-		l[k] = l[k+1]
-		x.pos[l[k].u] = int32(k)
-		k++
+	i, _ := slices.BinarySearchFunc(l, old, cmpEntry) // where u is filed
+	j, _ := slices.BinarySearchFunc(l, e, cmpEntry)   // where it belongs among all entries
+	if j > i {
+		j-- // u's own slot is vacated
+		copy(l[i:j], l[i+1:j+1])
+	} else {
+		copy(l[j+1:i+1], l[j:i])
 	}
-	l[k] = e
-	x.pos[u] = int32(k)
+	l[j] = e
+	x.ratio[u] = e.ratio
 }
 
 // Unsafe returns the accounts of profile p that fail the solvency check now,
@@ -113,4 +110,15 @@ func (x *Index) Unsafe(p vault.ProfileID) []vault.AccountID {
 		}
 	}
 	return x.out
+}
+
+// Clone returns a copy of the index over sys, a clone of the System it
+// indexes.
+func (x *Index) Clone(sys *rwausd.System) *Index {
+	c := &Index{sys: sys, byP: make([][]entry, len(x.byP)), prof: x.prof} // prof never changes
+	for p := range x.byP {
+		c.byP[p] = append([]entry(nil), x.byP[p]...)
+	}
+	c.ratio = append([]float64(nil), x.ratio...)
+	return c
 }

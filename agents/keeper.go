@@ -53,8 +53,14 @@ func (k *Keeper) Decide(v *View, r *rand.Rand, out []Tx) []Tx {
 			continue // collateral that is the reference coin is the keeper's cash
 		}
 		if bal := sys.L.Balance(tok, k.Acct); !bal.IsZero() {
-			t := k.tx(SellExternal)
-			t.Token = tok
+			var t Tx
+			if pi := v.PoolOf[p]; pi >= 0 {
+				t = k.tx(CPSwap) // sell on chain, into the collateral's pool
+				t.Pool, t.I = int32(pi), 0
+			} else {
+				t = k.tx(SellExternal)
+				t.Token = tok
+			}
 			t.Profile = int32(p)
 			t.Amt = *bal
 			out = append(out, t)
@@ -123,6 +129,9 @@ func (k *Keeper) Decide(v *View, r *rand.Rand, out []Tx) []Tx {
 
 // take sizes a profitable purchase from an auction at price [ray].
 func (k *Keeper) take(v *View, profile, asset int, lot, price *uint256.Int, id int64, budget float64) (Tx, bool) {
+	if pi := v.PoolOf[profile]; pi >= 0 {
+		return k.takeForPool(v, &v.CPools[pi], profile, lot, price, id, budget)
+	}
 	pa := ray(price) * v.Peg // USD per collateral unit paid
 	pe := v.Prices[asset]    // USD per unit externally
 	if pa <= 0 || pe <= 0 || budget <= 0 {
@@ -161,6 +170,38 @@ func (k *Keeper) take(v *View, profile, asset int, lot, price *uint256.Int, id i
 	return t, true
 }
 
+// takeForPool sizes a purchase to sell into a constant-product pool: the
+// amount at which the pool's marginal proceeds, rS·γ·rC/(rC+γq)², fall to
+// the auction price (γ = 0.997, the fee), within the lot and the budget.
+func (k *Keeper) takeForPool(v *View, cp *CPool, profile int, lot, price *uint256.Int, id int64, budget float64) (Tx, bool) {
+	pa := ray(price)
+	rC := units(&cp.Pool.Reserve0, cp.Decimals)
+	rS := wad(&cp.Pool.Reserve1)
+	if pa <= 0 || rC <= 0 || rS <= 0 || budget <= 0 {
+		return Tx{}, false
+	}
+	const g = 0.997
+	q := (math.Sqrt(rS*g*rC/pa) - rC) / g
+	lotUnits := wad(lot)
+	q = min(q, lotUnits, budget/pa)
+	if q <= 0 {
+		return Tx{}, false
+	}
+	proceeds := rS * g * q / (rC + g*q)
+	if proceeds-q*pa-v.GasUSD(Gas[Take])-v.GasUSD(Gas[CPSwap]) < k.MinProfit {
+		return Tx{}, false
+	}
+	t := k.tx(Take)
+	t.Profile, t.ID = int32(profile), id
+	t.Max = *price
+	if q >= lotUnits {
+		t.Amt = *lot
+	} else if !toUnits(&t.Amt, q, 18) {
+		return Tx{}, false
+	}
+	return t, true
+}
+
 // KeeperValue is a keeper's holdings valued in USD: rwaUSD (wallet and
 // internal) at the peg, the reference coin at its price, collateral at the
 // market price.
@@ -175,4 +216,10 @@ func KeeperValue(v *View, a token.Account) float64 {
 		val += v.Wallet(sys.Vat.Profiles[p].Token, a) * v.Prices[v.ProfileAsset[p]]
 	}
 	return val
+}
+
+// Clone implements Agent.
+func (a *Keeper) Clone() Agent {
+	c := *a
+	return &c
 }

@@ -59,3 +59,9 @@ func (s *Steward) Decide(v *View, r *rand.Rand, out []Tx) []Tx {
 }
 
 var wadScale = *newWad()
+
+// Clone implements Agent.
+func (a *Steward) Clone() Agent {
+	c := *a
+	return &c
+}

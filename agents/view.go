@@ -37,8 +37,18 @@ type View struct {
 	Availability float64            // share of keepers online (keeper outages)
 	Index        *Index             // unsafe-account candidates by profile
 	Receipts     [][]Receipt        // previous block's receipts by agent
+	CPools       []CPool            // constant-product collateral/rwaUSD pools
+	PoolOf       []int              // by profile: index into CPools, or −1
 	Deficit      float64            // backstop bad debt not covered by surplus [rwaUSD]
 	DeficitSince int                // block since which the deficit has been positive, or 0
+}
+
+// CPool is a constant-product pool pairing a profile's collateral (token 0)
+// with rwaUSD (token 1).
+type CPool struct {
+	Profile  vault.ProfileID
+	Pool     *dex.ConstantProduct
+	Decimals uint8 // of the collateral token
 }
 
 // GasUSD returns the USD cost of gas units at the block's gas price.

@@ -61,8 +61,7 @@ const (
 // RunOne runs run i of the batch on the market buffers mw. A panic or a
 // broken invariant is recorded in the result, with the partial summary.
 func RunOne(c *Compiled, master uint64, i int, mw *market.World, trace Tracer) (res *RunResult) {
-	seed := RunSeed(master, i)
-	res = &RunResult{Index: i, Seed: seed}
+	res = &RunResult{Index: i, Seed: RunSeed(master, i)}
 	var r *Run
 	defer func() {
 		if p := recover(); p != nil {
@@ -78,7 +77,7 @@ func RunOne(c *Compiled, master uint64, i int, mw *market.World, trace Tracer) (
 		res.Summary, res.Series = c.summarise(r)
 	}()
 	var err error
-	r, err = NewRun(c, i, seed, mw)
+	r, err = NewRun(c, master, i, mw)
 	if err != nil {
 		res.Failed, res.Err = true, err.Error()
 		return res

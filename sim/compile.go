@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"math"
+	"slices"
+	"sync"
 
 	"github.com/holiman/uint256"
 
@@ -37,8 +39,22 @@ type Compiled struct {
 	bucket     int // blocks per bucket
 	buckets    int
 	backstop   backstopSpec
-	series     []seriesMetric  // registered series metrics, fixed at compile time
-	summary    []summaryMetric // registered summary metrics
+	series     []seriesMetric // registered series metrics, fixed at compile time
+	cpools     []cpoolSpec
+	compiledTemplates
+	books   map[int][]scenario.Position // by borrower group
+	summary []summaryMetric             // registered summary metrics
+}
+
+type compiledTemplates struct {
+	tmplMu sync.Mutex
+	tmpl   map[uint64]templateEntry
+}
+
+type cpoolSpec struct {
+	name      string
+	profile   int
+	liquidity float64 // collateral units
 }
 
 type tokenSpec struct {
@@ -167,6 +183,24 @@ func Compile(s *scenario.Scenario) (*Compiled, error) {
 			Decimals:  [2]uint8{18, c.tokens[c.rails[c.poolRail].token].decimals}}
 		c.poolLiq = pp.Liquidity.Float()
 	}
+	for _, name := range scenarioKeys(s.Pools) {
+		pl := s.Pools[name]
+		for k := range c.profiles {
+			if c.profiles[k].name == pl.Profile {
+				c.cpools = append(c.cpools, cpoolSpec{name: name, profile: k, liquidity: pl.Liquidity})
+			}
+		}
+	}
+	c.books = map[int][]scenario.Position{}
+	for g, bg := range s.Agents.Borrowers {
+		if bg.Book != "" {
+			book, err := s.LoadBook(bg.Book)
+			if err != nil {
+				return nil, err
+			}
+			c.books[g] = book
+		}
+	}
 	b := &s.Backstop
 	c.backstop = backstopSpec{line: s.System.DebtCeiling.Rad(), hole: s.System.LiquidationLimit.Rad(),
 		reserve: b.Reserve.Float(), recapMax: b.RecapMax.Float(), wait: b.Wait.Seconds(),
@@ -187,4 +221,13 @@ func Compile(s *scenario.Scenario) (*Compiled, error) {
 	c.summary = append([]summaryMetric(nil), registry.summary...)
 	registry.Unlock()
 	return c, nil
+}
+
+func scenarioKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }

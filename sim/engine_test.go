@@ -42,14 +42,14 @@ func TestRacingKeepers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := NewRun(c, 0, RunSeed(c.S.Seed, 0), mw)
+	r, err := NewRun(c, c.S.Seed, 0, mw)
 	if err != nil {
 		t.Fatal(err)
 	}
 	crashGold(t, r)
 	for _, a := range r.Agents {
 		if b, ok := a.(*agents.Borrower); ok {
-			b.Next = 1 << 30 // borrowers asleep: nobody saves their account
+			b.Passive = true // borrowers asleep: nobody saves their account
 		}
 	}
 	for _, k := range r.Keepers {
@@ -107,11 +107,11 @@ func TestCommonRandomNumbers(t *testing.T) {
 	mwA, _ := market.NewWorld(a.Market)
 	mwB, _ := market.NewWorld(b.Market)
 	for i := 0; i < 5; i++ {
-		ra, err := NewRun(a, i, RunSeed(7, i), mwA)
+		ra, err := NewRun(a, 7, i, mwA)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rb, err := NewRun(b, i, RunSeed(7, i), mwB)
+		rb, err := NewRun(b, 7, i, mwB)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -83,6 +83,9 @@ func (r *Run) exec(t *agents.Tx, rc *agents.Receipt) {
 	case agents.SellExternal:
 		rc.In = t.Amt
 		err = r.sellExternal(t, &rc.Out)
+	case agents.CPSwap:
+		rc.In = t.Amt
+		err = r.cpSwap(t, &rc.Out)
 	case agents.Backstop:
 		r.backstopRound()
 	case agents.Recap:
@@ -209,6 +212,37 @@ func (r *Run) arb(t *agents.Tx, out *uint256.Int) error {
 		}
 		return err
 	}
+	return nil
+}
+
+// cpSwap trades Amt through constant-product pool t.Pool: I = 0 sells
+// collateral for rwaUSD, I = 1 buys collateral with rwaUSD; Max is the
+// minimum out.
+func (r *Run) cpSwap(t *agents.Tx, out *uint256.Int) error {
+	if int(t.Pool) < 0 || int(t.Pool) >= len(r.CPools) || t.I < 0 || t.I > 1 {
+		return ErrNoPool
+	}
+	cp := &r.CPools[t.Pool]
+	in, outTok := cp.token, r.Sys.Stable
+	if t.I == 1 {
+		in, outTok = r.Sys.Stable, cp.token
+	}
+	saved := *cp.pool
+	l := r.Sys.L
+	l.J.Begin()
+	err := l.Transfer(in, t.From, cp.acct, &t.Amt)
+	if err == nil {
+		*out, err = cp.pool.SwapExactIn(int(t.I), &t.Amt, &t.Max)
+	}
+	if err == nil {
+		err = l.Transfer(outTok, cp.acct, t.From, out)
+	}
+	if err != nil {
+		l.J.Rollback()
+		*cp.pool = saved
+		return err
+	}
+	l.J.Commit()
 	return nil
 }
 

@@ -104,7 +104,9 @@ func (o *outputs) add(res *RunResult) error {
 	}
 	for k, ser := range res.Series {
 		for b, x := range ser {
-			o.table.Add(k, b, x)
+			if !math.IsNaN(x) && !math.IsInf(x, 0) { // a series value is always finite; guard the sketch anyway
+				o.table.Add(k, b, x)
+			}
 		}
 	}
 	if len(o.paths) < samplePaths {

@@ -116,19 +116,21 @@ func (r *Run) block(step int) error {
 	if r.trace != nil {
 		r.trace.Block(r)
 	}
-	// 4. Decide: every awake agent sees the same start-of-block view.
+	// 4. Decide: every agent due this block sees the same start-of-block
+	// view, in agent order; each then says when it next wants to look.
 	r.txs = r.txs[:0]
-	for i, a := range r.Agents {
-		if a.Wake() <= step {
-			r.txs = a.Decide(&r.View, r.rngs[i], r.txs)
-		}
+	for k := r.wake.popDue(int32(step)); k >= 0; k = r.wake.popDue(int32(step)) {
+		a := r.Agents[k]
+		r.txs = a.Decide(&r.View, r.rngs[k], r.txs)
+		r.enqueue(k, max(a.Wake(), step+1))
 	}
 	// 5. Order: priority fee first, then a seeded shuffle; the block gas
 	// limit drops what does not fit.
 	r.order1()
-	for i := range r.receipts {
-		r.receipts[i] = r.receipts[i][:0]
+	for _, k := range r.touched {
+		r.receipts[k] = r.receipts[k][:0]
 	}
+	r.touched = r.touched[:0]
 	limit := r.mw.GasLimit(step)
 	var used uint64
 	for i := range r.txs {
@@ -142,6 +144,9 @@ func (r *Run) block(step int) error {
 			// 6. Execute.
 			r.exec(t, &rc)
 			r.Agents[t.Agent].Self().GasSpent += r.View.GasUSD(agents.Gas[t.Kind])
+		}
+		if len(r.receipts[t.Agent]) == 0 {
+			r.touched = append(r.touched, t.Agent)
 		}
 		r.receipts[t.Agent] = append(r.receipts[t.Agent], rc)
 		if r.trace != nil {
@@ -217,8 +222,17 @@ func (r *Run) orderIdx(n int) []int32 {
 	return r.idx
 }
 
-// checkPool verifies the pool holds on the ledger exactly what it records.
+// checkPool verifies the pools hold on the ledger exactly what they record.
 func (r *Run) checkPool() error {
+	for i := range r.CPools {
+		cp := &r.CPools[i]
+		if b := r.Sys.L.Balance(cp.token, cp.acct); !b.Eq(&cp.pool.Reserve0) {
+			return fmt.Errorf("%w: conservation: pool %d collateral: ledger %s != reserve %s", ErrInvariant, i, b.Dec(), cp.pool.Reserve0.Dec())
+		}
+		if b := r.Sys.L.Balance(r.Sys.Stable, cp.acct); !b.Eq(&cp.pool.Reserve1) {
+			return fmt.Errorf("%w: conservation: pool %d rwaUSD: ledger %s != reserve %s", ErrInvariant, i, b.Dec(), cp.pool.Reserve1.Dec())
+		}
+	}
 	if r.Pool == nil {
 		return nil
 	}

@@ -26,7 +26,7 @@ func TestBaselineOneRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := NewRun(c, 0, RunSeed(c.S.Seed, 0), mw)
+	r, err := NewRun(c, c.S.Seed, 0, mw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,12 +56,29 @@ func BenchmarkBaselineRun(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		r, err := NewRun(c, i, RunSeed(c.S.Seed, i), mw)
+		r, err := NewRun(c, c.S.Seed, i, mw)
 		if err != nil {
 			b.Fatal(err)
 		}
 		if err := r.Execute(); err != nil {
 			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+func BenchmarkBenchScenario(b *testing.B) {
+	c := loadCompiled(b, "../configs/bench/cdp-gbm.toml")
+	mw, err := market.NewWorld(c.Market)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		res := RunOne(c, 1, i, mw, nil)
+		if res.Failed {
+			b.Fatal(res.Err)
 		}
 		i++
 	}

@@ -146,9 +146,9 @@ func init() {
 		func(r *Run) float64 { return r.peg() })
 	RegisterSeries(Metric{"supply", "rwaUSD supply", "rwaUSD", "Total rwaUSD in circulation."},
 		func(r *Run) float64 { return wad(r.Sys.L.Supply(r.Sys.Stable)) })
-	RegisterSeries(Metric{"deficit", "Deficit", "rwaUSD", "Backstop bad debt not covered by its surplus."},
+	RegisterSeries(Metric{"deficit", "Deficit", "rwaUSD", "Backstop bad debt covered neither by its surplus nor by collateral still at auction."},
 		func(r *Run) float64 { return r.Stats.deficit })
-	RegisterSeries(Metric{"reserve", "Reserve buffer", "rwaUSD", "Backstop surplus net of bad debt."},
+	RegisterSeries(Metric{"reserve", "Reserve buffer", "rwaUSD", "Backstop surplus net of bad debt, counting debt at auction as covered."},
 		func(r *Run) float64 { return r.Stats.reserve })
 	RegisterSeries(Metric{"auctions", "Running auctions", "count", "Auctions running at the end of the bucket."},
 		func(r *Run) float64 {
@@ -192,7 +192,7 @@ func init() {
 		Metric
 		f func(r *Run) float64
 	}{
-		{Metric{"final_deficit", "Final deficit", "rwaUSD", "Backstop bad debt not covered by surplus at the end of the run."}, func(r *Run) float64 { return r.Stats.deficit }},
+		{Metric{"final_deficit", "Final deficit", "rwaUSD", "Bad debt covered neither by surplus nor by collateral at auction, at the end of the run."}, func(r *Run) float64 { return r.Stats.deficit }},
 		{Metric{"peak_deficit", "Peak deficit", "rwaUSD", "Largest uncovered bad debt at any block."}, func(r *Run) float64 { return r.Stats.PeakDeficit }},
 		{Metric{"reserve_drawn", "Reserve drawn", "rwaUSD", "Largest fall of the net surplus below its starting value."}, func(r *Run) float64 { return math.Max(0, r.Stats.Reserve0-r.Stats.ReserveMin) }},
 		{Metric{"recap", "Recapitalisation", "rwaUSD", "rwaUSD governance transferred into the backstop."}, func(r *Run) float64 { return wad(&r.Sys.Totals.Recap) }},

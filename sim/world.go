@@ -33,6 +33,7 @@ type Run struct {
 	Tokens   []token.ID    // by compiled token index
 	Ref      token.ID      // the reference coin (pool coin 1)
 	Outside  token.Account // the external market's account: where bought-in tokens come from and sold tokens go
+	CPools   []cpoolRun    // constant-product collateral/rwaUSD pools
 
 	mw      *market.World
 	feeds   []int // market feed index by asset
@@ -47,6 +48,8 @@ type Run struct {
 	Steward *agents.Steward
 
 	View     agents.View
+	wake     wakeQueue // the agents' wake calendar
+	touched  []int32   // agents with receipts this block
 	txs      []agents.Tx
 	sorted   []agents.Tx
 	idx      []int32
@@ -58,20 +61,151 @@ type Run struct {
 	trace Tracer
 }
 
-// NewRun builds run i of the batch with seed on the market buffers mw
-// (Generate must not have been called for another run since).
-func NewRun(c *Compiled, i int, seed uint64, mw *market.World) (*Run, error) {
+// cpoolRun is a constant-product pool of a run and its ledger accounts.
+type cpoolRun struct {
+	pool    *dex.ConstantProduct
+	acct    token.Account
+	lp      token.ID
+	profile int
+	token   token.ID
+}
+
+// NewRun builds run i of the batch with master seed on the market buffers
+// mw, which it fills with the run's paths. With a fixed population the
+// world is cloned from a template built once per master seed; otherwise the
+// population is drawn from the run's own stream.
+func NewRun(c *Compiled, master uint64, i int, mw *market.World) (*Run, error) {
+	seed := RunSeed(master, i)
+	if c.S.FixedPopulation {
+		t, err := c.template(master)
+		if err != nil {
+			return nil, err
+		}
+		r := t.cloneRun(i, seed, mw)
+		return r, nil
+	}
 	r := &Run{C: c, Index: i, Seed: seed, mw: mw}
 	mw.Generate(stream(seed, streamMarket))
-	r.feeds = make([]int, len(c.Assets))
-	for a, name := range c.Assets {
-		r.feeds[a], _ = mw.FeedIndex(name)
-	}
+	r.feeds = feedIndices(c, mw)
 	if err := r.setup(stream(seed, streamPopulation)); err != nil {
 		return nil, fmt.Errorf("setup: %w", err)
 	}
 	r.order = stream(seed, streamOrder)
+	r.schedule()
 	return r, nil
+}
+
+func feedIndices(c *Compiled, mw *market.World) []int {
+	feeds := make([]int, len(c.Assets))
+	for a, name := range c.Assets {
+		feeds[a], _ = mw.FeedIndex(name)
+	}
+	return feeds
+}
+
+// template returns the world every run of a fixed population starts from,
+// built once per master seed (its population drawn from the master seed's
+// population stream; only step 0 of the market is used).
+func (c *Compiled) template(master uint64) (*Run, error) {
+	c.tmplMu.Lock()
+	defer c.tmplMu.Unlock()
+	if t, ok := c.tmpl[master]; ok {
+		return t.r, t.err
+	}
+	mw, err := market.NewWorld(c.Market)
+	if err != nil {
+		return nil, err
+	}
+	r := &Run{C: c, Index: -1, Seed: master, mw: mw}
+	mw.Generate(stream(master, streamMarket))
+	r.feeds = feedIndices(c, mw)
+	if err = r.setup(stream(master, streamPopulation)); err != nil {
+		err = fmt.Errorf("setup: %w", err)
+		r = nil
+	}
+	if c.tmpl == nil {
+		c.tmpl = map[uint64]templateEntry{}
+	}
+	c.tmpl[master] = templateEntry{r, err}
+	return r, err
+}
+
+type templateEntry struct {
+	r   *Run
+	err error
+}
+
+// cloneRun starts run i from the template t: a deep copy of the protocol,
+// pools, oracles and agents, with the run's own market paths and streams.
+func (t *Run) cloneRun(i int, seed uint64, mw *market.World) *Run {
+	r := &Run{C: t.C, Index: i, Seed: seed, mw: mw, feeds: t.feeds, Tokens: t.Tokens, Ref: t.Ref,
+		PoolAcct: t.PoolAcct, LP: t.LP, Outside: t.Outside}
+	mw.Generate(stream(seed, streamMarket))
+	r.Sys = t.Sys.Clone()
+	if t.Pool != nil {
+		p := *t.Pool
+		r.Pool = &p
+	}
+	for _, cp := range t.CPools {
+		p := *cp.pool
+		cp.pool = &p
+		r.CPools = append(r.CPools, cp)
+	}
+	r.oracles = append([]market.Oracle(nil), t.oracles...)
+	r.lastVal = append([]float64(nil), t.lastVal...)
+	r.lastHas = append([]bool(nil), t.lastHas...)
+	r.Agents = make([]agents.Agent, len(t.Agents))
+	r.rngs = make([]*rand.Rand, len(t.Agents))
+	for k, a := range t.Agents {
+		c := a.Clone()
+		r.Agents[k] = c
+		switch x := c.(type) {
+		case *agents.Keeper:
+			r.Keepers = append(r.Keepers, x)
+		case *agents.Steward:
+			r.Steward = x
+		}
+	}
+	r.order = stream(seed, streamOrder)
+	r.index = t.index.Clone(r.Sys)
+	r.receipts = make([][]agents.Receipt, len(r.Agents))
+	r.View = t.View
+	v := &r.View
+	v.Sys, v.Pool, v.Index, v.Receipts = r.Sys, r.Pool, r.index, r.receipts
+	v.Prices = append([]float64(nil), t.View.Prices...)
+	v.Impact = append([]float64(nil), t.View.Impact...)
+	v.CPools = nil
+	for k := range r.CPools {
+		cp := t.View.CPools[k]
+		cp.Pool = r.CPools[k].pool
+		v.CPools = append(v.CPools, cp)
+	}
+	r.updateView(0)
+	r.Stats = Stats{}
+	r.Stats.init(r)
+	r.schedule()
+	return r
+}
+
+// schedule puts every agent in the wake calendar at its first block and
+// gives the agents that will ever decide their random streams.
+func (r *Run) schedule() {
+	r.wake.reset(len(r.Agents))
+	for k, a := range r.Agents {
+		if w := a.Wake(); w >= 1 && w <= r.C.Steps {
+			r.enqueue(int32(k), w)
+			if r.rngs[k] == nil {
+				r.rngs[k] = stream(r.Seed, streamAgent+uint64(k))
+			}
+		}
+	}
+}
+
+// enqueue schedules agent k at block step (dropped past the horizon).
+func (r *Run) enqueue(k int32, step int) {
+	if step >= 1 && step <= r.C.Steps {
+		r.wake.push(int32(step), k)
+	}
 }
 
 // price returns asset a's market price at step.
@@ -126,6 +260,9 @@ func (r *Run) setup(pop *rand.Rand) error {
 			return err
 		}
 	}
+	if err := r.setupCPools(); err != nil {
+		return err
+	}
 	steward := &agents.Steward{Every: max(1, int(3600/c.Dt)), Recap: b.recap, RecapDelay: b.recapDelay,
 		DebtAuctions: b.debtAuctions}
 	steward.Acct = s.AddAccount("governance")
@@ -166,6 +303,13 @@ func (r *Run) setup(pop *rand.Rand) error {
 			r.mintRef(ab.Acct, draw(pop, a.Capital))
 		}
 	}
+	if pa := sc.Agents.PoolArbitrageurs; pa != nil {
+		for i := 0; i < pa.Count; i++ {
+			if err := r.setupPoolArb(i); err != nil {
+				return err
+			}
+		}
+	}
 	for g, bg := range sc.Agents.Borrowers {
 		if err := r.setupBorrowers(pop, g, bg); err != nil {
 			return err
@@ -189,6 +333,16 @@ func (r *Run) setup(pop *rand.Rand) error {
 	for k := range c.profiles {
 		r.View.ProfileAsset[k] = c.profiles[k].asset
 	}
+	r.View.PoolOf = make([]int, len(s.Vat.Profiles))
+	for k := range r.View.PoolOf {
+		r.View.PoolOf[k] = -1
+	}
+	for i := range r.CPools {
+		cp := &r.CPools[i]
+		r.View.CPools = append(r.View.CPools, agents.CPool{Profile: vault.ProfileID(cp.profile), Pool: cp.pool,
+			Decimals: s.L.Decimals(cp.token)})
+		r.View.PoolOf[cp.profile] = i
+	}
 	r.updateView(0)
 	r.Stats.init(r)
 	return s.CheckInvariants(true)
@@ -199,7 +353,7 @@ func (r *Run) addAgent(a agents.Agent) {
 	b.ID = int32(len(r.Agents))
 	b.Next = 1
 	r.Agents = append(r.Agents, a)
-	r.rngs = append(r.rngs, stream(r.Seed, streamAgent+uint64(b.ID)))
+	r.rngs = append(r.rngs, nil) // created by schedule for agents that decide
 }
 
 // mintRef gives an account reference coins from outside the model.
@@ -278,6 +432,70 @@ func (r *Run) setupPool() error {
 	return s.L.Mint(r.LP, lp, &minted)
 }
 
+// setupCPools creates the constant-product pools with their starting
+// liquidity: collateral from outside, rwaUSD minted through the rail.
+func (r *Run) setupCPools() error {
+	c := r.C
+	s := r.Sys
+	for _, spec := range c.cpools {
+		p := &c.profiles[spec.profile]
+		tok := r.Tokens[p.token]
+		cp := cpoolRun{pool: &dex.ConstantProduct{}, profile: spec.profile, token: tok}
+		cp.acct = s.AddAccount("cpool:" + spec.name)
+		cp.lp = s.AddToken(spec.name+"-LP", 18)
+		lp := s.AddAccount("lp:" + spec.name)
+		price := r.price(p.asset, 0)
+		var a0, a1 uint256.Int
+		mustUnits(&a0, spec.liquidity, s.L.Decimals(tok))
+		mustUnits(&a1, spec.liquidity*price, 18)
+		if err := s.L.Mint(tok, lp, &a0); err != nil {
+			return err
+		}
+		if err := r.fundStable(lp, spec.liquidity*price*(1+1e-6)); err != nil {
+			return fmt.Errorf("pool %s: %w", spec.name, err)
+		}
+		res, err := cp.pool.Deposit(&a0, &a1)
+		if err != nil {
+			return fmt.Errorf("pool %s: %w", spec.name, err)
+		}
+		if err := s.L.Transfer(tok, lp, cp.acct, &a0); err != nil {
+			return err
+		}
+		if err := s.L.Transfer(s.Stable, lp, cp.acct, &a1); err != nil {
+			return err
+		}
+		if err := s.L.Mint(cp.lp, lp, &res.Liquidity); err != nil {
+			return err
+		}
+		if err := s.L.Mint(cp.lp, token.Zero, &res.Locked); err != nil {
+			return err
+		}
+		r.CPools = append(r.CPools, cp)
+	}
+	return nil
+}
+
+// setupPoolArb adds a pool arbitrageur holding ten times each pool's
+// reserves of both coins.
+func (r *Run) setupPoolArb(i int) error {
+	s := r.Sys
+	a := &agents.PoolArb{}
+	a.Acct = s.AddAccount(fmt.Sprintf("pool-arb%d", i))
+	r.addAgent(a)
+	for k := range r.CPools {
+		cp := &r.CPools[k]
+		var inv uint256.Int
+		inv.Mul(&cp.pool.Reserve0, uint256.NewInt(10))
+		if err := s.L.Mint(cp.token, a.Acct, &inv); err != nil {
+			return err
+		}
+		if err := r.fundStable(a.Acct, 10*wad(&cp.pool.Reserve1)); err != nil {
+			return fmt.Errorf("pool arbitrageur: %w", err)
+		}
+	}
+	return nil
+}
+
 // setupBorrowers draws group g's borrowers and opens their accounts at
 // their target collateral ratio.
 func (r *Run) setupBorrowers(pop *rand.Rand, g int, bg *scenario.Borrowers) error {
@@ -293,6 +511,9 @@ func (r *Run) setupBorrowers(pop *rand.Rand, g int, bg *scenario.Borrowers) erro
 	tok := r.Tokens[p.token]
 	dec := s.L.Decimals(tok)
 	price := r.price(p.asset, 0)
+	if book, ok := c.books[g]; ok {
+		return r.setupBook(g, k, bg, book)
+	}
 	for i := 0; i < bg.Count; i++ {
 		size := draw(pop, bg.Size)
 		target := math.Max(draw(pop, bg.TargetCR), p.mat*1.02)
@@ -307,6 +528,9 @@ func (r *Run) setupBorrowers(pop *rand.Rand, g int, bg *scenario.Borrowers) erro
 		b.Urn = s.OpenAccount(vault.ProfileID(k), b.Acct)
 		r.addAgent(b)
 		b.Next = 1 + int(pop.Float64()*att) // first looks spread out
+		if bg.Passive {
+			b.Passive, b.Next = true, agents.Never
+		}
 		units := size / price
 		var amt, spare uint256.Int
 		if !toUnits(&amt, units, dec) {
@@ -327,6 +551,43 @@ func (r *Run) setupBorrowers(pop *rand.Rand, g int, bg *scenario.Borrowers) erro
 			// A full debt ceiling is not a setup failure: that borrower
 			// simply opens without debt, as it would on chain.
 			_ = s.Mint(b.Acct, b.Urn, &debt)
+		}
+	}
+	return nil
+}
+
+// setupBook opens one account per position of a book, exactly as given.
+func (r *Run) setupBook(g, k int, bg *scenario.Borrowers, book []scenario.Position) error {
+	c := r.C
+	s := r.Sys
+	p := &c.profiles[k]
+	tok := r.Tokens[p.token]
+	dec := s.L.Decimals(tok)
+	price := r.price(p.asset, 0)
+	for i, pos := range book {
+		b := &agents.Borrower{Profile: vault.ProfileID(k), Asset: p.asset, Passive: bg.Passive,
+			TargetCR: pos.Collateral * price / math.Max(pos.Debt, 1e-18), Band: 0.25, Attention: 24 * 3600 / float64(c.Dt)}
+		b.ActAt = math.Min(p.mat*1.1, b.TargetCR*0.98)
+		b.Acct = s.AddAccount(fmt.Sprintf("borrower%d.%d", g, i))
+		b.Urn = s.OpenAccount(vault.ProfileID(k), b.Acct)
+		r.addAgent(b)
+		if bg.Passive {
+			b.Next = agents.Never
+		}
+		var amt, debt uint256.Int
+		if !toUnits(&amt, pos.Collateral, dec) {
+			continue
+		}
+		if err := s.L.Mint(tok, b.Acct, &amt); err != nil {
+			return err
+		}
+		if err := s.Deposit(b.Acct, b.Urn, &amt); err != nil {
+			return fmt.Errorf("book %s row %d: deposit: %w", bg.Book, i+2, err)
+		}
+		if toUnits(&debt, pos.Debt, 18) {
+			if err := s.Mint(b.Acct, b.Urn, &debt); err != nil {
+				return fmt.Errorf("book %s row %d: mint %g: %w", bg.Book, i+2, pos.Debt, err)
+			}
 		}
 	}
 	return nil

@@ -175,6 +175,29 @@ func newFlagSet(name, help string, stdout io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// setFlags collects repeated --set key=value flags.
+type setFlags []scenario.Override
+
+func (s *setFlags) String() string { return "" }
+
+func (s *setFlags) Set(v string) error {
+	o, err := scenario.ParseOverride(v)
+	if err != nil {
+		return err
+	}
+	*s = append(*s, o)
+	return nil
+}
+
+// args renders the overrides as they would be typed.
+func (s setFlags) args() string {
+	var b strings.Builder
+	for _, o := range s {
+		fmt.Fprintf(&b, " --set %s=%s", o.Key, o.Value)
+	}
+	return b.String()
+}
+
 // helpRequested prints a command's help when --help or -h is among args.
 func helpRequested(args []string, help string, stdout io.Writer) bool {
 	for _, a := range args {

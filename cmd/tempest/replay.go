@@ -25,6 +25,7 @@ Flags:
   --run N        run index (0-based, as in runs.csv)
   --trace FILE   trace output (CSV)
   --seed S       master seed (default: the scenario's seed)
+  --set K=V      override a scenario key (repeatable), as for run
 
 Example:
   tempest replay configs/baseline.toml --run 137 --trace out/run137.csv
@@ -38,6 +39,8 @@ func cmdReplay(args []string, stdout, stderr io.Writer) error {
 	runIdx := fs.Int("run", -1, "")
 	trace := fs.String("trace", "", "")
 	seed := fs.String("seed", "", "")
+	var sets setFlags
+	fs.Var(&sets, "set", "")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -51,7 +54,7 @@ func cmdReplay(args []string, stdout, stderr io.Writer) error {
 	if *trace == "" {
 		return &usageError{msg: "--trace is required", hint: "name the CSV file to write, for example --trace run.csv"}
 	}
-	s, err := scenario.Load(pos[0])
+	s, err := scenario.Load(pos[0], sets...)
 	if err != nil {
 		return err
 	}

@@ -32,12 +32,16 @@ Flags:
   --workers W   runs in parallel (default: the number of CPUs)
   --out DIR     output directory (default: out/<scenario name>)
   --quiet       no progress on stderr
+  --set K=V     override a scenario key by its dotted path (repeatable);
+                the value is validated like one written in the file
 
 Example:
   tempest run configs/baseline.toml --runs 5000 --workers 8 --out out/q4
+  tempest run configs/baseline.toml --set profiles.gold.haircut=0.15 --out out/h15
 `
 
 type runFlags struct {
+	sets    setFlags
 	runs    int
 	seed    uint64
 	seedSet bool
@@ -57,6 +61,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.IntVar(&f.workers, "workers", 0, "")
 	fs.StringVar(&f.out, "out", "", "")
 	fs.BoolVar(&f.quiet, "quiet", false, "")
+	fs.Var(&f.sets, "set", "")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -67,7 +72,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := f.check(*seed); err != nil {
 		return err
 	}
-	s, err := scenario.Load(pos[0])
+	s, err := scenario.Load(pos[0], f.sets...)
 	if err != nil {
 		return err
 	}
@@ -123,7 +128,7 @@ func (f *runFlags) options(s *scenario.Scenario, file string) sim.Options {
 	if opt.Out == "" {
 		opt.Out = filepath.Join("out", s.Name)
 	}
-	opt.Command = fmt.Sprintf("tempest run %s --runs %d --seed %d", file, opt.Runs, opt.Seed)
+	opt.Command = fmt.Sprintf("tempest run %s --runs %d --seed %d%s", file, opt.Runs, opt.Seed, f.sets.args())
 	return opt
 }
 

@@ -60,6 +60,37 @@ type Clipper struct {
 	Kicks int64 // total auctions started
 	N     int64 // number of running auctions: Sales[:N]
 	Sales []Sale
+
+	memo [4]priceMemo // recent curve prices (not state)
+	next int
+}
+
+// priceMemo remembers one curve price: Status is called by keepers deciding
+// and again by take in the same block, and auctions kicked together share
+// their age. Same inputs, same price.
+type priceMemo struct {
+	top, price uint256.Int
+	dur        int64
+	ok         bool
+}
+
+// price sets z to the curve price of an auction started at top dur seconds
+// ago.
+func (c *Clipper) price(z, top *uint256.Int, dur int64) error {
+	for k := range c.memo {
+		m := &c.memo[k]
+		if m.ok && m.dur == dur && m.top.Eq(top) {
+			z.Set(&m.price)
+			return nil
+		}
+	}
+	if err := c.Calc.Price(z, top, dur); err != nil {
+		return err
+	}
+	m := &c.memo[c.next]
+	c.next = (c.next + 1) % len(c.memo)
+	m.top, m.price, m.dur, m.ok = *top, *z, dur, true
+	return nil
 }
 
 // TakeResult is what a take moves.
@@ -114,7 +145,7 @@ func FeedPrice(z, val *uint256.Int, has bool, par *uint256.Int) error {
 // Status reports whether a sale needs a reset and its current price
 // (clip.status): done = now − tic > tail or price/top < cusp.
 func (c *Clipper) Status(s *Sale, now int64, price *uint256.Int) (done bool, err error) {
-	if err := c.Calc.Price(price, &s.Top, now-s.Tic); err != nil {
+	if err := c.price(price, &s.Top, now-s.Tic); err != nil {
 		return false, err
 	}
 	var ratio uint256.Int
@@ -357,5 +388,6 @@ func (c *Clipper) Clone(j *token.Journal) *Clipper {
 	d := *c
 	d.J = j
 	d.Sales = append([]Sale(nil), c.Sales[:c.N]...)
+	d.memo, d.next = [4]priceMemo{}, 0
 	return &d
 }

@@ -8,24 +8,59 @@ import (
 	"github.com/tempest-risk/tempest/protocol/token"
 )
 
-// Deficit sets z to the backstop's bad debt not yet covered: the Vow's Vat
-// sin minus its surplus, floored at zero [rad].
-func (s *System) Deficit(z *uint256.Int) *uint256.Int {
-	sin, dai := s.Vat.Sin(s.VowAcct), s.Vat.Dai(s.VowAcct)
-	if dai.Gt(sin) {
-		return z.Clear()
+// InAuction sets z to the debt still being auctioned, at its value without
+// penalty: Σ over running auctions of tab·WAD/chop [rad]. The backstop's
+// bad-debt queue holds that debt, but the collateral at auction still
+// stands behind it.
+func (s *System) InAuction(z *uint256.Int) *uint256.Int {
+	z.Clear()
+	for i, c := range s.Clip {
+		if c == nil {
+			continue
+		}
+		chop := &s.Dog.Ilks[i].Chop
+		for k := int64(0); k < c.N; k++ {
+			var d uint256.Int
+			d.Mul(&c.Sales[k].Tab, &fixed.WAD) // tab ≤ 2^200 in practice; checked below
+			if d.Lt(&c.Sales[k].Tab) {
+				d.SetAllOne()
+			}
+			d.Div(&d, chop)
+			z.Add(z, &d)
+		}
 	}
-	return z.Sub(sin, dai)
+	return z
 }
 
-// Surplus sets z to the backstop's surplus net of bad debt, floored at zero
-// [rad]: the reserve buffer available.
-func (s *System) Surplus(z *uint256.Int) *uint256.Int {
-	sin, dai := s.Vat.Sin(s.VowAcct), s.Vat.Dai(s.VowAcct)
-	if sin.Gt(dai) {
+// net returns cover = surplus + debt at auction and owed = bad debt [rad].
+func (s *System) net(cover, owed *uint256.Int) {
+	s.InAuction(cover)
+	cover.Add(cover, s.Vat.Dai(s.VowAcct))
+	owed.Set(s.Vat.Sin(s.VowAcct))
+}
+
+// Deficit sets z to the backstop's bad debt covered neither by its surplus
+// nor by collateral still at auction [rad], floored at zero: what recap
+// would have to pay if nothing else happened.
+func (s *System) Deficit(z *uint256.Int) *uint256.Int {
+	var cover, owed uint256.Int
+	s.net(&cover, &owed)
+	if !owed.Gt(&cover) {
 		return z.Clear()
 	}
-	return z.Sub(dai, sin)
+	return z.Sub(&owed, &cover)
+}
+
+// Surplus sets z to the backstop's surplus net of bad debt, counting debt
+// at auction as covered [rad], floored at zero: the reserve buffer
+// available.
+func (s *System) Surplus(z *uint256.Int) *uint256.Int {
+	var cover, owed uint256.Int
+	s.net(&cover, &owed)
+	if owed.Gt(&cover) {
+		return z.Clear()
+	}
+	return z.Sub(&cover, &owed)
 }
 
 // FlogAll releases every debt-queue entry whose wait has passed (Vow.flog,

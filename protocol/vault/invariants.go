@@ -59,6 +59,7 @@ func (e *Engine) Clone(l *token.Ledger) *Engine {
 	c := *e
 	c.L = l
 	c.scratch = nil
+	c.memo = nil
 	c.Profiles = append([]Profile(nil), e.Profiles...)
 	for i := range c.Profiles {
 		c.Profiles[i].gem = append([]uint256.Int(nil), e.Profiles[i].gem...)

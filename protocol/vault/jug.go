@@ -31,7 +31,8 @@ func (e *Engine) Drip(i ProfileID, now int64) (*uint256.Int, error) {
 	if err := fixed.Add(&x, &e.Base, &p.FeeRate); err != nil {
 		return nil, err
 	}
-	if err := fixed.RPow(&r, &x, uint64(now-p.LastDrip), &fixed.RAY); err != nil {
+	n := uint64(now - p.LastDrip)
+	if err := e.rpow(i, &r, &x, n); err != nil {
 		return nil, err
 	}
 	prev = p.FeeIndex
@@ -46,6 +47,31 @@ func (e *Engine) Drip(i ProfileID, now int64) (*uint256.Int, error) {
 	}
 	e.L.J.SetInt(&p.LastDrip, now)
 	return &p.FeeIndex, nil
+}
+
+// dripMemo remembers the last rpow of a profile's drip: drips at a steady
+// interval repeat the same rpow(base + duty, Δt), and the same inputs give
+// the same result. It is not protocol state.
+type dripMemo struct {
+	x, z uint256.Int
+	n    uint64
+	ok   bool
+}
+
+func (e *Engine) rpow(i ProfileID, z, x *uint256.Int, n uint64) error {
+	if int(i) >= len(e.memo) {
+		e.memo = append(e.memo, make([]dripMemo, int(i)+1-len(e.memo))...)
+	}
+	m := &e.memo[i]
+	if m.ok && m.n == n && m.x.Eq(x) {
+		z.Set(&m.z)
+		return nil
+	}
+	if err := fixed.RPow(z, x, n, &fixed.RAY); err != nil {
+		return err
+	}
+	m.x, m.z, m.n, m.ok = *x, *z, n, true
+	return nil
 }
 
 // SetFeeRate sets profile i's per-second fee rate [ray] (jug.file "duty"),

@@ -82,6 +82,7 @@ type Engine struct {
 	Vow  token.Account
 
 	scratch []uint256.Int // reused by CheckInvariants
+	memo    []dripMemo    // drip rpow memo by profile (not state)
 }
 
 // New returns an engine over l whose fee income goes to vow. Par is 1.

@@ -4,8 +4,6 @@ import (
 	"math"
 	"sort"
 
-	"github.com/BurntSushi/toml"
-
 	"github.com/tempest-risk/tempest/market"
 )
 
@@ -22,7 +20,7 @@ const defaultRuns = 1000
 
 // defaults fills every key the file left out. md tells unset from zero for
 // plain numbers; Decimal and Duration know whether they were set.
-func (s *Scenario) defaults(md *toml.MetaData) {
+func (s *Scenario) defaults(isDefined func(key ...string) bool) {
 	setDur := func(d *Duration, v Duration) {
 		if !d.Set() {
 			*d = v
@@ -37,10 +35,10 @@ func (s *Scenario) defaults(md *toml.MetaData) {
 	setDur(&s.Horizon, defaultHorizon)
 	setDur(&s.Bucket, defaultBucket)
 	setDur(&s.CheckEvery, defaultCheckEvery)
-	if !md.IsDefined("runs") {
+	if !isDefined("runs") {
 		s.Runs = defaultRuns
 	}
-	if !md.IsDefined("seed") {
+	if !isDefined("seed") {
 		s.Seed = 1
 	}
 
@@ -64,7 +62,7 @@ func (s *Scenario) defaults(md *toml.MetaData) {
 	}
 	for _, name := range s.ProfileNames() {
 		p := s.Profiles[name]
-		if !md.IsDefined("profiles", name, "decimals") {
+		if !isDefined("profiles", name, "decimals") {
 			p.Decimals = 18
 		}
 		setDec(&p.FeeRate, "0")
@@ -94,7 +92,7 @@ func (s *Scenario) defaults(md *toml.MetaData) {
 			o = &Oracle{}
 			s.Oracles[name] = o
 		}
-		if !md.IsDefined("oracles", name, "deviation") {
+		if !isDefined("oracles", name, "deviation") {
 			o.Deviation = market.OracleDeviation
 		}
 		setDur(&o.Heartbeat, Dur("1h"))
@@ -103,7 +101,7 @@ func (s *Scenario) defaults(md *toml.MetaData) {
 	}
 	for _, name := range s.RailNames() {
 		r := s.PegRail[name]
-		if !md.IsDefined("pegrail", name, "decimals") {
+		if !isDefined("pegrail", name, "decimals") {
 			r.Decimals = 6
 		}
 		setDec(&r.Tin, "0")
@@ -113,7 +111,7 @@ func (s *Scenario) defaults(md *toml.MetaData) {
 		if pp.Rail == "" && len(s.PegRail) == 1 {
 			pp.Rail = s.RailNames()[0]
 		}
-		if !md.IsDefined("pegpool", "a") {
+		if !isDefined("pegpool", "a") {
 			pp.A = 200
 		}
 		setDec(&pp.Fee, "0.0001")
@@ -135,28 +133,28 @@ func (s *Scenario) defaults(md *toml.MetaData) {
 	}
 	g := &s.Market.Gas
 	dg := market.DefaultGasPrice()
-	if !md.IsDefined("market", "gas", "initial") {
+	if !isDefined("market", "gas", "initial") {
 		g.Initial = market.GasLevelGwei
 	}
-	if !md.IsDefined("market", "gas", "theta") {
+	if !isDefined("market", "gas", "theta") {
 		g.Theta = dg.Theta
 	}
-	if !md.IsDefined("market", "gas", "sigma") {
+	if !isDefined("market", "gas", "sigma") {
 		g.Sigma = dg.Sigma
 	}
-	if !md.IsDefined("market", "gas", "spikes") {
+	if !isDefined("market", "gas", "spikes") {
 		g.Spikes = dg.Lambda
 	}
-	if !md.IsDefined("market", "gas", "spike_mean") {
+	if !isDefined("market", "gas", "spike_mean") {
 		g.SpikeMean = dg.JumpMean
 	}
-	if !md.IsDefined("market", "gas", "spike_sd") {
+	if !isDefined("market", "gas", "spike_sd") {
 		g.SpikeSD = dg.JumpSD
 	}
-	if !md.IsDefined("market", "gas", "block_limit") {
+	if !isDefined("market", "gas", "block_limit") {
 		g.BlockLimit = market.GasLimit
 	}
-	if !md.IsDefined("market", "gas", "eth_price") {
+	if !isDefined("market", "gas", "eth_price") {
 		g.EthPrice = 3000
 	}
 
@@ -196,17 +194,17 @@ func (s *Scenario) defaults(md *toml.MetaData) {
 		defDist(&k.Capital, Dist{Dist: "const", Value: 1e6})
 		defDist(&k.Latency, Dist{Dist: "const", Value: 1})
 		defDist(&k.Priority, Dist{Dist: "const", Value: 2})
-		if !md.IsDefined("agents", "keepers", "max_txs") {
+		if !isDefined("agents", "keepers", "max_txs") {
 			k.MaxTxs = 5
 		}
-		if !md.IsDefined("agents", "keepers", "min_profit") {
+		if !isDefined("agents", "keepers", "min_profit") {
 			k.MinProfit = 10
 		}
 	}
 	if a := ag.Arbitrageurs; a != nil {
 		defDist(&a.Capital, Dist{Dist: "const", Value: 5e6})
 		defDist(&a.Latency, Dist{Dist: "const", Value: 1})
-		if !md.IsDefined("agents", "arbitrageurs", "min_profit") {
+		if !isDefined("agents", "arbitrageurs", "min_profit") {
 			a.MinProfit = 5
 		}
 	}

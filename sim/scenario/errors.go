@@ -66,6 +66,12 @@ type problems struct {
 func (p *problems) add(key, hint, format string, args ...any) {
 	e := &Error{File: p.s.File, Key: key, Msg: fmt.Sprintf(format, args...), Hint: hint}
 	e.Line = p.s.line(key)
+	for _, o := range p.s.Overrides {
+		if o.Key == key {
+			e.Line = 0
+			e.Msg += " (set with --set " + o.Key + "=" + o.Value + ")"
+		}
+	}
 	p.errs = append(p.errs, e)
 }
 

@@ -14,17 +14,19 @@ import (
 // Load reads, decodes, completes with defaults and validates a scenario
 // file. On failure the error is Errors: every problem found, each with file,
 // line where known, key and hint.
-func Load(path string) (*Scenario, error) {
+func Load(path string, overrides ...Override) (*Scenario, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, Errors{{File: path, Msg: err.Error(), Hint: "check the path; `tempest scenarios` lists the scenario library"}}
 	}
-	return Parse(path, src)
+	return Parse(path, src, overrides...)
 }
 
 // Parse is Load for a document already in memory; file names it in errors
-// and anchors relative data paths.
-func Parse(file string, src []byte) (*Scenario, error) {
+// and anchors relative data paths. Overrides are applied after decoding and
+// before defaults and validation, so they are checked like values written
+// in the file.
+func Parse(file string, src []byte, overrides ...Override) (*Scenario, error) {
 	s := &Scenario{File: file}
 	md, err := toml.Decode(string(src), s)
 	if err != nil {
@@ -40,7 +42,15 @@ func Parse(file string, src []byte) (*Scenario, error) {
 		}
 		return nil, es
 	}
-	s.defaults(&md)
+	if es := s.apply(overrides); len(es) > 0 {
+		return nil, es
+	}
+	set := map[string]bool{}
+	for _, o := range overrides {
+		set[stripIndex(o.Key)] = true
+	}
+	s.Overrides = overrides
+	s.defaults(func(key ...string) bool { return md.IsDefined(key...) || set[strings.Join(key, ".")] })
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}

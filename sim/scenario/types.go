@@ -12,6 +12,10 @@ type Scenario struct {
 	Horizon     Duration `toml:"horizon"`     // run length (default "30d")
 	Bucket      Duration `toml:"bucket"`      // time bucket of quantiles.csv (default "1h")
 	CheckEvery  Duration `toml:"check_every"` // full invariant check interval (default "1h"; cheap checks run every block)
+	// FixedPopulation draws the agent population once per batch (from the
+	// master seed) instead of once per run; runs then differ only by their
+	// market paths and the agents' own random streams.
+	FixedPopulation bool `toml:"fixed_population"`
 
 	System   System              `toml:"system"`
 	Backstop Backstop            `toml:"backstop"`
@@ -19,14 +23,16 @@ type Scenario struct {
 	Auction  map[string]*Auction `toml:"auction"`
 	PegRail  map[string]*Rail    `toml:"pegrail"`
 	PegPool  *PegPool            `toml:"pegpool"`
+	Pools    map[string]*Pool    `toml:"pools"`
 	Market   Market              `toml:"market"`
 	Oracles  map[string]*Oracle  `toml:"oracles"`
 	Shocks   []Shock             `toml:"shocks"`
 	Agents   Agents              `toml:"agents"`
 
 	// Set by Load, not by the file.
-	File  string            `toml:"-"`
-	Lines map[string]KeyPos `toml:"-"`
+	File      string            `toml:"-"`
+	Lines     map[string]KeyPos `toml:"-"`
+	Overrides []Override        `toml:"-"` // applied on top of the file
 }
 
 // System holds global protocol limits.
@@ -102,6 +108,14 @@ type PegPool struct {
 	OffpegFee Decimal  `toml:"offpeg_fee"`  // off-peg fee multiplier (default 5)
 	MAExpTime Duration `toml:"ma_exp_time"` // EMA oracle time constant (default 866s)
 	Liquidity Decimal  `toml:"liquidity"`   // initial balance of each coin [units]
+}
+
+// Pool is an on-chain constant-product pool (Uniswap v2) pairing a
+// profile's collateral with rwaUSD, keyed by name. Keepers sell auction
+// collateral into it instead of on the external market.
+type Pool struct {
+	Profile   string  `toml:"profile"`   // the collateral
+	Liquidity float64 `toml:"liquidity"` // collateral at the start; the rwaUSD side is liquidity × price
 }
 
 // Market is the off-chain world.
@@ -198,9 +212,16 @@ type Shock struct {
 
 // Agents are the populations.
 type Agents struct {
-	Borrowers    []*Borrowers  `toml:"borrowers"`
-	Keepers      *Keepers      `toml:"keepers"`
-	Arbitrageurs *Arbitrageurs `toml:"arbitrageurs"`
+	Borrowers        []*Borrowers      `toml:"borrowers"`
+	Keepers          *Keepers          `toml:"keepers"`
+	Arbitrageurs     *Arbitrageurs     `toml:"arbitrageurs"`
+	PoolArbitrageurs *PoolArbitrageurs `toml:"pool_arbitrageurs"`
+}
+
+// PoolArbitrageurs move each constant-product pool back to the external
+// price every block, trading through the pool (and paying its fee).
+type PoolArbitrageurs struct {
+	Count int `toml:"count"`
 }
 
 // Dist is a distribution of an agent parameter.
@@ -225,6 +246,12 @@ type Borrowers struct {
 	Reserve       Dist    `toml:"reserve"`        // spare collateral in the wallet, as a fraction of the locked amount
 	LeverageShare float64 `toml:"leverage_share"` // share who mint more when their CR rises
 	SellShare     float64 `toml:"sell_share"`     // share of minted rwaUSD sold into the peg pool
+	// Book, if set, is a CSV (relative to the scenario) with columns
+	// collateral (token units) and debt (rwaUSD): one borrower per row,
+	// opened exactly so; Count and Size are then ignored.
+	Book string `toml:"book"`
+	// Passive borrowers never touch their position after opening it.
+	Passive bool `toml:"passive"`
 }
 
 // Keepers are liquidators.

@@ -363,8 +363,16 @@ func (s *Scenario) validateAgents(p *problems) {
 		if b.Count < 0 {
 			p.add(k+".count", "", "must not be negative")
 		}
-		s.validateDist(p, k+".size", b.Size, true)
-		s.validateDist(p, k+".target_cr", b.TargetCR, true)
+		if b.Book != "" {
+			if _, err := s.LoadBook(b.Book); err != nil {
+				p.add(k+".book", "a CSV with a header naming the columns collateral and debt", "%v", err)
+			}
+		} else {
+			s.validateDist(p, k+".size", b.Size, true)
+		}
+		if b.Book == "" || !b.Passive {
+			s.validateDist(p, k+".target_cr", b.TargetCR, true)
+		}
 		s.validateDist(p, k+".buffer", b.Buffer, false)
 		s.validateDist(p, k+".attention", b.Attention, true)
 		s.validateDist(p, k+".reserve", b.Reserve, false)
@@ -388,6 +396,19 @@ func (s *Scenario) validateAgents(p *problems) {
 		if kp.MaxTxs < 1 {
 			p.add("agents.keepers.max_txs", "", "must be at least 1")
 		}
+	}
+	for _, name := range sortedKeys(s.Pools) {
+		pl := s.Pools[name]
+		k := "pools." + name
+		if _, ok := s.Profiles[pl.Profile]; !ok {
+			p.add(k+".profile", "name a [profiles.NAME] table", "%q is not a profile", pl.Profile)
+		}
+		if !(pl.Liquidity > 0) {
+			p.add(k+".liquidity", "the collateral in the pool at the start", "must be positive, got %g", pl.Liquidity)
+		}
+	}
+	if a := s.Agents.PoolArbitrageurs; a != nil && a.Count > 0 && len(s.Pools) == 0 {
+		p.add("agents.pool_arbitrageurs", "they trade [pools.NAME] constant-product pools", "no pools")
 	}
 	if a := s.Agents.Arbitrageurs; a != nil {
 		if a.Count < 0 {

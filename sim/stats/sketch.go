@@ -184,14 +184,16 @@ func (s *Sketch) Reset() {
 // Count returns the number of values added.
 func (s *Sketch) Count() uint64 { return s.count }
 
-// Mean returns the exact sum divided by the count, correctly rounded, or
-// NaN if the sketch is empty. It usually allocates (it divides exactly with
-// math/big); call it when reporting, not per value.
+// Mean returns the mean of the values added, or NaN if the sketch is
+// empty: the exact sum, correctly rounded, divided by the count. Both steps
+// depend only on the multiset of values, so the mean is the same in any
+// order and grouping; it may differ from the exactly rounded mean by one
+// unit in the last place.
 func (s *Sketch) Mean() float64 {
 	if s.count == 0 {
 		return math.NaN()
 	}
-	return exactMean(&s.sum, s.count)
+	return s.sum.Value() / float64(s.count)
 }
 
 // Min returns the smallest value added, exactly, or NaN if the sketch is
@@ -252,6 +254,76 @@ func (s *Sketch) Quantile(q float64) float64 {
 		return s.max // unreachable: the counts add up to s.count
 	}
 	return min(max(v, s.min), s.max)
+}
+
+// Quantiles sets out[k] to Quantile(qs[k]) for every k in one pass over the
+// buckets. qs must be ascending and len(out) ≥ len(qs); it panics
+// otherwise.
+func (s *Sketch) Quantiles(qs, out []float64) {
+	if len(out) < len(qs) {
+		panic("stats: Sketch.Quantiles: out too short")
+	}
+	k := 0
+	if s.count == 0 {
+		for ; k < len(qs); k++ {
+			out[k] = math.NaN()
+		}
+		return
+	}
+	rank := func(q float64) uint64 {
+		if !(q >= 0 && q <= 1) {
+			panic("stats: Sketch.Quantiles: q not in [0, 1]")
+		}
+		return uint64(math.Floor(q * float64(s.count-1)))
+	}
+	for k < len(qs) && rank(qs[k]) == 0 {
+		out[k] = s.min
+		k++
+	}
+	seen := uint64(0)
+	emit := func(v float64) {
+		for k < len(qs) {
+			r := rank(qs[k])
+			if k > 0 && qs[k] < qs[k-1] {
+				panic("stats: Sketch.Quantiles: qs not ascending")
+			}
+			if r >= s.count-1 {
+				out[k] = s.max
+				k++
+				continue
+			}
+			if r >= seen {
+				return
+			}
+			out[k] = min(max(v, s.min), s.max)
+			k++
+		}
+	}
+	st := &s.neg
+	if st.total > 0 {
+		for j := st.hi; j >= st.lo && k < len(qs); j-- {
+			if c := st.counts[j-st.offset]; c > 0 {
+				seen += c
+				emit(-s.value(j))
+			}
+		}
+	}
+	if s.zeros > 0 {
+		seen += s.zeros
+		emit(0)
+	}
+	st = &s.pos
+	if st.total > 0 {
+		for j := st.lo; j <= st.hi && k < len(qs); j++ {
+			if c := st.counts[j-st.offset]; c > 0 {
+				seen += c
+				emit(s.value(j))
+			}
+		}
+	}
+	for ; k < len(qs); k++ {
+		out[k] = s.max
+	}
 }
 
 // store is a dense run of bucket counts: counts[k] is bucket offset+k.

@@ -97,7 +97,7 @@ func TestSketchMean(t *testing.T) {
 	)
 	for _, d := range cases {
 		s := sketchOf(testAlpha, testMaxB, d.xs)
-		if got, want := s.Mean(), oracleMean(d.xs); !sameFloat(got, want) {
+		if got, want := s.Mean(), oracleSum(d.xs)/float64(len(d.xs)); !sameFloat(got, want) {
 			t.Errorf("%s: Mean() = %.17g, exact %.17g", d.name, got, want)
 		}
 	}
@@ -401,5 +401,29 @@ func TestSketchAddDoesNotAllocate(t *testing.T) {
 		i++
 	}); a != 0 {
 		t.Errorf("Sketch.Add: %g allocs/op, want 0", a)
+	}
+}
+
+// TestQuantilesOnePass: the one-pass Quantiles equals Quantile for every
+// level, on the same accuracy datasets (seed PCG(1,1)).
+func TestQuantilesOnePass(t *testing.T) {
+	qs := []float64{0, 0.001, 0.01, 0.05, 0.25, 0.5, 0.5, 0.75, 0.95, 0.99, 0.999, 1}
+	out := make([]float64, len(qs))
+	for _, d := range datasets(20000) {
+		s := sketchOf(0.005, 8192, d.xs)
+		s.Quantiles(qs, out)
+		for k, q := range qs {
+			if want := s.Quantile(q); !sameFloat(out[k], want) {
+				t.Errorf("%s q=%g: Quantiles %v, Quantile %v", d.name, q, out[k], want)
+			}
+		}
+	}
+	var empty Sketch
+	empty.init(0.01, 100)
+	empty.Quantiles(qs, out)
+	for _, x := range out[:len(qs)] {
+		if x == x {
+			t.Fatal("empty sketch quantile is not NaN")
+		}
 	}
 }

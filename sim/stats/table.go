@@ -251,6 +251,8 @@ func (t *Table) WriteCSV(w io.Writer, bucketTime func(b int) float64, quantiles 
 		return err
 	}
 	row := make([]string, len(header))
+	qv := make([]float64, len(quantiles))
+	sorted := slices.IsSorted(quantiles)
 	for m, name := range t.metrics {
 		for b := range t.buckets {
 			s := &t.cells[m*t.buckets+b]
@@ -260,8 +262,15 @@ func (t *Table) WriteCSV(w io.Writer, bucketTime func(b int) float64, quantiles 
 			}
 			row = append(row[:0], name, strconv.Itoa(b), formatFloat(tb),
 				strconv.FormatUint(s.Count(), 10), formatFloat(s.Mean()), formatFloat(s.Min()))
-			for _, q := range quantiles {
-				row = append(row, formatFloat(s.Quantile(q)))
+			if sorted {
+				s.Quantiles(quantiles, qv)
+			} else {
+				for k, q := range quantiles {
+					qv[k] = s.Quantile(q)
+				}
+			}
+			for _, x := range qv {
+				row = append(row, formatFloat(x))
 			}
 			row = append(row, formatFloat(s.Max()))
 			if err := cw.Write(row); err != nil {

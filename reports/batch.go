@@ -1,0 +1,383 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Files of a batch directory, as `tempest run` writes them.
+const (
+	ManifestFile  = "manifest.json"
+	RunsFile      = "runs.csv"
+	QuantilesFile = "quantiles.csv"
+	PathsFile     = "paths.csv"
+)
+
+// runsFixed is the number of columns of runs.csv before the summaries.
+const runsFixed = 5
+
+// Metric describes a time series or a per-run summary as the manifest
+// lists it; the report documents a metric with these fields alone.
+type Metric struct {
+	Name  string `json:"name"`
+	Label string `json:"label"`
+	Unit  string `json:"unit"`
+	Desc  string `json:"desc"`
+}
+
+// Manifest is the part of manifest.json the report reads. Timing is
+// ignored: the report does not depend on it.
+type Manifest struct {
+	Tool         string            `json:"tool"`
+	Version      string            `json:"version"`
+	Scenario     string            `json:"scenario"`
+	Question     string            `json:"question"`
+	ScenarioFile string            `json:"scenario_file"`
+	ConfigSHA256 string            `json:"config_sha256"`
+	Seed         uint64            `json:"seed"`
+	Runs         int               `json:"runs"`
+	Failed       int               `json:"failed"`
+	Steps        int               `json:"steps"`
+	StepSeconds  int64             `json:"step_seconds"`
+	BucketHours  float64           `json:"bucket_hours"`
+	Quantiles    []float64         `json:"quantiles"`
+	Command      string            `json:"command"`
+	Series       []Metric          `json:"series"`
+	Summary      []Metric          `json:"summary"`
+	Config       map[string]any    `json:"config"`
+	Comments     map[string]string `json:"comments"`
+}
+
+// Run is one row of runs.csv.
+type Run struct {
+	Index    int
+	Seed     uint64
+	OK       bool // status "ok"; otherwise the run failed
+	FailStep int
+	Error    string
+	// Values holds the summaries in the order of Manifest.Summary; NaN
+	// where the cell is empty.
+	Values []float64
+}
+
+// QuantileRow is one row of quantiles.csv: the distribution of a series
+// across the successful runs at the end of one time bucket.
+type QuantileRow struct {
+	Bucket int
+	T      float64 // hours from the start at the bucket's end
+	Count  int
+	Mean   float64
+	Min    float64
+	Max    float64
+	// P maps a quantile column name ("p5", "p50", ...) to its value.
+	P map[string]float64
+}
+
+// Path is one sample path of paths.csv.
+type Path struct {
+	Run int
+	Y   []float64 // one value per bucket, NaN where missing
+}
+
+// Batch is a batch directory read into memory.
+type Batch struct {
+	Dir      string
+	Manifest Manifest
+	Runs     []Run
+	// Quantiles maps a series name to its rows in bucket order.
+	Quantiles map[string][]QuantileRow
+	// PathT holds the bucket end times (hours) of paths.csv.
+	PathT []float64
+	// Paths maps a series name to its sample paths in run order.
+	Paths map[string][]Path
+}
+
+// Load reads the batch in dir. A missing or malformed file is an error
+// naming the file and, for CSV files, the line.
+func Load(dir string) (*Batch, error) {
+	b := &Batch{Dir: dir}
+	if err := b.readManifest(filepath.Join(dir, ManifestFile)); err != nil {
+		return nil, err
+	}
+	if err := b.readRuns(filepath.Join(dir, RunsFile)); err != nil {
+		return nil, err
+	}
+	if err := b.readQuantiles(filepath.Join(dir, QuantilesFile)); err != nil {
+		return nil, err
+	}
+	if err := b.readPaths(filepath.Join(dir, PathsFile)); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func (b *Batch) readManifest(name string) error {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber() // keep configuration numbers exactly as written
+	if err := dec.Decode(&b.Manifest); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	m := &b.Manifest
+	if m.Tool != "tempest" {
+		return fmt.Errorf("%s: not a tempest manifest (tool %q)", name, m.Tool)
+	}
+	seen := map[string]bool{}
+	for _, list := range [][]Metric{m.Series, m.Summary} {
+		clear(seen)
+		for _, s := range list {
+			if s.Name == "" || seen[s.Name] {
+				return fmt.Errorf("%s: empty or repeated metric name %q", name, s.Name)
+			}
+			seen[s.Name] = true
+		}
+	}
+	return nil
+}
+
+// csvFile is a CSV file read whole, with line numbers for errors.
+type csvFile struct {
+	name string
+	r    *csv.Reader
+}
+
+func openCSV(name string) (*csvFile, []string, io.Closer, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r := csv.NewReader(f)
+	r.ReuseRecord = false
+	hdr, err := r.Read()
+	if err != nil {
+		f.Close()
+		if errors.Is(err, io.EOF) {
+			err = errors.New("empty file")
+		}
+		return nil, nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &csvFile{name: name, r: r}, hdr, f, nil
+}
+
+// next returns the next record, nil at the end.
+func (c *csvFile) next() ([]string, error) {
+	rec, err := c.r.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.name, err)
+	}
+	return rec, nil
+}
+
+func (c *csvFile) errf(format string, args ...any) error {
+	line, _ := c.r.FieldPos(0)
+	return fmt.Errorf("%s:%d: %s", c.name, line, fmt.Sprintf(format, args...))
+}
+
+// parseFloat parses a CSV number; the empty cell is NaN.
+func parseFloat(s string) (float64, error) {
+	if s == "" {
+		return math.NaN(), nil
+	}
+	return strconv.ParseFloat(s, 64)
+}
+
+func (b *Batch) readRuns(name string) error {
+	c, hdr, cl, err := openCSV(name)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	want := []string{"run", "seed", "status", "fail_step", "error"}
+	for _, s := range b.Manifest.Summary {
+		want = append(want, s.Name)
+	}
+	if strings.Join(hdr, ",") != strings.Join(want, ",") {
+		return fmt.Errorf("%s: header does not match the manifest's summary list:\n  have %s\n  want %s",
+			name, strings.Join(hdr, ","), strings.Join(want, ","))
+	}
+	for {
+		rec, err := c.next()
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			break
+		}
+		var r Run
+		if r.Index, err = strconv.Atoi(rec[0]); err != nil {
+			return c.errf("run: %v", err)
+		}
+		if r.Index != len(b.Runs) {
+			return c.errf("run %d out of order (expected %d)", r.Index, len(b.Runs))
+		}
+		if r.Seed, err = strconv.ParseUint(rec[1], 10, 64); err != nil {
+			return c.errf("seed: %v", err)
+		}
+		switch rec[2] {
+		case "ok":
+			r.OK = true
+		case "failed":
+		default:
+			return c.errf("status %q is neither ok nor failed", rec[2])
+		}
+		if r.FailStep, err = strconv.Atoi(rec[3]); err != nil {
+			return c.errf("fail_step: %v", err)
+		}
+		r.Error = rec[4]
+		r.Values = make([]float64, len(rec)-runsFixed)
+		for i, s := range rec[runsFixed:] {
+			if r.Values[i], err = parseFloat(s); err != nil {
+				return c.errf("%s: %v", hdr[runsFixed+i], err)
+			}
+		}
+		b.Runs = append(b.Runs, r)
+	}
+	return nil
+}
+
+func (b *Batch) readQuantiles(name string) error {
+	c, hdr, cl, err := openCSV(name)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	fixed := []string{"metric", "bucket", "t", "count", "mean", "min"}
+	if len(hdr) < len(fixed)+1 || strings.Join(hdr[:len(fixed)], ",") != strings.Join(fixed, ",") || hdr[len(hdr)-1] != "max" {
+		return fmt.Errorf("%s: unexpected header %s", name, strings.Join(hdr, ","))
+	}
+	pcols := hdr[len(fixed) : len(hdr)-1]
+	b.Quantiles = map[string][]QuantileRow{}
+	for {
+		rec, err := c.next()
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			break
+		}
+		row := QuantileRow{P: make(map[string]float64, len(pcols))}
+		if row.Bucket, err = strconv.Atoi(rec[1]); err != nil {
+			return c.errf("bucket: %v", err)
+		}
+		if row.Count, err = strconv.Atoi(rec[3]); err != nil {
+			return c.errf("count: %v", err)
+		}
+		nums := []*float64{&row.T, nil, &row.Mean, &row.Min}
+		for i, p := range nums {
+			if p == nil {
+				continue
+			}
+			if *p, err = parseFloat(rec[2+i]); err != nil {
+				return c.errf("%s: %v", hdr[2+i], err)
+			}
+		}
+		for i, col := range pcols {
+			v, err := parseFloat(rec[len(fixed)+i])
+			if err != nil {
+				return c.errf("%s: %v", col, err)
+			}
+			row.P[col] = v
+		}
+		if row.Max, err = parseFloat(rec[len(rec)-1]); err != nil {
+			return c.errf("max: %v", err)
+		}
+		b.Quantiles[rec[0]] = append(b.Quantiles[rec[0]], row)
+	}
+	return nil
+}
+
+func (b *Batch) readPaths(name string) error {
+	c, hdr, cl, err := openCSV(name)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	if len(hdr) < 2 || hdr[0] != "run" || hdr[1] != "metric" {
+		return fmt.Errorf("%s: unexpected header", name)
+	}
+	b.PathT = make([]float64, len(hdr)-2)
+	for i, s := range hdr[2:] {
+		if b.PathT[i], err = strconv.ParseFloat(s, 64); err != nil {
+			return fmt.Errorf("%s: header column %d: %v", name, i+3, err)
+		}
+	}
+	b.Paths = map[string][]Path{}
+	for {
+		rec, err := c.next()
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			break
+		}
+		var p Path
+		if p.Run, err = strconv.Atoi(rec[0]); err != nil {
+			return c.errf("run: %v", err)
+		}
+		p.Y = make([]float64, len(rec)-2)
+		for i, s := range rec[2:] {
+			if p.Y[i], err = parseFloat(s); err != nil {
+				return c.errf("t=%s: %v", hdr[2+i], err)
+			}
+		}
+		b.Paths[rec[1]] = append(b.Paths[rec[1]], p)
+	}
+	return nil
+}
+
+// Summary returns the manifest's description of the per-run summary name.
+func (b *Batch) Summary(name string) (Metric, bool) {
+	for _, m := range b.Manifest.Summary {
+		if m.Name == name {
+			return m, true
+		}
+	}
+	return Metric{}, false
+}
+
+// Values returns the summary name of every successful run, in run order,
+// NaN where the run left it empty. ok is false if the batch has no such
+// summary.
+func (b *Batch) Values(name string) (v []float64, ok bool) {
+	col := -1
+	for i, m := range b.Manifest.Summary {
+		if m.Name == name {
+			col = i
+		}
+	}
+	if col < 0 {
+		return nil, false
+	}
+	for _, r := range b.Runs {
+		if r.OK {
+			v = append(v, r.Values[col])
+		}
+	}
+	return v, true
+}
+
+// OK is the number of successful runs.
+func (b *Batch) OK() int {
+	n := 0
+	for _, r := range b.Runs {
+		if r.OK {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,529 @@
+package reports
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image/color"
+	"math"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// Figure size and raster resolution.
+const (
+	ChartWidth  = 6.4 * vg.Inch
+	ChartHeight = 3.2 * vg.Inch
+	PNGDPI      = 150
+)
+
+// ErrNoData is returned by a figure function when there is nothing to
+// draw.
+var ErrNoData = errors.New("reports: no data to plot")
+
+// Chart is one figure of the report: a plot, or, when there is nothing to
+// draw, the sentence that replaces it.
+type Chart struct {
+	Name    string // file name under plots/, without extension
+	Title   string
+	Caption string
+	Plot    *plot.Plot // nil when Empty is set
+	Empty   string
+}
+
+// Greys and line styles: every element differs in grey level, width or
+// dash pattern, so the figures read in greyscale and in print.
+var (
+	inkDark   = color.RGBA{R: 8, G: 38, B: 84, A: 255}     // median, curves
+	band50    = color.RGBA{R: 120, G: 160, B: 205, A: 255} // inner band
+	band90    = color.RGBA{R: 206, G: 222, B: 240, A: 255} // outer band
+	inkSample = color.RGBA{R: 70, G: 70, B: 70, A: 255}
+	inkMark   = color.RGBA{R: 150, G: 40, B: 30, A: 255}
+	histFill  = color.RGBA{R: 150, G: 180, B: 215, A: 255}
+	sansFont  = font.Font{Typeface: "Liberation", Variant: "Sans"}
+	// sampleDashes tell the sample paths apart without colour.
+	sampleDashes = [][]vg.Length{
+		nil,
+		{vg.Points(4), vg.Points(2)},
+		{vg.Points(1), vg.Points(1.5)},
+		{vg.Points(6), vg.Points(2), vg.Points(1), vg.Points(2)},
+		{vg.Points(2), vg.Points(3)},
+	}
+)
+
+// newPlot returns a plot with the report's fonts and number formatting.
+func newPlot(title, xlabel, ylabel string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.TextStyle.Font = font.From(sansFont, 11)
+	p.Title.Padding = vg.Points(6)
+	p.X.Label.Text = xlabel
+	p.Y.Label.Text = ylabel
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font = font.From(sansFont, 9)
+		a.Tick.Label.Font = font.From(sansFont, 8)
+		a.Tick.Marker = numTicks{}
+	}
+	p.Legend.TextStyle.Font = font.From(sansFont, 8)
+	p.Legend.Top = true
+	p.Legend.Left = true
+	p.Legend.ThumbnailWidth = vg.Points(18)
+	return p
+}
+
+// axisLabel is "label [unit]".
+func axisLabel(m Metric) string {
+	if m.Unit == "" {
+		return m.Label
+	}
+	return m.Label + " [" + m.Unit + "]"
+}
+
+// timeAxis returns the divisor and label of the time axis for a horizon
+// in hours: days past three days, hours before.
+func timeAxis(horizon float64) (float64, string) {
+	if horizon > 72 {
+		return 24, "time since start [days]"
+	}
+	return 1, "time since start [hours]"
+}
+
+// clean drops the points with a NaN or infinite coordinate, which the
+// plotters reject.
+func clean(xys plotter.XYs) plotter.XYs {
+	out := xys[:0:0]
+	for _, p := range xys {
+		if !math.IsNaN(p.X) && !math.IsInf(p.X, 0) && !math.IsNaN(p.Y) && !math.IsInf(p.Y, 0) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// FanChart draws the distribution over time of series m across the
+// successful runs of b: the median, the 50% (p25–p75) and 90% (p5–p95)
+// bands from quantiles.csv, the mean, and the sample paths of paths.csv.
+// It returns ErrNoData when quantiles.csv holds no finite value for m.
+func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
+	rows := b.Quantiles[m.Name]
+	horizon := 0.0
+	for _, r := range rows {
+		horizon = math.Max(horizon, r.T)
+	}
+	div, xlabel := timeAxis(horizon)
+	var med, mean, lo50, hi50, lo90, hi90 plotter.XYs
+	for _, r := range rows {
+		if r.Count == 0 {
+			continue
+		}
+		x := r.T / div
+		add := func(dst *plotter.XYs, y float64, ok bool) {
+			if ok {
+				*dst = append(*dst, plotter.XY{X: x, Y: y})
+			}
+		}
+		p5, ok5 := r.P["p5"]
+		p25, ok25 := r.P["p25"]
+		p50, ok50 := r.P["p50"]
+		p75, ok75 := r.P["p75"]
+		p95, ok95 := r.P["p95"]
+		add(&med, p50, ok50)
+		add(&mean, r.Mean, true)
+		if finite(p25, p75) {
+			add(&lo50, p25, ok25 && ok75)
+			add(&hi50, p75, ok25 && ok75)
+		}
+		if finite(p5, p95) {
+			add(&lo90, p5, ok5 && ok95)
+			add(&hi90, p95, ok5 && ok95)
+		}
+	}
+	med, mean = clean(med), clean(mean)
+	if len(med) == 0 && len(mean) == 0 {
+		return nil, ErrNoData
+	}
+	p := newPlot(m.Label, xlabel, axisLabel(m))
+	for _, band := range []struct {
+		lo, hi plotter.XYs
+		fill   color.Color
+		name   string
+	}{
+		{lo90, hi90, band90, "90% band (p5–p95)"},
+		{lo50, hi50, band50, "50% band (p25–p75)"},
+	} {
+		if len(band.lo) < 2 {
+			continue
+		}
+		poly, err := bandPolygon(band.lo, band.hi)
+		if err != nil {
+			return nil, err
+		}
+		poly.Color = band.fill
+		p.Add(poly)
+		p.Legend.Add(band.name, poly)
+	}
+	paths := b.Paths[m.Name]
+	var first *plotter.Line
+	for i, path := range paths {
+		var xys plotter.XYs
+		for j, y := range path.Y {
+			if j < len(b.PathT) {
+				xys = append(xys, plotter.XY{X: b.PathT[j] / div, Y: y})
+			}
+		}
+		xys = clean(xys)
+		if len(xys) == 0 {
+			continue
+		}
+		l, err := plotter.NewLine(xys)
+		if err != nil {
+			return nil, err
+		}
+		l.Color = inkSample
+		l.Width = vg.Points(0.6)
+		l.Dashes = sampleDashes[i%len(sampleDashes)]
+		p.Add(l)
+		if first == nil {
+			first = l
+		}
+	}
+	if first != nil {
+		p.Legend.Add(fmt.Sprintf("sample runs (%d)", len(paths)), first)
+	}
+	if len(mean) > 0 {
+		l, err := plotter.NewLine(mean)
+		if err != nil {
+			return nil, err
+		}
+		l.Color = color.Black
+		l.Width = vg.Points(1)
+		l.Dashes = []vg.Length{vg.Points(3), vg.Points(2)}
+		p.Add(l)
+		p.Legend.Add("mean", l)
+	}
+	if len(med) > 0 {
+		l, err := plotter.NewLine(med)
+		if err != nil {
+			return nil, err
+		}
+		l.Color = inkDark
+		l.Width = vg.Points(2)
+		p.Add(l)
+		p.Legend.Add("median", l)
+	}
+	padFlat(p)
+	return p, nil
+}
+
+func finite(xs ...float64) bool {
+	for _, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// bandPolygon is the region between lo and hi (same x values).
+func bandPolygon(lo, hi plotter.XYs) (*plotter.Polygon, error) {
+	ring := make(plotter.XYs, 0, len(lo)+len(hi))
+	ring = append(ring, hi...)
+	for i := len(lo) - 1; i >= 0; i-- {
+		ring = append(ring, lo[i])
+	}
+	poly, err := plotter.NewPolygon(ring)
+	if err != nil {
+		return nil, err
+	}
+	poly.LineStyle.Width = 0
+	return poly, nil
+}
+
+// padFlat widens a y range of zero height, which would otherwise draw
+// every line on the bottom axis.
+func padFlat(p *plot.Plot) {
+	if p.Y.Max > p.Y.Min {
+		return
+	}
+	d := math.Max(math.Abs(p.Y.Max)*0.05, 1)
+	p.Y.Min -= d
+	p.Y.Max += d
+}
+
+// Mark is a vertical reference line on a histogram.
+type Mark struct {
+	Name  string
+	X     float64
+	Style int // 0 dashed, 1 dotted
+}
+
+// Histogram draws the distribution of x across runs with title and the
+// axis label of m, and a vertical line for each mark. NaN and infinite
+// values are dropped. It returns ErrNoData when no finite value is left,
+// and draws a single bar when all values are equal.
+func Histogram(x []float64, m Metric, title string, marks []Mark) (*plot.Plot, error) {
+	v := finiteSorted(x)
+	if len(v) == 0 {
+		return nil, ErrNoData
+	}
+	bins := min(max(int(math.Ceil(math.Sqrt(float64(len(v))))), 5), 40)
+	if v[0] == v[len(v)-1] {
+		bins = 1
+	}
+	h, err := plotter.NewHist(plotter.Values(v), bins)
+	if err != nil {
+		return nil, err
+	}
+	h.FillColor = histFill
+	h.LineStyle.Width = vg.Points(0.5)
+	h.LineStyle.Color = inkDark
+	p := newPlot(title, axisLabel(m), "runs")
+	p.Add(h)
+	p.Legend.Add(fmt.Sprintf("runs (%s)", group3(len(v))), h)
+	top := 0.0
+	for _, bin := range h.Bins {
+		top = math.Max(top, bin.Weight)
+	}
+	for _, mk := range marks {
+		if !finite(mk.X) {
+			continue
+		}
+		l, err := plotter.NewLine(plotter.XYs{{X: mk.X, Y: 0}, {X: mk.X, Y: top * 1.05}})
+		if err != nil {
+			return nil, err
+		}
+		l.Color = inkMark
+		l.Width = vg.Points(1.2)
+		if mk.Style == 0 {
+			l.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
+		} else {
+			l.Dashes = []vg.Length{vg.Points(1), vg.Points(1.5)}
+		}
+		p.Add(l)
+		p.Legend.Add(mk.Name, l)
+	}
+	p.Y.Min = 0
+	return p, nil
+}
+
+// Exceedance draws the exceedance curve P(X > x) of the values x across
+// runs on a logarithmic probability axis, with a pointwise Clopper–Pearson
+// band and reference lines at 5%, 1% and 0.1% (where the curve reaches
+// them: the VaR at level q is where the curve crosses 1-q). NaN and
+// infinite values are dropped. It returns ErrNoData unless some value
+// exceeds another (a log axis cannot show a probability of zero).
+func Exceedance(x []float64, m Metric, title string) (*plot.Plot, error) {
+	v := finiteSorted(x)
+	n := len(v)
+	if n == 0 || v[0] == v[n-1] {
+		return nil, ErrNoData
+	}
+	var curve, lo, hi plotter.XYs
+	for i := 0; i < n; {
+		j := i
+		for j < n && v[j] == v[i] {
+			j++
+		}
+		k := n - j // runs strictly above v[i]
+		if k == 0 {
+			break
+		}
+		iv := ClopperPearson(k, n, Confidence)
+		curve = append(curve, plotter.XY{X: v[i], Y: float64(k) / float64(n)})
+		lo = append(lo, plotter.XY{X: v[i], Y: iv.Lo})
+		hi = append(hi, plotter.XY{X: v[i], Y: iv.Hi})
+		i = j
+	}
+	last := curve[len(curve)-1].Y
+	curve = append(curve, plotter.XY{X: v[n-1], Y: last})
+	lo = append(lo, plotter.XY{X: v[n-1], Y: lo[len(lo)-1].Y})
+	hi = append(hi, plotter.XY{X: v[n-1], Y: hi[len(hi)-1].Y})
+
+	p := newPlot(title, axisLabel(m), "share of runs above x")
+	p.Y.Scale = plot.LogScale{}
+	p.Y.Tick.Marker = probTicks{}
+	poly, err := bandPolygon(stepped(lo), stepped(hi))
+	if err != nil {
+		return nil, err
+	}
+	poly.Color = band90
+	p.Add(poly)
+	p.Legend.Add("95% band (Clopper–Pearson)", poly)
+	ymin := math.Max(lo[len(lo)-1].Y*0.7, 1e-6)
+	var ref *plotter.Line
+	for _, q := range []float64{0.05, 0.01, 0.001} {
+		if q < ymin {
+			continue
+		}
+		l, err := plotter.NewLine(plotter.XYs{{X: v[0], Y: q}, {X: v[n-1], Y: q}})
+		if err != nil {
+			return nil, err
+		}
+		l.Color = inkMark
+		l.Width = vg.Points(0.7)
+		l.Dashes = []vg.Length{vg.Points(1), vg.Points(2)}
+		p.Add(l)
+		ref = l
+	}
+	if ref != nil {
+		p.Legend.Add("5%, 1%, 0.1% levels", ref)
+	}
+	l, err := plotter.NewLine(curve)
+	if err != nil {
+		return nil, err
+	}
+	l.StepStyle = plotter.PostStep
+	l.Color = inkDark
+	l.Width = vg.Points(1.6)
+	p.Add(l)
+	p.Legend.Add("P(X > x)", l)
+	p.Y.Min = ymin
+	p.Y.Max = 1
+	return p, nil
+}
+
+// stepped turns the corners of a post-step curve into explicit points, so
+// that a polygon through them follows the steps.
+func stepped(xys plotter.XYs) plotter.XYs {
+	out := make(plotter.XYs, 0, 2*len(xys))
+	for i, p := range xys {
+		if i > 0 {
+			out = append(out, plotter.XY{X: p.X, Y: xys[i-1].Y})
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// numTicks labels the default tick positions with a k/M/B suffix chosen
+// for the whole axis and as many decimals as the tick spacing needs.
+type numTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (numTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	var major []float64
+	for _, t := range ts {
+		if t.Label != "" {
+			major = append(major, t.Value)
+		}
+	}
+	if len(major) == 0 {
+		return ts
+	}
+	step := 0.0
+	if len(major) > 1 {
+		step = major[1] - major[0]
+	}
+	scale, suffix := 1.0, ""
+	switch a := math.Max(math.Abs(lo), math.Abs(hi)); {
+	case a >= 1e9:
+		scale, suffix = 1e9, "B"
+	case a >= 1e6:
+		scale, suffix = 1e6, "M"
+	case a >= 1e4:
+		scale, suffix = 1e3, "k"
+	}
+	dec := 0
+	if step > 0 {
+		s := strconv.FormatFloat(step/scale, 'g', 6, 64)
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			s = strconv.FormatFloat(f, 'f', -1, 64)
+		}
+		if i := strings.IndexByte(s, '.'); i >= 0 {
+			dec = len(s) - i - 1
+		}
+	}
+	for i := range ts {
+		if ts[i].Label == "" {
+			continue
+		}
+		s := strconv.FormatFloat(ts[i].Value/scale, 'f', dec, 64)
+		if strings.Trim(s, "-0.") == "" {
+			s = "0"
+		} else {
+			s += suffix
+		}
+		ts[i].Label = s
+	}
+	return ts
+}
+
+// probTicks marks a logarithmic probability axis at the powers of ten,
+// labelled as percentages, with unlabelled minor ticks between.
+type probTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (probTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	for e := int(math.Floor(math.Log10(lo))); e <= int(math.Ceil(math.Log10(hi))); e++ {
+		base := math.Pow(10, float64(e))
+		for k := 1; k < 10; k++ {
+			v := float64(k) * base
+			if v < lo*(1-1e-9) || v > hi*(1+1e-9) {
+				continue
+			}
+			t := plot.Tick{Value: v}
+			if k == 1 {
+				t.Label = strings.TrimSuffix(strconv.FormatFloat(100*v, 'f', max(0, -e-2), 64), ".") + "%"
+			}
+			ts = append(ts, t)
+		}
+	}
+	return ts
+}
+
+// Render draws p with its legend in a column at its right, outside the
+// data, on c.
+func Render(p *plot.Plot, c draw.Canvas) {
+	leg := p.Legend
+	q := *p
+	q.Legend = plot.NewLegend()
+	w := leg.Rectangle(c).Size().X
+	if w <= 0 {
+		p.Draw(c)
+		return
+	}
+	gap := vg.Points(8)
+	q.Draw(draw.Crop(c, 0, -(w + 2*gap), 0, 0))
+	lc := draw.Crop(c, c.Size().X-w-gap, -gap, 0, 0)
+	if p.Title.Text != "" {
+		lc = draw.Crop(lc, 0, 0, 0, -(p.Title.TextStyle.Rectangle(p.Title.Text).Size().Y + p.Title.Padding + vg.Points(4)))
+	}
+	leg.Top, leg.Left = true, true
+	leg.Draw(lc)
+}
+
+// SVG renders p (with Render) as an SVG document of the given size. The
+// font family names fall back to Arial and Helvetica, which have the same
+// metrics as Liberation Sans, so the text fits where Liberation is not
+// installed.
+func SVG(p *plot.Plot, w, h vg.Length) ([]byte, error) {
+	c := vgsvg.New(w, h)
+	Render(p, draw.New(c))
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	return bytes.ReplaceAll(buf.Bytes(), []byte("font-family:Liberation Sans;"),
+		[]byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;")), nil
+}
+
+// PNG renders p (with Render) as a PNG image of the given size at PNGDPI.
+func PNG(p *plot.Plot, w, h vg.Length) ([]byte, error) {
+	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(PNGDPI))
+	Render(p, draw.New(c))
+	var buf bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

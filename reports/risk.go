@@ -1,0 +1,345 @@
+package reports
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+)
+
+// Levels are the VaR and expected-shortfall levels of the report.
+var Levels = []float64{0.95, 0.99, 0.999}
+
+// DefaultResamples is the number of bootstrap resamples behind each
+// expected-shortfall interval.
+const DefaultResamples = 2000
+
+// esMinTail is the number of runs beyond the VaR below which the report
+// gives no bootstrap interval for the expected shortfall: with fewer, the
+// resampled tails hold too few distinct values for the percentiles to mean
+// anything.
+const esMinTail = 10
+
+// Kind is the kind of a risk figure, which decides its estimator and
+// interval.
+type Kind int
+
+// Kinds of risk figure.
+const (
+	KindProbability Kind = iota // share of runs with the event; Clopper–Pearson interval
+	KindQuantile                // empirical quantile; order-statistic interval
+	KindShortfall               // expected shortfall; percentile-bootstrap interval
+	KindMean                    // sample mean; Student-t interval
+)
+
+// Figure is one risk figure: an estimate from the successful runs and its
+// 95% Monte Carlo interval.
+type Figure struct {
+	ID     string // stable key, e.g. "var99_final_deficit"
+	Group  string // heading the figure is listed under
+	Label  string // what it estimates, e.g. "VaR 99% of the final deficit"
+	Metric string // per-run summary it is computed from
+	Unit   string // unit of the estimate; "" for a probability
+	Kind   Kind
+	Level  float64 // quantile level, or the threshold of a probability
+	N      int     // runs with a value for Metric
+
+	Estimate float64  // NaN when there are too few runs
+	CI       Interval // NaN bounds when there is no interval
+	HasCI    bool
+	Method   string // how the interval was made
+	// NeedPoint and NeedCI are the runs the estimate and the interval
+	// need, when the batch has fewer; zero otherwise.
+	NeedPoint, NeedCI int
+}
+
+// Options control Generate and RiskFigures.
+type Options struct {
+	// Out is the directory the report is written to; empty means the
+	// batch directory.
+	Out string
+	// Resamples is the number of bootstrap resamples for the expected
+	// shortfall intervals; zero means DefaultResamples.
+	Resamples int
+	// BootstrapSeed seeds the bootstrap; zero means the batch's master
+	// seed. Each metric draws from its own PCG stream (the FNV-1a hash of
+	// its name), so a figure does not depend on which others are computed.
+	BootstrapSeed uint64
+}
+
+func (o Options) resamples() int {
+	if o.Resamples > 0 {
+		return o.Resamples
+	}
+	return DefaultResamples
+}
+
+func (o Options) seed(b *Batch) uint64 {
+	if o.BootstrapSeed != 0 {
+		return o.BootstrapSeed
+	}
+	return b.Manifest.Seed
+}
+
+// riskSpec names one family of risk figures and the summary it needs.
+type riskSpec struct {
+	group  string
+	metric string
+	kind   Kind
+	below  bool    // probability: P(metric < level) instead of P(metric > level)
+	level  float64 // threshold or quantile level; unused for tails and means
+	label  string  // for tails, the noun ("final deficit")
+}
+
+// riskSpecs is the risk-figure section; it is the only part of the report
+// that names metrics, and a spec whose metric the batch lacks is skipped.
+// Shortfall specs expand to VaR and expected shortfall at every level.
+var riskSpecs = []riskSpec{
+	{group: "Deficit", metric: "final_deficit", kind: KindProbability, level: 0, label: "P(final deficit > 0)"},
+	{group: "Deficit", metric: "peak_deficit", kind: KindProbability, level: 0, label: "P(peak deficit > 0)"},
+	{group: "Deficit", metric: "final_deficit", kind: KindShortfall, label: "final deficit"},
+	{group: "Deficit", metric: "peak_deficit", kind: KindShortfall, label: "peak deficit"},
+	{group: "Peg", metric: "peg_min", kind: KindProbability, below: true, level: 0.99, label: "P(peg below 0.99 at any time)"},
+	{group: "Peg", metric: "peg_min", kind: KindProbability, below: true, level: 0.95, label: "P(peg below 0.95 at any time)"},
+	{group: "Peg", metric: "hours_off_1pct", kind: KindQuantile, level: 0.5, label: "Median hours off peg by more than 1%"},
+	{group: "Peg", metric: "hours_off_1pct", kind: KindQuantile, level: 0.95, label: "95th percentile of hours off peg by more than 1%"},
+	{group: "Peg", metric: "hours_off_5pct", kind: KindQuantile, level: 0.5, label: "Median hours off peg by more than 5%"},
+	{group: "Peg", metric: "hours_off_5pct", kind: KindQuantile, level: 0.95, label: "95th percentile of hours off peg by more than 5%"},
+	{group: "Liquidations and backstop", metric: "liquidated_debt", kind: KindMean, label: "Expected liquidation volume (debt liquidated)"},
+	{group: "Liquidations and backstop", metric: "reserve_drawn", kind: KindMean, label: "Expected reserve drawn"},
+	{group: "Liquidations and backstop", metric: "recap", kind: KindMean, label: "Expected recapitalisation"},
+}
+
+// Method descriptions, as the report prints them next to each interval.
+const (
+	methodCP    = "Clopper–Pearson (exact binomial)"
+	methodOrder = "order statistics (distribution-free binomial)"
+	methodBoot  = "percentile bootstrap"
+	methodT     = "Student t"
+)
+
+// RiskFigures computes the risk figures of b from its successful runs, in
+// report order. Figures whose metric b lacks are left out.
+func RiskFigures(b *Batch, opt Options) []Figure {
+	var out []Figure
+	for _, s := range riskSpecs {
+		m, ok := b.Summary(s.metric)
+		if !ok {
+			continue
+		}
+		raw, _ := b.Values(s.metric)
+		x := finiteSorted(raw)
+		switch s.kind {
+		case KindProbability:
+			out = append(out, probFigure(s, x))
+		case KindQuantile:
+			out = append(out, quantileFigure(s, m, x))
+		case KindMean:
+			out = append(out, meanFigure(s, m, x))
+		case KindShortfall:
+			out = append(out, tailFigures(s, m, x, opt.resamples(), opt.seed(b))...)
+		}
+	}
+	return out
+}
+
+func nanInterval() Interval { return Interval{Lo: math.NaN(), Hi: math.NaN()} }
+
+func newFigure(s riskSpec, id, label, unit string, x []float64) Figure {
+	return Figure{ID: id, Group: s.group, Label: label, Metric: s.metric, Unit: unit, Kind: s.kind,
+		Level: s.level, N: len(x), Estimate: math.NaN(), CI: nanInterval()}
+}
+
+func probFigure(s riskSpec, x []float64) Figure {
+	op := "gt"
+	if s.below {
+		op = "lt"
+	}
+	f := newFigure(s, fmt.Sprintf("p_%s_%s_%g", s.metric, op, s.level), s.label, "", x)
+	f.Method = methodCP
+	if len(x) == 0 {
+		f.NeedPoint = 1
+		return f
+	}
+	k := 0
+	for _, v := range x {
+		if (s.below && v < s.level) || (!s.below && v > s.level) {
+			k++
+		}
+	}
+	f.Estimate = float64(k) / float64(len(x))
+	f.CI, f.HasCI = ClopperPearson(k, len(x), Confidence), true
+	return f
+}
+
+func quantileFigure(s riskSpec, m Metric, x []float64) Figure {
+	f := newFigure(s, fmt.Sprintf("q%s_%s", levelTag(s.level), s.metric), s.label, m.Unit, x)
+	f.Method = methodOrder
+	quantileInto(&f, x, s.level)
+	return f
+}
+
+// quantileInto sets the estimate and order-statistic interval of the
+// q-quantile of x, or the runs they need.
+func quantileInto(f *Figure, x []float64, q float64) {
+	if need := MinRunsQuantile(q); len(x) < need {
+		f.NeedPoint = need
+		f.NeedCI = MinRunsQuantileCI(q, Confidence)
+		return
+	}
+	f.Estimate = Quantile(x, q)
+	if iv, ok := QuantileCI(x, q, Confidence); ok {
+		f.CI, f.HasCI = iv, true
+	} else {
+		f.NeedCI = MinRunsQuantileCI(q, Confidence)
+	}
+}
+
+func meanFigure(s riskSpec, m Metric, x []float64) Figure {
+	f := newFigure(s, "mean_"+s.metric, s.label, m.Unit, x)
+	f.Method = methodT
+	mean, iv, ok := MeanT(x, Confidence)
+	switch {
+	case len(x) == 0:
+		f.NeedPoint, f.NeedCI = 1, 2
+	case !ok:
+		f.Estimate, f.NeedCI = mean, 2
+	default:
+		f.Estimate, f.CI, f.HasCI = mean, iv, true
+	}
+	return f
+}
+
+// MinRunsES is the smallest number of runs for which the report gives a
+// bootstrap interval for the expected shortfall at level q: esMinTail runs
+// beyond the VaR (200 at 95%, 1,000 at 99%, 10,000 at 99.9%). It panics if
+// q is outside (0, 1).
+func MinRunsES(q float64) int {
+	checkConf(q)
+	n := int(math.Ceil(esMinTail/(1-q) - 1e-9))
+	for tailRuns(n, q) < esMinTail {
+		n++
+	}
+	return n
+}
+
+// tailFigures returns VaR then expected shortfall at every level.
+func tailFigures(s riskSpec, m Metric, x []float64, resamples int, seed uint64) []Figure {
+	var vars, ess []Figure
+	var bootLevels []float64
+	var bootAt []int
+	for _, q := range Levels {
+		v := newFigure(s, fmt.Sprintf("var%s_%s", levelTag(q), s.metric),
+			fmt.Sprintf("VaR %s of the %s", pct(q), s.label), m.Unit, x)
+		v.Kind, v.Level, v.Method = KindQuantile, q, methodOrder
+		quantileInto(&v, x, q)
+		vars = append(vars, v)
+
+		e := newFigure(s, fmt.Sprintf("es%s_%s", levelTag(q), s.metric),
+			fmt.Sprintf("Expected shortfall %s of the %s", pct(q), s.label), m.Unit, x)
+		e.Kind, e.Level = KindShortfall, q
+		e.Method = fmt.Sprintf("%s, %s resamples, seed %d", methodBoot, group3(resamples), seed)
+		if need := MinRunsQuantile(q); len(x) < need {
+			e.NeedPoint, e.NeedCI = need, MinRunsES(q)
+		} else {
+			e.Estimate = ExpectedShortfall(x, q)
+			if need := MinRunsES(q); len(x) < need {
+				e.NeedCI = need
+			} else {
+				bootLevels = append(bootLevels, q)
+				bootAt = append(bootAt, len(ess))
+			}
+		}
+		ess = append(ess, e)
+	}
+	if len(bootLevels) > 0 {
+		h := fnv.New64a()
+		h.Write([]byte(s.metric))
+		rnd := rand.New(rand.NewPCG(seed, h.Sum64()))
+		ivs := ESBootstrap(x, bootLevels, Confidence, resamples, rnd)
+		for i, j := range bootAt {
+			ess[j].CI, ess[j].HasCI = ivs[i], true
+		}
+	}
+	return append(vars, ess...)
+}
+
+// levelTag writes a level for an ID: 0.95 -> "95", 0.999 -> "99.9".
+func levelTag(q float64) string {
+	return fmt.Sprintf("%g", math.Round(q*1e4)/1e2)
+}
+
+// pct writes a level as a percentage: 0.95 -> "95%", 0.999 -> "99.9%".
+func pct(q float64) string { return levelTag(q) + "%" }
+
+// PrecisionNote says which interval is widest relative to its estimate
+// and about how many more runs would halve it (the width of every interval
+// in the report shrinks like 1/√n, so halving it takes about four times the
+// runs), and which figures need more runs than the batch has. It returns
+// "" when there is nothing to say.
+func PrecisionNote(figs []Figure) string {
+	var widest *Figure
+	rel := 0.0
+	for i := range figs {
+		f := &figs[i]
+		if !f.HasCI || f.Estimate == 0 || math.IsNaN(f.Estimate) || f.CI.Width() <= 0 {
+			continue
+		}
+		if r := f.CI.Width() / math.Abs(f.Estimate); r > rel {
+			widest, rel = f, r
+		}
+	}
+	var s string
+	if widest != nil {
+		est, ci := formatEstimate(*widest)
+		s = fmt.Sprintf("Precision: the widest interval relative to its estimate is %s: %s, interval %s, "+
+			"a width of %s of the estimate. Halving it takes about four times the runs: about %s more runs.",
+			widest.Label, est, ci, percentOf(rel), group3(3*widest.N))
+	}
+	need, needFor := 0, ""
+	for _, f := range figs {
+		if f.NeedCI > need {
+			need, needFor = f.NeedCI, f.Label
+		}
+	}
+	if need > 0 {
+		if s != "" {
+			s += " "
+		}
+		s += fmt.Sprintf("Figures marked n/a need more runs; the most demanding, the interval of %s, needs %s runs.",
+			lowerFirst(needFor), group3(need))
+	}
+	return s
+}
+
+func lowerFirst(s string) string {
+	if s == "" || s[0] < 'A' || s[0] > 'Z' || len(s) > 1 && s[1] >= 'A' && s[1] <= 'Z' {
+		return s
+	}
+	return string(s[0]+'a'-'A') + s[1:]
+}
+
+// formatEstimate writes a figure's estimate and interval for the report.
+func formatEstimate(f Figure) (est, ci string) {
+	val := func(x float64) string {
+		if f.Kind == KindProbability {
+			return percent(x)
+		}
+		return withUnit(x, f.Unit)
+	}
+	switch {
+	case f.NeedPoint > 0:
+		est = fmt.Sprintf("n/a (needs ≥ %s runs)", group3(f.NeedPoint))
+	default:
+		est = val(f.Estimate)
+	}
+	switch {
+	case f.HasCI:
+		ci = fmt.Sprintf("[%s, %s]", val(f.CI.Lo), val(f.CI.Hi))
+	case f.NeedCI > 0:
+		ci = fmt.Sprintf("n/a (needs ≥ %s runs)", group3(f.NeedCI))
+	default:
+		ci = "n/a"
+	}
+	return est, ci
+}
