@@ -6,7 +6,7 @@ LDFLAGS  := -X main.Version=$(VERSION)
 RACE_PKGS ?= $(shell $(GO) list ./sim/... ./cmd/... 2>/dev/null)
 FUZZTIME ?= 10s
 
-.PHONY: build run test race bench fuzz lint vet golden clean
+.PHONY: build run test race bench bench-peer bench-rss fuzz lint vet golden clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o tempest ./cmd/tempest
@@ -31,9 +31,23 @@ lint: vet
 vet:
 	$(GO) vet ./...
 
-# Micro-benchmarks of the hot operations; every one reports allocs/op.
-bench:
+# Micro-benchmarks of the hot operations (every one reports allocs/op), the
+# steady-state allocation checks, and a whole-process timing of the peer
+# benchmark scenario (1,000 vaults x 720 hourly steps x 100 runs).
+bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./protocol/... ./market/... ./sim/...
+	$(GO) test -run 'SteadyStateAllocs' -v ./sim/ | grep -E '^(---|ok)'
+	/usr/bin/time -f 'tempest run cdp-gbm --runs 100: %es wall, %MKiB peak RSS' \
+		./tempest run configs/bench/cdp-gbm.toml --runs 100 --out out/bench --quiet
+
+# Tempest against the numpy peer model, side by side (A B A B, 5 pairs).
+bench-peer:
+	scripts/bench-peer.sh
+
+# Peak memory of 10,000 runs against 1,000 runs of the baseline.
+bench-rss: build
+	/usr/bin/time -f '1,000 runs: %es wall, %MKiB peak RSS' ./tempest run configs/baseline.toml --runs 1000 --out out/rss1k --quiet
+	/usr/bin/time -f '10,000 runs: %es wall, %MKiB peak RSS' ./tempest run configs/baseline.toml --runs 10000 --out out/rss10k --quiet
 
 # Each native fuzz target for FUZZTIME (default 10s). A longer local run:
 #   make fuzz FUZZTIME=10m

@@ -135,22 +135,23 @@ func (r *Run) block(step int) error {
 	var used uint64
 	for i := range r.txs {
 		t := &r.txs[i]
-		var rc agents.Receipt
+		rc := &r.rc // reused: a local would escape through the tracer
+		*rc = agents.Receipt{}
 		g := uint64(agents.Gas[t.Kind])
 		if limit > 0 && used+g > limit {
 			rc.Tx, rc.Block, rc.Err = *t, step, ErrGasLimit
 		} else {
 			used += g
 			// 6. Execute.
-			r.exec(t, &rc)
+			r.exec(t, rc)
 			r.Agents[t.Agent].Self().GasSpent += r.View.GasUSD(agents.Gas[t.Kind])
 		}
 		if len(r.receipts[t.Agent]) == 0 {
 			r.touched = append(r.touched, t.Agent)
 		}
-		r.receipts[t.Agent] = append(r.receipts[t.Agent], rc)
+		r.receipts[t.Agent] = append(r.receipts[t.Agent], *rc)
 		if r.trace != nil {
-			r.trace.Tx(r, &rc)
+			r.trace.Tx(r, rc)
 		}
 	}
 	// 7. Check and record.

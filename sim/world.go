@@ -50,6 +50,7 @@ type Run struct {
 	View     agents.View
 	wake     wakeQueue // the agents' wake calendar
 	touched  []int32   // agents with receipts this block
+	rc       agents.Receipt
 	txs      []agents.Tx
 	sorted   []agents.Tx
 	idx      []int32

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Times Tempest against the peer model (the vectorised numpy loop of
+# ../shared/bench/plain_cdp.py) on the same machine in one session:
+# alternating Tempest and numpy (A B A B ...) PAIRS times, medians and their
+# ratio, then 1 worker against 2 workers the same way. Every number printed
+# is measured here; nothing is compared with figures from elsewhere.
+#
+#   make bench-peer                       # N=1000 vaults, T=720 steps, M=100 runs, 5 pairs
+#   PAIRS=9 M=200 scripts/bench-peer.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PEER=${PEER:-../shared/bench}
+PY=${PY:-/usr/bin/python3}
+PAIRS=${PAIRS:-5}
+N=1000 T=720 M=${M:-100}
+TIME=/usr/bin/time
+
+need() {
+	if ! "$@" >/dev/null 2>&1; then
+		if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+			echo "bench-peer: installing $PKG" >&2
+			apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$PKG" >/dev/null
+		else
+			echo "bench-peer: needs $PKG (apt-get install -y $PKG)" >&2
+			exit 1
+		fi
+	fi
+}
+PKG=time need test -x "$TIME"
+PKG=python3-numpy need "$PY" -c "import numpy"
+test -f "$PEER/plain_cdp.py" || { echo "bench-peer: no peer model at $PEER (set PEER=)" >&2; exit 1; }
+
+go build -o tempest ./cmd/tempest
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+# measure CMD...: prints "seconds peak_rss_kib"
+measure() { "$TIME" -f "%e %M" -o "$out/t" "$@" >/dev/null 2>"$out/err" || { cat "$out/err" >&2; exit 1; }; cat "$out/t"; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+echo "peer model: $N vaults, $T hourly steps, $M runs; $PAIRS alternating pairs"
+: >"$out/tempest" ; : >"$out/numpy" ; : >"$out/rss"
+for i in $(seq "$PAIRS"); do
+	read -r ts trss < <(measure ./tempest run configs/bench/cdp-gbm.toml --runs "$M" --out "$out/run" --quiet)
+	read -r ps prss < <(measure "$PY" "$PEER/plain_cdp.py" "$N" "$T" "$M")
+	printf '  pair %d: tempest %6.3fs %7d KiB   numpy %6.3fs %7d KiB\n' "$i" "$ts" "$trss" "$ps" "$prss"
+	echo "$ts" >>"$out/tempest"; echo "$ps" >>"$out/numpy"; echo "$trss" >>"$out/rss"
+done
+tm=$(median <"$out/tempest"); pm=$(median <"$out/numpy")
+awk -v t="$tm" -v p="$pm" -v n="$N" -v s="$T" -v m="$M" 'BEGIN {
+	printf "median wall: tempest %.3fs, numpy %.3fs\n", t, p
+	printf "ratio numpy/tempest: %.2fx (target >= 3x)\n", p / t
+	printf "tempest agent-steps/s: %.3g (%d vaults x %d steps x %d runs / median wall)\n", n * s * m / t, n, s, m
+}'
+echo "tempest peak RSS: $(sort -g "$out/rss" | tail -1) KiB"
+
+echo "workers: 1 against 2, $PAIRS alternating pairs, $M runs each"
+: >"$out/w1" ; : >"$out/w2"
+for i in $(seq "$PAIRS"); do
+	read -r a _ < <(measure ./tempest run configs/bench/cdp-gbm.toml --runs "$M" --workers 1 --out "$out/w" --quiet)
+	read -r b _ < <(measure ./tempest run configs/bench/cdp-gbm.toml --runs "$M" --workers 2 --out "$out/w" --quiet)
+	echo "$a" >>"$out/w1"; echo "$b" >>"$out/w2"
+done
+w1=$(median <"$out/w1"); w2=$(median <"$out/w2")
+awk -v a="$w1" -v b="$w2" 'BEGIN { printf "median wall: 1 worker %.3fs, 2 workers %.3fs: 2 workers give %.2fx the throughput (target >= 1.9x)\n", a, b, a / b }'
