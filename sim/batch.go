@@ -91,13 +91,16 @@ func RunOne(c *Compiled, master uint64, i int, mw *market.World, trace Tracer) (
 
 // summarise evaluates the summary metrics (NaN without a run).
 func (c *Compiled) summarise(r *Run) ([]float64, [][]float64) {
-	sum := make([]float64, len(c.summary))
-	for k, m := range c.summary {
-		if r == nil {
+	sum := make([]float64, len(c.summary)+len(c.Assets))
+	for k := range sum {
+		switch {
+		case r == nil:
 			sum[k] = math.NaN()
-			continue
+		case k < len(c.summary):
+			sum[k] = c.summary[k].value(r)
+		default:
+			sum[k] = r.View.Prices[k-len(c.summary)]
 		}
-		sum[k] = m.value(r)
 	}
 	if r == nil {
 		return sum, nil

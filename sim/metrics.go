@@ -97,11 +97,16 @@ func (c *Compiled) Series() []Metric {
 	return out
 }
 
-// Summary returns the summary metrics of this batch, in runs.csv order.
+// Summary returns the summary metrics of this batch, in runs.csv order:
+// the registered ones, then final_price_<asset> for every market asset.
 func (c *Compiled) Summary() []Metric {
-	out := make([]Metric, len(c.summary))
-	for i, s := range c.summary {
-		out[i] = s.Metric
+	out := make([]Metric, 0, len(c.summary)+len(c.Assets))
+	for _, s := range c.summary {
+		out = append(out, s.Metric)
+	}
+	for _, a := range c.Assets {
+		out = append(out, Metric{Name: "final_price_" + a, Label: "Final price of " + a, Unit: "USD",
+			Desc: "External market price of " + a + " at the end of the run."})
 	}
 	return out
 }
