@@ -14,7 +14,9 @@ import (
 )
 
 // View is what every agent sees at the start of a block. Agents must treat
-// every pointer in it as read only.
+// every pointer in it as read only. (Reading an auction's status fills a
+// small price memo in its Clipper, which is not state; agents of a run
+// decide one after another, so this is safe.)
 type View struct {
 	Sys      *rwausd.System
 	Pool     *dex.StableSwap // the peg pool (coin 0 rwaUSD, coin 1 the reference coin), or nil

@@ -32,13 +32,12 @@ func fanCaption(b *Batch, m Metric) string {
 	if m.Desc != "" {
 		s.WriteString(m.Desc + " ")
 	}
-	fmt.Fprintf(&s, "Across the %s successful runs, per %s-hour bucket: median (solid), mean (dashed), "+
-		"50%% band p25–p75 (dark) and 90%% band p5–p95 (light)", group3(b.OK()), Num(b.Manifest.BucketHours))
-	if k := len(b.Paths[m.Name]); k > 0 {
-		fmt.Fprintf(&s, ", and the first %d runs as thin sample paths", k)
+	if SketchLimited(b.Quantiles[m.Name]) {
+		s.WriteString("This series stays too close to one level for the quantile sketches of quantiles.csv to " +
+			"resolve its percentiles (they fall on one or two sketch values), so the chart shows the exact range " +
+			"over runs and the exact mean instead of percentile bands and a median.")
 	}
-	s.WriteString(". The bands come from streaming quantile sketches of bounded relative error; mean, minimum and maximum are exact.")
-	return s.String()
+	return strings.TrimSpace(s.String())
 }
 
 // distSpec is one distribution figure of the report. The section names

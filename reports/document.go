@@ -91,7 +91,7 @@ func mdText(s string) string {
 		}
 		for _, r := range part {
 			switch r {
-			case '\\', '*', '_', '[', ']', '<', '|', '#':
+			case '\\', '*', '_', '<', '|':
 				b.WriteByte('\\')
 			}
 			b.WriteRune(r)
@@ -334,7 +334,8 @@ caption { text-align: left; color: var(--muted); padding-bottom: 4px; }
 th, td { border-bottom: 1px solid var(--rule); padding: 4px 10px; text-align: left; vertical-align: top; }
 th { background: var(--band); border-bottom: 2px solid var(--accent); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-table.risk td:first-child { max-width: 26rem; }
+table.risk { width: 100%; }
+table.risk td:first-child { width: 30%; }
 table.params td:first-child { font-family: "Liberation Mono", Consolas, Menlo, monospace; font-size: 0.85em; white-space: nowrap; }
 .note, .method { color: var(--muted); font-size: 0.92rem; }
 .precision { border-left: 4px solid var(--accent); padding: 6px 12px; background: var(--band); }

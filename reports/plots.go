@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,7 +21,7 @@ import (
 
 // Figure size and raster resolution.
 const (
-	ChartWidth  = 6.4 * vg.Inch
+	ChartWidth  = 5.6 * vg.Inch
 	ChartHeight = 3.2 * vg.Inch
 	PNGDPI      = 150
 )
@@ -76,6 +77,7 @@ func newPlot(title, xlabel, ylabel string) *plot.Plot {
 	p.Legend.Top = true
 	p.Legend.Left = true
 	p.Legend.ThumbnailWidth = vg.Points(18)
+	p.Legend.Padding = vg.Points(2.5)
 	return p
 }
 
@@ -111,7 +113,10 @@ func clean(xys plotter.XYs) plotter.XYs {
 // FanChart draws the distribution over time of series m across the
 // successful runs of b: the median, the 50% (p25–p75) and 90% (p5–p95)
 // bands from quantiles.csv, the mean, and the sample paths of paths.csv.
-// It returns ErrNoData when quantiles.csv holds no finite value for m.
+// When the quantile sketch cannot resolve the series (SketchLimited), it
+// draws the exact range over runs (min–max) instead of the bands and no
+// median. It returns ErrNoData when quantiles.csv holds no finite value
+// for m.
 func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 	rows := b.Quantiles[m.Name]
 	horizon := 0.0
@@ -119,31 +124,32 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 		horizon = math.Max(horizon, r.T)
 	}
 	div, xlabel := timeAxis(horizon)
-	var med, mean, lo50, hi50, lo90, hi90 plotter.XYs
+	coarse := SketchLimited(rows)
+	var med, mean plotter.XYs
+	var lo, hi [2]plotter.XYs // outer and inner band
 	for _, r := range rows {
 		if r.Count == 0 {
 			continue
 		}
 		x := r.T / div
-		add := func(dst *plotter.XYs, y float64, ok bool) {
-			if ok {
-				*dst = append(*dst, plotter.XY{X: x, Y: y})
+		mean = append(mean, plotter.XY{X: x, Y: r.Mean})
+		if coarse {
+			if finite(r.Min, r.Max) {
+				lo[0] = append(lo[0], plotter.XY{X: x, Y: r.Min})
+				hi[0] = append(hi[0], plotter.XY{X: x, Y: r.Max})
 			}
+			continue
 		}
-		p5, ok5 := r.P["p5"]
-		p25, ok25 := r.P["p25"]
-		p50, ok50 := r.P["p50"]
-		p75, ok75 := r.P["p75"]
-		p95, ok95 := r.P["p95"]
-		add(&med, p50, ok50)
-		add(&mean, r.Mean, true)
-		if finite(p25, p75) {
-			add(&lo50, p25, ok25 && ok75)
-			add(&hi50, p75, ok25 && ok75)
+		if p50, ok := r.P["p50"]; ok {
+			med = append(med, plotter.XY{X: x, Y: p50})
 		}
-		if finite(p5, p95) {
-			add(&lo90, p5, ok5 && ok95)
-			add(&hi90, p95, ok5 && ok95)
+		for i, cols := range [2][2]string{{"p5", "p95"}, {"p25", "p75"}} {
+			l, okl := r.P[cols[0]]
+			h, okh := r.P[cols[1]]
+			if okl && okh && finite(l, h) {
+				lo[i] = append(lo[i], plotter.XY{X: x, Y: l})
+				hi[i] = append(hi[i], plotter.XY{X: x, Y: h})
+			}
 		}
 	}
 	med, mean = clean(med), clean(mean)
@@ -151,24 +157,22 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 		return nil, ErrNoData
 	}
 	p := newPlot(m.Label, xlabel, axisLabel(m))
-	for _, band := range []struct {
-		lo, hi plotter.XYs
-		fill   color.Color
-		name   string
-	}{
-		{lo90, hi90, band90, "90% band (p5–p95)"},
-		{lo50, hi50, band50, "50% band (p25–p75)"},
-	} {
-		if len(band.lo) < 2 {
+	p.X.Tick.Marker = timeTicks{days: div == 24}
+	names := [2]string{"90% band (p5–p95)", "50% band (p25–p75)"}
+	if coarse {
+		names[0] = "range over runs (exact)"
+	}
+	for i, fill := range []color.Color{band90, band50} {
+		if len(lo[i]) < 2 {
 			continue
 		}
-		poly, err := bandPolygon(band.lo, band.hi)
+		poly, err := bandPolygon(lo[i], hi[i])
 		if err != nil {
 			return nil, err
 		}
-		poly.Color = band.fill
+		poly.Color = fill
 		p.Add(poly)
-		p.Legend.Add(band.name, poly)
+		p.Legend.Add(names[i], poly)
 	}
 	paths := b.Paths[m.Name]
 	var first *plotter.Line
@@ -206,6 +210,9 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 		l.Color = color.Black
 		l.Width = vg.Points(1)
 		l.Dashes = []vg.Length{vg.Points(3), vg.Points(2)}
+		if coarse {
+			l.Color, l.Width, l.Dashes = inkDark, vg.Points(2), nil
+		}
 		p.Add(l)
 		p.Legend.Add("mean", l)
 	}
@@ -219,8 +226,47 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 		p.Add(l)
 		p.Legend.Add("median", l)
 	}
+	p.X.Min = 0
 	padFlat(p)
 	return p, nil
+}
+
+// SketchLimited reports whether the quantiles of a series are too coarse
+// to draw: quantiles.csv keeps them with streaming sketches of bounded
+// relative error, and a series that stays within a few per cent of a
+// level (a peg, a stablecoin price) then spans only one or two sketch
+// buckets, so p5…p95 take at most two values and the "bands" show the
+// sketch's grid instead of the spread of the runs. It is true when that
+// holds in at least half of the buckets with data.
+func SketchLimited(rows []QuantileRow) bool {
+	n, coarse := 0, 0
+	for _, r := range rows {
+		if r.Count < 2 || !(r.Max > r.Min) {
+			continue
+		}
+		var vs []float64
+		ok := true
+		for _, c := range []string{"p5", "p25", "p50", "p75", "p95"} {
+			v, has := r.P[c]
+			if !has || !finite(v) {
+				ok = false
+				break
+			}
+			if !slices.Contains(vs, v) {
+				vs = append(vs, v)
+			}
+		}
+		if !ok {
+			continue
+		}
+		n++
+		p5, p95 := r.P["p5"], r.P["p95"]
+		level := math.Max(math.Abs(r.Min), math.Abs(r.Max))
+		if len(vs) <= 2 && r.Max-r.Min <= 0.05*level && p95-p5 <= 0.05*level {
+			coarse++
+		}
+	}
+	return n > 0 && 2*coarse >= n
 }
 
 func finite(xs ...float64) bool {
@@ -403,26 +449,61 @@ func stepped(xys plotter.XYs) plotter.XYs {
 	return out
 }
 
-// numTicks labels the default tick positions with a k/M/B suffix chosen
-// for the whole axis and as many decimals as the tick spacing needs.
+// numTicks marks an axis at steps of 1, 2, 2.5 or 5 times a power of ten
+// (about five labelled ticks, with minor ticks between) and labels them
+// with a k/M/B suffix chosen for the whole axis and as many decimals as
+// the step needs: 0, 400k, 800k, 1.2M.
 type numTicks struct{}
 
 // Ticks implements plot.Ticker.
 func (numTicks) Ticks(lo, hi float64) []plot.Tick {
-	ts := plot.DefaultTicks{}.Ticks(lo, hi)
-	var major []float64
-	for _, t := range ts {
-		if t.Label != "" {
-			major = append(major, t.Value)
+	if !(hi > lo) || !finite(lo, hi) {
+		return []plot.Tick{{Value: lo, Label: Num(lo)}}
+	}
+	step, sub := niceStep(hi-lo, 5)
+	return stepTicks(lo, hi, step, sub, tickLabeler(lo, hi, step))
+}
+
+// niceStep returns the step of 1, 2, 2.5 or 5 times a power of ten that
+// divides span into at most about target intervals, and the number of
+// minor intervals per step.
+func niceStep(span float64, target int) (step float64, sub int) {
+	raw := span / float64(target)
+	p := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []struct {
+		f   float64
+		sub int
+	}{{1, 5}, {2, 4}, {2.5, 5}, {5, 5}, {10, 5}} {
+		if m.f*p >= raw*(1-1e-9) {
+			return m.f * p, m.sub
 		}
 	}
-	if len(major) == 0 {
-		return ts
+	return 10 * p, 5
+}
+
+// stepTicks returns labelled ticks at the multiples of step in [lo, hi]
+// and sub-1 unlabelled ticks between each.
+func stepTicks(lo, hi, step float64, sub int, label func(float64) string) []plot.Tick {
+	var ts []plot.Tick
+	minor := step / float64(sub)
+	eps := step * 1e-9
+	for i := math.Ceil((lo - eps) / minor); i*minor <= hi+eps; i++ {
+		v := i * minor
+		if math.Abs(v) < eps {
+			v = 0
+		}
+		t := plot.Tick{Value: v}
+		if int64(math.Round(i))%int64(sub) == 0 {
+			t.Label = label(v)
+		}
+		ts = append(ts, t)
 	}
-	step := 0.0
-	if len(major) > 1 {
-		step = major[1] - major[0]
-	}
+	return ts
+}
+
+// tickLabeler returns the label function for an axis over [lo, hi] with
+// labelled ticks every step.
+func tickLabeler(lo, hi, step float64) func(float64) string {
 	scale, suffix := 1.0, ""
 	switch a := math.Max(math.Abs(lo), math.Abs(hi)); {
 	case a >= 1e9:
@@ -433,28 +514,43 @@ func (numTicks) Ticks(lo, hi float64) []plot.Tick {
 		scale, suffix = 1e3, "k"
 	}
 	dec := 0
-	if step > 0 {
-		s := strconv.FormatFloat(step/scale, 'g', 6, 64)
-		if f, err := strconv.ParseFloat(s, 64); err == nil {
-			s = strconv.FormatFloat(f, 'f', -1, 64)
-		}
-		if i := strings.IndexByte(s, '.'); i >= 0 {
-			dec = len(s) - i - 1
-		}
+	s := strconv.FormatFloat(step/scale, 'g', 6, 64)
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		s = strconv.FormatFloat(f, 'f', -1, 64)
 	}
-	for i := range ts {
-		if ts[i].Label == "" {
-			continue
-		}
-		s := strconv.FormatFloat(ts[i].Value/scale, 'f', dec, 64)
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		dec = len(s) - i - 1
+	}
+	return func(v float64) string {
+		s := strconv.FormatFloat(v/scale, 'f', dec, 64)
 		if strings.Trim(s, "-0.") == "" {
-			s = "0"
-		} else {
-			s += suffix
+			return "0"
 		}
-		ts[i].Label = s
+		return s + suffix
 	}
-	return ts
+}
+
+// timeTicks marks a time axis in whole hours or days.
+type timeTicks struct{ days bool }
+
+// Ticks implements plot.Ticker.
+func (t timeTicks) Ticks(lo, hi float64) []plot.Tick {
+	steps := []float64{1, 2, 3, 6, 12, 24, 48}
+	if t.days {
+		steps = []float64{0.25, 0.5, 1, 2, 5, 7, 14, 30, 60, 90, 180, 365}
+	}
+	step := steps[len(steps)-1]
+	for _, s := range steps {
+		if (hi-lo)/s <= 6 {
+			step = s
+			break
+		}
+	}
+	sub := 1
+	if !t.days && step >= 6 || t.days && step >= 1 && step <= 2 {
+		sub = 2
+	}
+	return stepTicks(lo, hi, step, sub, tickLabeler(0, 0, step))
 }
 
 // probTicks marks a logarithmic probability axis at the powers of ten,

@@ -179,8 +179,12 @@ func buildDocument(b *Batch, dir string, figs []Figure, fans, dists []figureBloc
 	summarySection(d, b, dir)
 	riskSection(d, b, figs)
 	d.add(heading{level: 2, id: "paths", text: "3. Paths over time"},
-		para{text: "Fan charts of every series the batch recorded, in the order of the manifest. A series that a " +
-			"later module registers appears here by itself."},
+		para{text: fmt.Sprintf("Every series the batch recorded, in the order of the manifest (a series a later "+
+			"module registers appears here by itself), across the %s successful runs at the end of each %s-hour "+
+			"bucket: the median (solid), the mean (dashed), the 50%% band p25–p75 (dark), the 90%% band p5–p95 "+
+			"(light) and the first runs as thin sample paths. Percentiles come from streaming quantile sketches of "+
+			"bounded relative error; means, minima, maxima and sample paths are exact.",
+			group3(b.OK()), Num(b.Manifest.BucketHours))},
 		figureGrid{figs: fans})
 	distributionSection(d, b, dists)
 	assumptionSection(d, b)
@@ -317,10 +321,13 @@ func distributionSection(d *document, b *Batch, dists []figureBlock) {
 
 func assumptionSection(d *document, b *Batch) {
 	m := &b.Manifest
-	d.add(heading{level: 2, id: "assumptions", text: "5. Assumptions"},
-		para{text: "Every parameter of the resolved scenario, with the comment next to it in the scenario file " +
-			"(its calibration source) where there is one. Values are as the batch resolved them, defaults included. " +
-			"Shocks and agent populations follow in their own tables."})
+	d.add(heading{level: 2, id: "assumptions", text: "5. Assumptions"})
+	if h := m.Comments["name"]; h != "" {
+		d.add(para{text: "From the scenario file: " + h})
+	}
+	d.add(para{text: "Every parameter of the resolved scenario, with the comment next to it in the scenario file " +
+		"(its calibration source) where there is one. Values are as the batch resolved them, defaults included. " +
+		"Shocks and agent populations follow in their own tables."})
 	for _, g := range Parameters(m) {
 		if g.Name == "shocks" || g.Name == "agents" {
 			continue
@@ -328,7 +335,11 @@ func assumptionSection(d *document, b *Batch) {
 		d.add(heading{level: 3, text: "Parameters: " + g.Name})
 		t := table{class: "params", head: []string{"Key", "Value", "Source"}}
 		for _, p := range g.Params {
-			t.rows = append(t.rows, []string{p.Key, p.Value, p.Source})
+			src := p.Source
+			if p.Key == "name" {
+				src = "" // the file's header, quoted above
+			}
+			t.rows = append(t.rows, []string{"`" + p.Key + "`", p.Value, src})
 		}
 		d.add(t)
 	}
@@ -350,9 +361,11 @@ func assumptionSection(d *document, b *Batch) {
 		d.add(para{text: "The scenario defines no agents."})
 	}
 	for _, p := range pops {
-		t := table{caption: p.Name, class: "params", head: append(append([]string{"Setting"}, p.Columns...), "Source")}
-		t.rows = p.Rows
-		d.add(t)
+		t := table{class: "params", head: append(append([]string{"Setting"}, p.Columns...), "Source")}
+		for _, r := range p.Rows {
+			t.rows = append(t.rows, append([]string{"`" + r[0] + "`"}, r[1:]...))
+		}
+		d.add(heading{level: 4, text: "Agents: " + p.Name}, t)
 	}
 }
 

@@ -334,8 +334,10 @@ func formatEstimate(f Figure) (est, ci string) {
 		est = val(f.Estimate)
 	}
 	switch {
+	case f.HasCI && f.Kind == KindProbability:
+		ci = fmt.Sprintf("[%s, %s]", percent(f.CI.Lo), percent(f.CI.Hi))
 	case f.HasCI:
-		ci = fmt.Sprintf("[%s, %s]", val(f.CI.Lo), val(f.CI.Hi))
+		ci = fmt.Sprintf("[%s, %s]", Num(f.CI.Lo), Num(f.CI.Hi))
 	case f.NeedCI > 0:
 		ci = fmt.Sprintf("n/a (needs ≥ %s runs)", group3(f.NeedCI))
 	default:

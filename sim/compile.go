@@ -142,9 +142,8 @@ func Compile(s *scenario.Scenario) (*Compiled, error) {
 		case "linear":
 			ps.Calc = auction.Curve{Kind: auction.Linear, Tau: a.Tau.Seconds()}
 		case "exponential":
+			// ExponentialDecrease's cut is per second, as in abaci.sol.
 			ps.Calc = auction.Curve{Kind: auction.Exponential, Cut: a.Cut.Ray()}
-			// abaci's ExponentialDecrease cut is per second: turn a per-step
-			// cut into per second is the scenario's job; here cut is per second.
 		default:
 			ps.Calc = auction.Curve{Kind: auction.Stairstep, Step: a.Step.Seconds(), Cut: a.Cut.Ray()}
 		}
@@ -174,8 +173,10 @@ func Compile(s *scenario.Scenario) (*Compiled, error) {
 				c.poolRail = i
 			}
 		}
+		// Curve's fee and off-peg multiplier are in units of 1e-10;
+		// validation bounded both.
 		fee := new(uint256.Int)
-		_ = pp.Fee.Uint(fee, 10) // fraction in units of 1e-10
+		_ = pp.Fee.Uint(fee, 10)
 		off := new(uint256.Int)
 		_ = pp.OffpegFee.Uint(off, 10)
 		c.pool = &dex.StableSwapParams{A: pp.A, Fee: fee.Uint64(), OffpegFeeMultiplier: off.Uint64(),

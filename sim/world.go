@@ -389,9 +389,8 @@ func (r *Run) fundStable(a token.Account, amount float64) error {
 	mustUnits(&w, gem, r.Sys.L.Decimals(r.Ref))
 	var q pegrail.Quote
 	saved := rail.Tin
-	rail.Tin = *new(uint256.Int).Set(&rail.Tin)
 	if rail.Tin.Eq(&pegrail.Halted) {
-		rail.Tin.Clear() // a halted side opens for the starting book
+		rail.Tin.Clear() // a halted side opens for the starting book only
 	}
 	err := r.Sys.SellGem(a, r.C.poolRail, &w, &q)
 	rail.Tin = saved
