@@ -159,6 +159,12 @@ func (k *Keeper) take(v *View, profile, asset int, lot, price *uint256.Int, id i
 	if profit < k.MinProfit {
 		return Tx{}, false
 	}
+	return k.takeTx(profile, id, price, lot, q, lotUnits)
+}
+
+// takeTx is a take of q units of a lot (the whole lot when q reaches it)
+// at no more than price.
+func (k *Keeper) takeTx(profile int, id int64, price, lot *uint256.Int, q, lotUnits float64) (Tx, bool) {
 	t := k.tx(Take)
 	t.Profile, t.ID = int32(profile), id
 	t.Max = *price
@@ -191,15 +197,7 @@ func (k *Keeper) takeForPool(v *View, cp *CPool, profile int, lot, price *uint25
 	if proceeds-q*pa-v.GasUSD(Gas[Take])-v.GasUSD(Gas[CPSwap]) < k.MinProfit {
 		return Tx{}, false
 	}
-	t := k.tx(Take)
-	t.Profile, t.ID = int32(profile), id
-	t.Max = *price
-	if q >= lotUnits {
-		t.Amt = *lot
-	} else if !toUnits(&t.Amt, q, 18) {
-		return Tx{}, false
-	}
-	return t, true
+	return k.takeTx(profile, id, price, lot, q, lotUnits)
 }
 
 // KeeperValue is a keeper's holdings valued in USD: rwaUSD (wallet and

@@ -3,12 +3,15 @@ package reports
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Output files of the report, in the output directory.
@@ -68,34 +71,11 @@ func Build(b *Batch, dir string, opt Options) (*Report, error) {
 		return nil, err
 	}
 	r := &Report{Figures: figs, Plots: map[string][]byte{}}
-	render := func(cs []Chart) ([]figureBlock, error) {
-		out := make([]figureBlock, len(cs))
-		for i, c := range cs {
-			out[i].chart = c
-			r.Charts = append(r.Charts, c)
-			if c.Plot == nil {
-				continue
-			}
-			svg, err := SVG(c.Plot, ChartWidth, ChartHeight)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", c.Name, err)
-			}
-			png, err := PNG(c.Plot, ChartWidth, ChartHeight)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", c.Name, err)
-			}
-			out[i].svg = svg
-			out[i].png = PlotsDir + "/" + c.Name + ".png"
-			r.addPlot(c.Name+".svg", svg)
-			r.addPlot(c.Name+".png", png)
-		}
-		return out, nil
-	}
-	fanBlocks, err := render(fans)
+	fanBlocks, err := r.render(fans)
 	if err != nil {
 		return nil, err
 	}
-	distBlocks, err := render(dists)
+	distBlocks, err := r.render(dists)
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +85,52 @@ func Build(b *Batch, dir string, opt Options) (*Report, error) {
 	r.RiskCSV = riskCSV(figs)
 	r.SummaryCSV = summaryCSV(metricSummaries(b))
 	return r, nil
+}
+
+// render draws the charts as SVG and PNG, several at a time (each into its
+// own slot, so the result does not depend on the schedule), and records
+// them in r in chart order.
+func (r *Report) render(cs []Chart) ([]figureBlock, error) {
+	out := make([]figureBlock, len(cs))
+	pngs := make([][]byte, len(cs))
+	errs := make([]error, len(cs))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, c := range cs {
+		out[i].chart = c
+		if c.Plot == nil {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			svg, err := SVG(c.Plot, ChartWidth, ChartHeight)
+			if err != nil {
+				errs[i] = fmt.Errorf("%s: %w", c.Name, err)
+				return
+			}
+			png, err := PNG(c.Plot, ChartWidth, ChartHeight)
+			if err != nil {
+				errs[i] = fmt.Errorf("%s: %w", c.Name, err)
+				return
+			}
+			out[i].svg, pngs[i] = svg, png
+			out[i].png = PlotsDir + "/" + c.Name + ".png"
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for i, c := range cs {
+		r.Charts = append(r.Charts, c)
+		if c.Plot != nil {
+			r.addPlot(c.Name+".svg", out[i].svg)
+			r.addPlot(c.Name+".png", pngs[i])
+		}
+	}
+	return out, nil
 }
 
 func (r *Report) addPlot(name string, data []byte) {

@@ -106,23 +106,30 @@ func (r *Run) exec(t *agents.Tx, rc *agents.Receipt) {
 	}
 }
 
+// atomically runs f in a journal frame of ledger l: if f fails, the frame
+// rolls back and *pool, which the journal does not cover, is restored from a
+// copy.
+func atomically[P any](l *token.Ledger, pool *P, f func() error) error {
+	saved := *pool
+	l.J.Begin()
+	if err := f(); err != nil {
+		l.J.Rollback()
+		*pool = saved
+		return err
+	}
+	l.J.Commit()
+	return nil
+}
+
 // poolSwap exchanges Amt of coin I for coin J in the peg pool, with Max as
 // the minimum out.
 func (r *Run) poolSwap(t *agents.Tx, out *uint256.Int) error {
 	if r.Pool == nil {
 		return ErrNoPool
 	}
-	saved := *r.Pool
-	l := r.Sys.L
-	l.J.Begin()
-	err := r.swap(t.From, int(t.I), int(t.J), &t.Amt, &t.Max, out)
-	if err != nil {
-		l.J.Rollback()
-		*r.Pool = saved
-		return err
-	}
-	l.J.Commit()
-	return nil
+	return atomically(r.Sys.L, r.Pool, func() error {
+		return r.swap(t.From, int(t.I), int(t.J), &t.Amt, &t.Max, out)
+	})
 }
 
 // coinToken is the ledger token of pool coin i (0 rwaUSD, 1 the reference).
@@ -161,17 +168,7 @@ func (r *Run) arbRail(t *agents.Tx, out *uint256.Int) error {
 	if r.Pool == nil {
 		return ErrNoPool
 	}
-	saved := *r.Pool
-	l := r.Sys.L
-	l.J.Begin()
-	err := r.arb(t, out)
-	if err != nil {
-		l.J.Rollback()
-		*r.Pool = saved
-		return err
-	}
-	l.J.Commit()
-	return nil
+	return atomically(r.Sys.L, r.Pool, func() error { return r.arb(t, out) })
 }
 
 func (r *Run) arb(t *agents.Tx, out *uint256.Int) error {
@@ -227,23 +224,17 @@ func (r *Run) cpSwap(t *agents.Tx, out *uint256.Int) error {
 	if t.I == 1 {
 		in, outTok = r.Sys.Stable, cp.token
 	}
-	saved := *cp.pool
 	l := r.Sys.L
-	l.J.Begin()
-	err := l.Transfer(in, t.From, cp.acct, &t.Amt)
-	if err == nil {
-		*out, err = cp.pool.SwapExactIn(int(t.I), &t.Amt, &t.Max)
-	}
-	if err == nil {
-		err = l.Transfer(outTok, cp.acct, t.From, out)
-	}
-	if err != nil {
-		l.J.Rollback()
-		*cp.pool = saved
-		return err
-	}
-	l.J.Commit()
-	return nil
+	return atomically(l, cp.pool, func() error {
+		if err := l.Transfer(in, t.From, cp.acct, &t.Amt); err != nil {
+			return err
+		}
+		var err error
+		if *out, err = cp.pool.SwapExactIn(int(t.I), &t.Amt, &t.Max); err != nil {
+			return err
+		}
+		return l.Transfer(outTok, cp.acct, t.From, out)
+	})
 }
 
 // sellExternal sells Amt of a collateral token on the external market for
