@@ -26,7 +26,21 @@ type Options struct {
 	// order, from the aggregating goroutine.
 	Progress func(done, total int)
 
+	// Shard and Shards split the batch for distributed execution: this
+	// process runs shard Shard (0-based) of Shards, a contiguous range of
+	// run indices. Shards ≤ 1 runs the whole batch.
+	Shard, Shards int
+
 	tracer func(run int) Tracer // tests: observe or break chosen runs
+}
+
+// ShardRange returns the run indices [first, last) of shard k of n in a
+// batch of runs: contiguous, sizes differing by at most one.
+func ShardRange(runs, k, n int) (first, last int) {
+	if n <= 1 {
+		return 0, runs
+	}
+	return runs * k / n, runs * (k + 1) / n
 }
 
 // Result summarises a finished batch.
@@ -122,7 +136,11 @@ func RunBatch(ctx context.Context, c *Compiled, opt Options) (*Result, error) {
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
-	out, err := newOutputs(c, opt)
+	if opt.Shards > 1 && (opt.Shard < 0 || opt.Shard >= opt.Shards) {
+		return nil, fmt.Errorf("shard %d of %d: the index must be in [0, %d)", opt.Shard, opt.Shards, opt.Shards)
+	}
+	first, last := ShardRange(opt.Runs, opt.Shard, opt.Shards)
+	out, err := newOutputs(c, opt, first)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +164,7 @@ func RunBatch(ctx context.Context, c *Compiled, opt Options) (*Result, error) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(opt.Workers + 1) // the workers, and the aggregator
 	g.Go(func() error {
-		for i := 0; i < opt.Runs; i++ {
+		for i := first; i < last; i++ {
 			var res *RunResult
 			select {
 			case res = <-ready[i%window]:
@@ -158,13 +176,13 @@ func RunBatch(ctx context.Context, c *Compiled, opt Options) (*Result, error) {
 			}
 			<-slots
 			if opt.Progress != nil {
-				opt.Progress(i+1, opt.Runs)
+				opt.Progress(i+1-first, last-first)
 			}
 		}
 		return nil
 	})
 dispatch:
-	for i := 0; i < opt.Runs; i++ {
+	for i := first; i < last; i++ {
 		select {
 		case slots <- struct{}{}:
 		case <-gctx.Done():
@@ -189,5 +207,5 @@ dispatch:
 	if err := out.finish(wall, opt); err != nil {
 		return nil, err
 	}
-	return &Result{Dir: opt.Out, Runs: opt.Runs, Failed: out.failed, Wall: wall}, nil
+	return &Result{Dir: opt.Out, Runs: last - first, Failed: out.failed, Wall: wall}, nil
 }

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -24,6 +23,7 @@ const (
 	RunsFile      = "runs.csv"
 	QuantilesFile = "quantiles.csv"
 	PathsFile     = "paths.csv"
+	SketchesFile  = "sketches.bin" // the exact quantile sketches behind quantiles.csv, for merge
 )
 
 // outputs streams a batch's results to disk in run order.
@@ -37,23 +37,22 @@ type outputs struct {
 	paths   []*RunResult
 	failed  int
 	n       int
-	tmps    []string
+	files   atomicFiles
 }
 
-func newOutputs(c *Compiled, opt Options) (*outputs, error) {
+func newOutputs(c *Compiled, opt Options, first int) (*outputs, error) {
 	if opt.Out == "" {
 		return nil, fmt.Errorf("no output directory")
 	}
 	if err := os.MkdirAll(opt.Out, 0o755); err != nil {
 		return nil, err
 	}
-	o := &outputs{c: c, dir: opt.Out}
+	o := &outputs{c: c, dir: opt.Out, n: first, files: atomicFiles{dir: opt.Out}}
 	f, err := os.CreateTemp(opt.Out, "."+RunsFile+".*")
 	if err != nil {
 		return nil, err
 	}
 	o.runsTmp = f
-	o.tmps = append(o.tmps, f.Name())
 	o.runsBuf = bufio.NewWriterSize(f, 1<<16)
 	o.runs = csv.NewWriter(o.runsBuf)
 	hdr := []string{"run", "seed", "status", "fail_step", "error"}
@@ -123,9 +122,13 @@ func firstLineOf(s string) string {
 }
 
 // bucketTime is the end of bucket b in hours from the start.
-func (c *Compiled) bucketTime(b int) float64 {
-	end := min((b+1)*c.bucket, c.Steps)
-	return float64(int64(end)*c.Dt) / 3600
+func (c *Compiled) bucketTime(b int) float64 { return bucketEnd(b, c.bucket, c.Steps, c.Dt) }
+
+// bucketEnd is the end, in hours from the start, of bucket b of a run of
+// steps blocks of dt seconds with bucket blocks per bucket.
+func bucketEnd(b, bucket, steps int, dt int64) float64 {
+	end := min((b+1)*bucket, steps)
+	return float64(int64(end)*dt) / 3600
 }
 
 // finish writes the remaining files and renames every one into place.
@@ -143,67 +146,40 @@ func (o *outputs) finish(wall time.Duration, opt Options) error {
 	if err := o.runsTmp.Close(); err != nil {
 		return err
 	}
-	files := map[string]string{RunsFile: o.runsTmp.Name()}
-	q, err := o.writeTemp(QuantilesFile, func(w *bufio.Writer) error {
+	f := &o.files
+	f.adopt(o.runsTmp.Name(), RunsFile)
+	if err := f.write(QuantilesFile, func(w *bufio.Writer) error {
 		return o.table.WriteCSV(w, o.c.bucketTime, quantileLevels)
-	})
-	if err != nil {
+	}); err != nil {
 		return err
 	}
-	files[QuantilesFile] = q
-	p, err := o.writeTemp(PathsFile, o.writePaths)
-	if err != nil {
+	if err := f.write(PathsFile, o.writePaths); err != nil {
 		return err
 	}
-	files[PathsFile] = p
-	m, err := o.writeTemp(ManifestFile, func(w *bufio.Writer) error {
-		return o.writeManifest(w, wall, opt)
-	})
-	if err != nil {
-		return err
-	}
-	files[ManifestFile] = m
-	for _, name := range []string{RunsFile, QuantilesFile, PathsFile, ManifestFile} {
-		if err := os.Rename(files[name], filepath.Join(o.dir, name)); err != nil {
-			return err
+	if err := f.write(SketchesFile, func(w *bufio.Writer) error {
+		b, err := o.table.MarshalBinary()
+		if err == nil {
+			_, err = w.Write(b)
 		}
+		return err
+	}); err != nil {
+		return err
 	}
-	o.tmps = nil
-	return nil
-}
-
-// writeTemp writes a file under a temporary name in the output directory,
-// syncs it and returns the name.
-func (o *outputs) writeTemp(name string, write func(*bufio.Writer) error) (string, error) {
-	f, err := os.CreateTemp(o.dir, "."+name+".*")
-	if err != nil {
-		return "", err
+	if err := f.write(ManifestFile, func(w *bufio.Writer) error {
+		return writeJSON(w, o.manifest(wall, opt))
+	}); err != nil {
+		return err
 	}
-	o.tmps = append(o.tmps, f.Name())
-	w := bufio.NewWriter(f)
-	if err := write(w); err != nil {
-		f.Close()
-		return "", err
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return "", err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return "", err
-	}
-	return f.Name(), f.Close()
+	return f.commit()
 }
 
 // abort removes temporary files left by a failed batch.
 func (o *outputs) abort() {
 	if o.runsTmp != nil {
 		o.runsTmp.Close()
+		os.Remove(o.runsTmp.Name())
 	}
-	for _, t := range o.tmps {
-		os.Remove(t)
-	}
+	o.files.abort()
 }
 
 // writePaths writes the whole series of the first runs, for sample paths
@@ -248,13 +224,25 @@ type Manifest struct {
 	Steps        int               `json:"steps"`
 	StepSeconds  int64             `json:"step_seconds"`
 	BucketHours  float64           `json:"bucket_hours"`
+	Buckets      int               `json:"buckets"`
+	BucketSteps  int               `json:"bucket_steps"`
 	Quantiles    []float64         `json:"quantiles"`
 	Command      string            `json:"command"`
 	Series       []Metric          `json:"series"`
 	Summary      []Metric          `json:"summary"`
 	Config       map[string]any    `json:"config"`
 	Comments     map[string]string `json:"comments"`
+	Shard        *ShardInfo        `json:"shard,omitempty"`
 	Timing       Timing            `json:"timing"`
+}
+
+// ShardInfo describes one shard of a distributed batch.
+type ShardInfo struct {
+	Index   int    `json:"index"`   // 0-based
+	Count   int    `json:"count"`   // shards in the batch
+	First   int    `json:"first"`   // first run index
+	Last    int    `json:"last"`    // one past the last run index
+	Command string `json:"command"` // the command that ran this shard
 }
 
 // Timing holds the manifest fields that vary from one execution to the
@@ -275,7 +263,7 @@ func ConfigHash(c *Compiled) string {
 	return hex.EncodeToString(h[:])
 }
 
-func (o *outputs) writeManifest(w *bufio.Writer, wall time.Duration, opt Options) error {
+func (o *outputs) manifest(wall time.Duration, opt Options) *Manifest {
 	host, _ := os.Hostname()
 	comments := map[string]string{}
 	for k, p := range o.c.S.Lines {
@@ -283,16 +271,26 @@ func (o *outputs) writeManifest(w *bufio.Writer, wall time.Duration, opt Options
 			comments[k] = p.Comment
 		}
 	}
-	m := Manifest{
+	m := &Manifest{
 		Tool: "tempest", Version: opt.Version, Scenario: o.c.S.Name, Question: o.c.S.Question,
 		ScenarioFile: o.c.S.File, ConfigSHA256: ConfigHash(o.c), Seed: opt.Seed, Runs: opt.Runs,
 		Failed: o.failed, Steps: o.c.Steps, StepSeconds: o.c.Dt, BucketHours: float64(int64(o.c.bucket)*o.c.Dt) / 3600,
+		Buckets: o.c.buckets, BucketSteps: o.c.bucket,
 		Quantiles: quantileLevels, Command: opt.Command, Series: o.c.Series(), Summary: o.c.Summary(),
 		Config: o.c.S.Resolved(), Comments: comments,
 		Timing: Timing{Started: time.Now().Add(-wall).UTC().Format(time.RFC3339), WallSeconds: wall.Seconds(),
 			Workers: opt.Workers, Host: host, Go: runtime.Version(), CPUs: runtime.NumCPU()},
 	}
+	if opt.Shards > 1 {
+		first, last := ShardRange(opt.Runs, opt.Shard, opt.Shards)
+		m.Shard = &ShardInfo{Index: opt.Shard, Count: opt.Shards, First: first, Last: last,
+			Command: fmt.Sprintf("%s --shard %d/%d", opt.Command, opt.Shard, opt.Shards)}
+	}
+	return m
+}
+
+func writeJSON(w *bufio.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(m)
+	return enc.Encode(v)
 }

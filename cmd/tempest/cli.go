@@ -31,6 +31,7 @@ Usage:
   tempest run FILE.toml [--runs N] [--seed S] [--workers W] [--out DIR] [--quiet]
   tempest validate FILE.toml...
   tempest replay FILE.toml --run N --trace FILE.csv [--seed S]
+  tempest merge DIR... --out DIR
   tempest scenarios [DIR]
   tempest version
 
@@ -39,6 +40,7 @@ Commands:
              paths.csv to --out (default out/<scenario name>)
   validate   check scenario files; every problem with file:line and its key
   replay     run one run of a batch step by step and write its trace
+  merge      combine the shards of a distributed batch (run --shard K/N)
   scenarios  list the scenario library (configs/ by default)
   version    print the version
 
@@ -102,6 +104,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdReplay(rest, stdout, stderr)
 	case "scenarios":
 		return cmdScenarios(rest, stdout, stderr)
+	case "merge":
+		return cmdMerge(rest, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "tempest %s\n", version())
 		return nil
@@ -109,7 +113,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprint(stdout, usage)
 		return nil
 	default:
-		return &usageError{msg: fmt.Sprintf("unknown command %q", cmd), hint: "commands: run, validate, replay, scenarios, version"}
+		return &usageError{msg: fmt.Sprintf("unknown command %q", cmd), hint: "commands: run, validate, replay, merge, scenarios, version"}
 	}
 }
 

@@ -34,6 +34,11 @@ Flags:
   --quiet       no progress on stderr
   --set K=V     override a scenario key by its dotted path (repeatable);
                 the value is validated like one written in the file
+  --shard K/N   run only shard K (0-based) of N: a contiguous share of the run
+                indices, for a cluster; combine the shards with 'tempest merge'.
+                Without --shard, a Kubernetes Indexed Job's JOB_COMPLETION_INDEX
+                (with TEMPEST_SHARDS = the job's completions) or a Slurm array's
+                SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT select the shard
 
 Example:
   tempest run configs/baseline.toml --runs 5000 --workers 8 --out out/q4
@@ -42,6 +47,7 @@ Example:
 
 type runFlags struct {
 	sets    setFlags
+	shard   string
 	runs    int
 	seed    uint64
 	seedSet bool
@@ -62,6 +68,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&f.out, "out", "", "")
 	fs.BoolVar(&f.quiet, "quiet", false, "")
 	fs.Var(&f.sets, "set", "")
+	fs.StringVar(&f.shard, "shard", "", "")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -81,6 +88,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	opt := f.options(s, pos[0])
+	if opt.Shard, opt.Shards, err = shardOf(f.shard, os.Getenv); err != nil {
+		return err
+	}
 	if !f.quiet {
 		opt.Progress = progress(stderr, opt.Runs)
 	}
@@ -88,8 +98,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return &hinted{err: err, hints: []string{"nothing half-written is left in " + opt.Out + ": every file is written under a temporary name and renamed when complete"}}
 	}
-	fmt.Fprintf(stdout, "%s: %d runs (%d failed) in %.1fs\n", s.Name, res.Runs, res.Failed, res.Wall.Seconds())
-	for _, name := range []string{sim.ManifestFile, sim.RunsFile, sim.QuantilesFile, sim.PathsFile} {
+	if opt.Shards > 1 {
+		first, last := sim.ShardRange(opt.Runs, opt.Shard, opt.Shards)
+		fmt.Fprintf(stdout, "%s: shard %d/%d, runs %d to %d: ", s.Name, opt.Shard, opt.Shards, first, last-1)
+	} else {
+		fmt.Fprintf(stdout, "%s: ", s.Name)
+	}
+	fmt.Fprintf(stdout, "%d runs (%d failed) in %.1fs\n", res.Runs, res.Failed, res.Wall.Seconds())
+	for _, name := range []string{sim.ManifestFile, sim.RunsFile, sim.QuantilesFile, sim.PathsFile, sim.SketchesFile} {
 		fmt.Fprintf(stdout, "  %s\n", filepath.Join(res.Dir, name))
 	}
 	if res.Failed > 0 {
@@ -163,4 +179,52 @@ func progress(w io.Writer, total int) func(done, total int) {
 			fmt.Fprintln(f)
 		}
 	}
+}
+
+// shardOf resolves the shard from --shard K/N, else from a Kubernetes
+// Indexed Job (JOB_COMPLETION_INDEX and TEMPEST_SHARDS) or a Slurm array
+// (SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN and SLURM_ARRAY_TASK_COUNT).
+// (0, 0) means no sharding.
+func shardOf(flag string, env func(string) string) (k, n int, err error) {
+	bad := func(what string) error {
+		return &usageError{msg: what, hint: "--shard K/N with 0 ≤ K < N, for example --shard 3/16"}
+	}
+	switch {
+	case flag != "":
+		a, b, ok := strings.Cut(flag, "/")
+		if !ok {
+			return 0, 0, bad(fmt.Sprintf("--shard %q: want K/N", flag))
+		}
+		if k, err = strconv.Atoi(a); err != nil {
+			return 0, 0, bad(fmt.Sprintf("--shard %q: K is not an integer", flag))
+		}
+		if n, err = strconv.Atoi(b); err != nil {
+			return 0, 0, bad(fmt.Sprintf("--shard %q: N is not an integer", flag))
+		}
+	case env("JOB_COMPLETION_INDEX") != "":
+		if k, err = strconv.Atoi(env("JOB_COMPLETION_INDEX")); err != nil {
+			return 0, 0, bad("JOB_COMPLETION_INDEX is not an integer")
+		}
+		if n, err = strconv.Atoi(env("TEMPEST_SHARDS")); err != nil {
+			return 0, 0, &usageError{msg: "JOB_COMPLETION_INDEX is set but TEMPEST_SHARDS is not a shard count",
+				hint: "set TEMPEST_SHARDS to the Indexed Job's completions (see configs/distributed/tempest-job.yaml)"}
+		}
+	case env("SLURM_ARRAY_TASK_ID") != "":
+		id, err1 := strconv.Atoi(env("SLURM_ARRAY_TASK_ID"))
+		cnt, err2 := strconv.Atoi(env("SLURM_ARRAY_TASK_COUNT"))
+		lo := 0
+		if m := env("SLURM_ARRAY_TASK_MIN"); m != "" {
+			lo, _ = strconv.Atoi(m)
+		}
+		if err1 != nil || err2 != nil {
+			return 0, 0, bad("SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT must be integers")
+		}
+		k, n = id-lo, cnt
+	default:
+		return 0, 0, nil
+	}
+	if n < 1 || k < 0 || k >= n {
+		return 0, 0, bad(fmt.Sprintf("shard %d of %d is out of range", k, n))
+	}
+	return k, n, nil
 }
