@@ -139,7 +139,9 @@ func Merge(dirs []string, out string) (*Result, error) {
 		}
 	}
 	bucketTime := func(b int) float64 { return bucketEnd(b, ref.BucketSteps, ref.Steps, ref.StepSeconds) }
-	if err := w.write(QuantilesFile, func(bw *bufio.Writer) error { return table.WriteCSV(bw, bucketTime, ref.Quantiles) }); err != nil {
+	if err := w.write(QuantilesFile, func(bw *bufio.Writer) error {
+		return table.WriteCSV(bw, bucketTime, ref.Quantiles, levels(ref.Series))
+	}); err != nil {
 		return nil, err
 	}
 	if err := w.write(SketchesFile, func(bw *bufio.Writer) error {

@@ -15,6 +15,10 @@ type Metric struct {
 	Label string `json:"label"` // human title, e.g. "Peg price"
 	Unit  string `json:"unit"`  // e.g. "USD", "rwaUSD", "hours", "count"
 	Desc  string `json:"desc"`  // one sentence for the report's glossary
+	// Level, for a series that stays near a constant (the peg near 1), is
+	// that constant: quantiles.csv sketches deviations from it, so small
+	// moves keep their resolution. Zero for an ordinary series.
+	Level float64 `json:"level,omitempty"`
 }
 
 type seriesMetric struct {
@@ -91,8 +95,12 @@ func (c *Compiled) Series() []Metric {
 		out = append(out, s.Metric)
 	}
 	for _, a := range c.Assets {
-		out = append(out, Metric{Name: "price_" + a, Label: "Price of " + a, Unit: "USD",
-			Desc: "External market price of " + a + "."})
+		mt := Metric{Name: "price_" + a, Label: "Price of " + a, Unit: "USD",
+			Desc: "External market price of " + a + "."}
+		if as := c.S.Market.Assets[a]; as.Process == "peg" || as.Process == "constant" {
+			mt.Level = as.Initial // a stablecoin: resolve small moves around its peg
+		}
+		out = append(out, mt)
 	}
 	return out
 }

@@ -38,6 +38,7 @@ type outputs struct {
 	failed  int
 	n       int
 	files   atomicFiles
+	series  []Metric
 }
 
 func newOutputs(c *Compiled, opt Options, first int) (*outputs, error) {
@@ -62,12 +63,18 @@ func newOutputs(c *Compiled, opt Options, first int) (*outputs, error) {
 	if err := o.runs.Write(hdr); err != nil {
 		return nil, err
 	}
-	names := make([]string, 0)
-	for _, m := range c.Series() {
-		names = append(names, m.Name)
+	o.series = c.Series()
+	names := make([]string, len(o.series))
+	for k, m := range o.series {
+		names[k] = m.Name
 	}
 	o.table = stats.NewTable(names, c.buckets, sketchAlpha, sketchBuckets)
 	return o, nil
+}
+
+// levels returns the level of each series for quantiles.csv.
+func levels(series []Metric) func(m int) float64 {
+	return func(m int) float64 { return series[m].Level }
 }
 
 // formatFloat writes a float for the CSV files: shortest exact form, empty
@@ -102,9 +109,10 @@ func (o *outputs) add(res *RunResult) error {
 		return nil // failed runs are listed, not aggregated
 	}
 	for k, ser := range res.Series {
+		lv := o.series[k].Level
 		for b, x := range ser {
 			if !math.IsNaN(x) && !math.IsInf(x, 0) { // a series value is always finite; guard the sketch anyway
-				o.table.Add(k, b, x)
+				o.table.Add(k, b, x-lv)
 			}
 		}
 	}
@@ -149,7 +157,7 @@ func (o *outputs) finish(wall time.Duration, opt Options) error {
 	f := &o.files
 	f.adopt(o.runsTmp.Name(), RunsFile)
 	if err := f.write(QuantilesFile, func(w *bufio.Writer) error {
-		return o.table.WriteCSV(w, o.c.bucketTime, quantileLevels)
+		return o.table.WriteCSV(w, o.c.bucketTime, quantileLevels, levels(o.series))
 	}); err != nil {
 		return err
 	}

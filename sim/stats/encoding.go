@@ -115,7 +115,7 @@ func (st *store) appendTo(b []byte) []byte {
 	b = binary.AppendUvarint(b, uint64(st.hi-st.lo+1))
 	b = binary.AppendVarint(b, int64(st.lo))
 	for _, c := range st.counts[st.lo-st.offset : st.hi-st.offset+1] {
-		b = binary.AppendUvarint(b, c)
+		b = binary.AppendUvarint(b, uint64(c))
 	}
 	return b
 }
@@ -361,15 +361,15 @@ func (d *decoder) store(st *store, s *Sketch) {
 		d.fail("bucket index out of range")
 		return
 	}
-	st.counts = make([]uint64, n)
+	st.counts = make([]uint32, n)
 	st.offset, st.lo, st.hi = int(lo), int(lo), int(lo)+int(n)-1
 	for k := range st.counts {
 		c := d.uvarint()
-		if st.total+c < st.total {
+		if st.total+c < st.total || c > 1<<32-1 {
 			d.fail("counts overflow")
 			return
 		}
-		st.counts[k] = c
+		st.counts[k] = uint32(c)
 		st.total += c
 	}
 	if d.err != nil {

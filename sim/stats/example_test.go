@@ -35,7 +35,7 @@ func ExampleTable() {
 		return
 	}
 	hour := func(b int) float64 { return 3600 * float64(b) }
-	if err := a.WriteCSV(os.Stdout, hour, []float64{0.5, 0.99}); err != nil {
+	if err := a.WriteCSV(os.Stdout, hour, []float64{0.5, 0.99}, nil); err != nil {
 		fmt.Println(err)
 	}
 	// Output:

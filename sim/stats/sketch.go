@@ -166,8 +166,8 @@ func (s *Sketch) Merge(o *Sketch) {
 // clone returns a deep copy of s.
 func (s *Sketch) clone() *Sketch {
 	c := *s
-	c.pos.counts = append([]uint64(nil), s.pos.counts...)
-	c.neg.counts = append([]uint64(nil), s.neg.counts...)
+	c.pos.counts = append([]uint32(nil), s.pos.counts...)
+	c.neg.counts = append([]uint32(nil), s.neg.counts...)
 	c.sum.partials = append([]float64(nil), s.sum.partials...)
 	return &c
 }
@@ -303,7 +303,7 @@ func (s *Sketch) Quantiles(qs, out []float64) {
 	if st.total > 0 {
 		for j := st.hi; j >= st.lo && k < len(qs); j-- {
 			if c := st.counts[j-st.offset]; c > 0 {
-				seen += c
+				seen += uint64(c)
 				emit(-s.value(j))
 			}
 		}
@@ -316,7 +316,7 @@ func (s *Sketch) Quantiles(qs, out []float64) {
 	if st.total > 0 {
 		for j := st.lo; j <= st.hi && k < len(qs); j++ {
 			if c := st.counts[j-st.offset]; c > 0 {
-				seen += c
+				seen += uint64(c)
 				emit(s.value(j))
 			}
 		}
@@ -330,14 +330,14 @@ func (s *Sketch) Quantiles(qs, out []float64) {
 // Buckets outside [lo, hi] are zero and, when the store is not empty, the
 // buckets lo and hi are not.
 type store struct {
-	counts []uint64
+	counts []uint32 // a bucket never holds 2^32 values: batches are far smaller
 	offset int
 	lo, hi int
 	total  uint64
 }
 
 // minStoreLen is the length of a store's first allocation.
-const minStoreLen = 64
+const minStoreLen = 16
 
 // add adds c > 0 to bucket i, collapsing the lowest buckets if the store
 // would span more than maxB buckets.
@@ -354,12 +354,12 @@ func (st *store) add(i int, c uint64, maxB int) {
 			floor := i - maxB + 1
 			var moved uint64
 			for k := st.lo; k <= min(st.hi, floor-1); k++ {
-				moved += st.counts[k-st.offset]
+				moved += uint64(st.counts[k-st.offset])
 				st.counts[k-st.offset] = 0
 			}
 			st.ensure(floor, i, maxB, floor, st.hi)
 			st.lo = floor
-			st.counts[floor-st.offset] += moved
+			st.counts[floor-st.offset] = count32(uint64(st.counts[floor-st.offset]) + moved)
 		} else {
 			st.ensure(st.lo, i, maxB, st.lo, st.hi)
 		}
@@ -371,8 +371,17 @@ func (st *store) add(i int, c uint64, maxB int) {
 		st.ensure(i, st.hi, maxB, st.lo, st.hi)
 		st.lo = i
 	}
-	st.counts[i-st.offset] += c
+	st.counts[i-st.offset] = count32(uint64(st.counts[i-st.offset]) + c)
 	st.total += c
+}
+
+// count32 narrows a bucket count; it panics past 2^32 − 1 values in one
+// bucket, far beyond any batch.
+func count32(c uint64) uint32 {
+	if c > 1<<32-1 {
+		panic("stats: more than 2^32-1 values in one bucket")
+	}
+	return uint32(c)
 }
 
 // ensure makes the counts cover [lo, hi] (hi-lo < maxB). The buckets in
@@ -395,7 +404,7 @@ func (st *store) ensure(lo, hi, maxB, occLo, occHi int) {
 	off := lo - (n-span)/2
 	old, oldOff := st.counts, st.offset
 	if n > len(old) {
-		st.counts = make([]uint64, n)
+		st.counts = make([]uint32, n)
 	}
 	if occLo <= occHi {
 		// copy handles the overlap when the slice is reused.
@@ -421,7 +430,7 @@ func (st *store) merge(o *store, maxB int) {
 	}
 	for k := o.hi; k >= o.lo; k-- {
 		if c := o.counts[k-o.offset]; c != 0 {
-			st.add(k, c, maxB)
+			st.add(k, uint64(c), maxB)
 		}
 	}
 }
@@ -439,7 +448,7 @@ func (st *store) find(rank uint64, seen *uint64, desc bool) (int, bool) {
 		if desc {
 			k = st.lo + st.hi - j
 		}
-		*seen += st.counts[k-st.offset]
+		*seen += uint64(st.counts[k-st.offset])
 		if *seen > rank {
 			return k, true
 		}

@@ -242,7 +242,7 @@ func TestSketchStoreGrowth(t *testing.T) {
 				if i := k + s.pos.offset; cnt != 0 && (i < s.pos.lo || i > s.pos.hi) {
 					t.Errorf("maxBuckets %d: bucket %d outside [%d, %d] holds %d", maxB, i, s.pos.lo, s.pos.hi, cnt)
 				}
-				n += cnt
+				n += uint64(cnt)
 			}
 			if n != uint64(len(xs)) {
 				t.Errorf("maxBuckets %d: %d values in the buckets, want %d", maxB, n, len(xs))

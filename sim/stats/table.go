@@ -237,7 +237,11 @@ func decodeTable(data []byte) (*Table, error) {
 // relative accuracy, and format deterministically. The cells of an empty
 // sketch (mean, min, quantiles, max) are empty. WriteCSV returns an error
 // if a quantile is not in [0, 1], or the first error writing to w.
-func (t *Table) WriteCSV(w io.Writer, bucketTime func(b int) float64, quantiles []float64) error {
+//
+// If level is not nil, metric m's sketches hold deviations from level(m)
+// (a constant), and every value written is the sketch value plus level(m):
+// quantiles, mean, min and max shift exactly with the values.
+func (t *Table) WriteCSV(w io.Writer, bucketTime func(b int) float64, quantiles []float64, level func(m int) float64) error {
 	header := []string{"metric", "bucket", "t", "count", "mean", "min"}
 	for _, q := range quantiles {
 		if !(q >= 0 && q <= 1) {
@@ -254,6 +258,11 @@ func (t *Table) WriteCSV(w io.Writer, bucketTime func(b int) float64, quantiles 
 	qv := make([]float64, len(quantiles))
 	sorted := slices.IsSorted(quantiles)
 	for m, name := range t.metrics {
+		lv := 0.0
+		if level != nil {
+			lv = level(m)
+		}
+		at := func(x float64) string { return formatFloat(x + lv) }
 		for b := range t.buckets {
 			s := &t.cells[m*t.buckets+b]
 			tb := float64(b)
@@ -261,7 +270,7 @@ func (t *Table) WriteCSV(w io.Writer, bucketTime func(b int) float64, quantiles 
 				tb = bucketTime(b)
 			}
 			row = append(row[:0], name, strconv.Itoa(b), formatFloat(tb),
-				strconv.FormatUint(s.Count(), 10), formatFloat(s.Mean()), formatFloat(s.Min()))
+				strconv.FormatUint(s.Count(), 10), at(s.Mean()), at(s.Min()))
 			if sorted {
 				s.Quantiles(quantiles, qv)
 			} else {
@@ -270,9 +279,9 @@ func (t *Table) WriteCSV(w io.Writer, bucketTime func(b int) float64, quantiles 
 				}
 			}
 			for _, x := range qv {
-				row = append(row, formatFloat(x))
+				row = append(row, at(x))
 			}
-			row = append(row, formatFloat(s.Max()))
+			row = append(row, at(s.Max()))
 			if err := cw.Write(row); err != nil {
 				return err
 			}

@@ -48,7 +48,7 @@ func TestTableCSVGolden(t *testing.T) {
 	fillTable(tb, 0, 1000)
 	var b bytes.Buffer
 	quantiles := []float64{0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.999}
-	if err := tb.WriteCSV(&b, func(b int) float64 { return 3600 * float64(b) }, quantiles); err != nil {
+	if err := tb.WriteCSV(&b, func(b int) float64 { return 3600 * float64(b) }, quantiles, nil); err != nil {
 		t.Fatal(err)
 	}
 	header := "metric,bucket,t,count,mean,min,p1,p5,p25,p50,p75,p95,p99,p99.9,max\n"
@@ -80,7 +80,7 @@ func TestTableShards(t *testing.T) {
 	fillTable(whole, 0, 600)
 	want := mustMarshal(t, whole)
 	var wantCSV bytes.Buffer
-	if err := whole.WriteCSV(&wantCSV, nil, testQuantiles); err != nil {
+	if err := whole.WriteCSV(&wantCSV, nil, testQuantiles, nil); err != nil {
 		t.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(1, 1))
@@ -108,7 +108,7 @@ func TestTableShards(t *testing.T) {
 		}
 		equalBytes(t, "merged shards", mustMarshal(t, &got), want)
 		var csv bytes.Buffer
-		if err := got.WriteCSV(&csv, nil, testQuantiles); err != nil {
+		if err := got.WriteCSV(&csv, nil, testQuantiles, nil); err != nil {
 			t.Fatal(err)
 		}
 		if csv.String() != wantCSV.String() {
@@ -192,7 +192,7 @@ func checkDecodedTable(t testing.TB, b []byte) {
 	if got := mustMarshal(t, &u); !bytes.Equal(got, b) {
 		t.Fatalf("accepted a non-canonical encoding:\n in  %x\n out %x", b, got)
 	}
-	if err := u.WriteCSV(&bytes.Buffer{}, nil, testQuantiles); err != nil {
+	if err := u.WriteCSV(&bytes.Buffer{}, nil, testQuantiles, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := u.Merge(&u); err != nil {
@@ -204,19 +204,19 @@ func TestTableWriteCSV(t *testing.T) {
 	t.Parallel()
 	tb := NewTable([]string{"m"}, 1, testAlpha, 10)
 	for _, q := range []float64{-0.01, 1.5, math.NaN()} {
-		if err := tb.WriteCSV(&bytes.Buffer{}, nil, []float64{q}); err == nil {
+		if err := tb.WriteCSV(&bytes.Buffer{}, nil, []float64{q}, nil); err == nil {
 			t.Errorf("quantile %g: no error", q)
 		}
 	}
 	var b bytes.Buffer
-	if err := tb.WriteCSV(&b, nil, []float64{0, 0.001, 0.5, 1}); err != nil {
+	if err := tb.WriteCSV(&b, nil, []float64{0, 0.001, 0.5, 1}, nil); err != nil {
 		t.Fatal(err)
 	}
 	want := "metric,bucket,t,count,mean,min,p0,p0.1,p50,p100,max\nm,0,0,0,,,,,,,\n"
 	if b.String() != want {
 		t.Errorf("empty table CSV:\n%s\nwant:\n%s", b.String(), want)
 	}
-	if err := tb.WriteCSV(failWriter{}, nil, nil); err == nil {
+	if err := tb.WriteCSV(failWriter{}, nil, nil, nil); err == nil {
 		t.Error("no error from a failing writer")
 	}
 }
