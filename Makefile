@@ -6,7 +6,7 @@ LDFLAGS  := -X main.Version=$(VERSION)
 RACE_PKGS ?= $(shell $(GO) list ./sim/... ./cmd/... 2>/dev/null)
 FUZZTIME ?= 10s
 
-.PHONY: build run test race bench bench-peer bench-rss fuzz lint vet golden clean
+.PHONY: build run test test-browser race bench bench-peer bench-rss fuzz lint vet golden clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o tempest ./cmd/tempest
@@ -23,6 +23,17 @@ endif
 
 race:
 	$(GO) test -race ./...
+
+# Loads report.html in headless Chromium: no console errors, every figure
+# visible; saves a screenshot to out/report-screenshot.png. Installs
+# Debian's chromium when it is missing and we may.
+test-browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		{ echo "test-browser: needs chromium (apt-get install -y chromium)"; exit 1; }
+	mkdir -p out
+	TEMPEST_BROWSER=1 TEMPEST_SCREENSHOT=$(CURDIR)/out/report-screenshot.png \
+		$(GO) test -count=1 -run TestBrowser -v ./reports/
 
 lint: vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -304,7 +304,7 @@ func str(v any) string {
 // agents): a list of groups (borrowers by profile) or a single group.
 type Population struct {
 	Name    string
-	Columns []string   // group headings: "borrowers[0] (tbill)"; one "value" column for a single group
+	Columns []string   // group headings: "borrowers[0] (tbill)"; one "Value" column for a single group
 	Rows    [][]string // setting, one value per column, source
 }
 
@@ -332,7 +332,7 @@ func Populations(m *Manifest) []Population {
 				keys = append(keys, fmt.Sprintf("%s[%d]", key, i))
 			}
 		case map[string]any:
-			groups, cols, keys = []map[string]any{v}, []string{"value"}, []string{key}
+			groups, cols, keys = []map[string]any{v}, []string{"Value"}, []string{key}
 		default:
 			continue
 		}

@@ -80,12 +80,19 @@ func (d *document) sections() []heading {
 
 // ---- Markdown ----
 
-// mdEscape escapes the characters Markdown would read as markup, outside
+// mdText escapes the characters Markdown would read as markup, outside
 // code spans.
-func mdText(s string) string {
+func mdText(s string) string { return mdEscape(s, false) }
+
+// mdEscape is mdText; in a table it also escapes the pipes inside code
+// spans, which would otherwise end the cell.
+func mdEscape(s string, inTable bool) string {
 	var b strings.Builder
 	for i, part := range strings.Split(s, "`") {
 		if i%2 == 1 {
+			if inTable {
+				part = strings.ReplaceAll(part, "|", "\\|")
+			}
 			b.WriteString("`" + part + "`")
 			continue
 		}
@@ -102,7 +109,7 @@ func mdText(s string) string {
 
 // mdCell is mdText for a table cell, where a newline would end the row.
 func mdCell(s string) string {
-	return strings.ReplaceAll(mdText(s), "\n", " ")
+	return strings.ReplaceAll(mdEscape(s, true), "\n", " ")
 }
 
 func (d *document) markdown() []byte {
@@ -317,6 +324,7 @@ main { max-width: 1240px; margin: 0 auto; padding: 24px 32px 48px; }
 h1 { font-size: 1.8rem; margin: 0 0 4px; color: var(--accent); }
 h2 { font-size: 1.35rem; margin: 2.2rem 0 0.6rem; padding-bottom: 4px; border-bottom: 2px solid var(--accent); color: var(--accent); }
 h3 { font-size: 1.05rem; margin: 1.4rem 0 0.4rem; }
+h4 { font-size: 0.95rem; margin: 1rem 0 0.3rem; color: var(--muted); }
 p { margin: 0.4rem 0 0.8rem; max-width: 72rem; }
 .subtitle { color: var(--muted); font-size: 1.05rem; margin-top: 0; }
 nav ol { display: flex; flex-wrap: wrap; gap: 4px 18px; padding: 0; margin: 10px 0 0; list-style: none; }
@@ -336,12 +344,14 @@ th { background: var(--band); border-bottom: 2px solid var(--accent); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.risk { width: 100%; }
 table.risk td:first-child { width: 30%; }
-table.params td:first-child { font-family: "Liberation Mono", Consolas, Menlo, monospace; font-size: 0.85em; white-space: nowrap; }
+table.params { width: 100%; }
+table.params td:first-child { white-space: nowrap; width: 1%; }
+td code { font-size: 0.92em; padding: 0 3px; }
 .note, .method { color: var(--muted); font-size: 0.92rem; }
 .precision { border-left: 4px solid var(--accent); padding: 6px 12px; background: var(--band); }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 18px 24px; }
 figure { margin: 0 0 1rem; }
-figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--rule); }
+figure img { display: block; width: 100%; max-width: 100%; height: auto; border: 1px solid var(--rule); }
 figcaption { font-size: 0.85rem; color: var(--muted); margin-top: 4px; }
 figcaption strong { color: var(--ink); }
 .empty-note { border: 1px dashed var(--muted); padding: 28px 18px; text-align: center; color: var(--muted); background: var(--band); }

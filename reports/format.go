@@ -13,7 +13,20 @@ var siSuffixes = []string{"", "k", "M", "B", "T"}
 // Num writes x for a reader: three significant digits with a k/M/B/T
 // suffix from a thousand up (1.23M, 450k), four significant digits below
 // (0.9966, 12.34), "0" for zero and "n/a" for NaN.
-func Num(x float64) string {
+func Num(x float64) string { return numDigits(x, 0) }
+
+// interval writes [lo, hi] with Num, adding significant digits (up to
+// six more) until the bounds differ when they do.
+func interval(lo, hi float64) string {
+	a, b := Num(lo), Num(hi)
+	for extra := 1; a == b && lo != hi && extra <= 6; extra++ {
+		a, b = numDigits(lo, extra), numDigits(hi, extra)
+	}
+	return "[" + a + ", " + b + "]"
+}
+
+// numDigits is Num with extra significant digits.
+func numDigits(x float64, extra int) string {
 	switch {
 	case math.IsNaN(x):
 		return "n/a"
@@ -26,7 +39,7 @@ func Num(x float64) string {
 	}
 	a := math.Abs(x)
 	if a < 1000 {
-		s := strconv.FormatFloat(x, 'g', 4, 64)
+		s := strconv.FormatFloat(x, 'g', 4+extra, 64)
 		if r, err := strconv.ParseFloat(s, 64); err == nil && math.Abs(r) < 1000 {
 			return s
 		}
@@ -34,7 +47,7 @@ func Num(x float64) string {
 	k := 1
 	v := x / 1e3
 	for {
-		s := strconv.FormatFloat(v, 'g', 3, 64)
+		s := strconv.FormatFloat(v, 'g', 3+extra, 64)
 		r, _ := strconv.ParseFloat(s, 64)
 		if math.Abs(r) < 1000 || k == len(siSuffixes)-1 {
 			if strings.ContainsAny(s, "e") {

@@ -332,6 +332,7 @@ func Histogram(x []float64, m Metric, title string, marks []Mark) (*plot.Plot, e
 	h.LineStyle.Width = vg.Points(0.5)
 	h.LineStyle.Color = inkDark
 	p := newPlot(title, axisLabel(m), "runs")
+	p.Y.Tick.Marker = countTicks{}
 	p.Add(h)
 	p.Legend.Add(fmt.Sprintf("runs (%s)", group3(len(v))), h)
 	top := 0.0
@@ -366,6 +367,11 @@ func Histogram(x []float64, m Metric, title string, marks []Mark) (*plot.Plot, e
 // them: the VaR at level q is where the curve crosses 1-q). NaN and
 // infinite values are dropped. It returns ErrNoData unless some value
 // exceeds another (a log axis cannot show a probability of zero).
+//
+// The y axis is linear in log10 of the probability, labelled as
+// percentages, rather than a plot.LogScale: gonum/plot places the axis
+// label at the midpoint of the data range, which on a log scale lies near
+// the top and squeezes the plot.
 func Exceedance(x []float64, m Metric, title string) (*plot.Plot, error) {
 	v := finiteSorted(x)
 	n := len(v)
@@ -383,19 +389,17 @@ func Exceedance(x []float64, m Metric, title string) (*plot.Plot, error) {
 			break
 		}
 		iv := ClopperPearson(k, n, Confidence)
-		curve = append(curve, plotter.XY{X: v[i], Y: float64(k) / float64(n)})
-		lo = append(lo, plotter.XY{X: v[i], Y: iv.Lo})
-		hi = append(hi, plotter.XY{X: v[i], Y: iv.Hi})
+		curve = append(curve, plotter.XY{X: v[i], Y: math.Log10(float64(k) / float64(n))})
+		lo = append(lo, plotter.XY{X: v[i], Y: math.Log10(iv.Lo)})
+		hi = append(hi, plotter.XY{X: v[i], Y: math.Log10(iv.Hi)})
 		i = j
 	}
-	last := curve[len(curve)-1].Y
-	curve = append(curve, plotter.XY{X: v[n-1], Y: last})
+	curve = append(curve, plotter.XY{X: v[n-1], Y: curve[len(curve)-1].Y})
 	lo = append(lo, plotter.XY{X: v[n-1], Y: lo[len(lo)-1].Y})
 	hi = append(hi, plotter.XY{X: v[n-1], Y: hi[len(hi)-1].Y})
 
 	p := newPlot(title, axisLabel(m), "share of runs above x")
-	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = probTicks{}
+	p.Y.Tick.Marker = logProbTicks{}
 	poly, err := bandPolygon(stepped(lo), stepped(hi))
 	if err != nil {
 		return nil, err
@@ -403,13 +407,14 @@ func Exceedance(x []float64, m Metric, title string) (*plot.Plot, error) {
 	poly.Color = band90
 	p.Add(poly)
 	p.Legend.Add("95% band (Clopper–Pearson)", poly)
-	ymin := math.Max(lo[len(lo)-1].Y*0.7, 1e-6)
+	ymin := math.Max(lo[len(lo)-1].Y-0.15, -6)
 	var ref *plotter.Line
 	for _, q := range []float64{0.05, 0.01, 0.001} {
-		if q < ymin {
+		y := math.Log10(q)
+		if y < ymin {
 			continue
 		}
-		l, err := plotter.NewLine(plotter.XYs{{X: v[0], Y: q}, {X: v[n-1], Y: q}})
+		l, err := plotter.NewLine(plotter.XYs{{X: v[0], Y: y}, {X: v[n-1], Y: y}})
 		if err != nil {
 			return nil, err
 		}
@@ -432,7 +437,7 @@ func Exceedance(x []float64, m Metric, title string) (*plot.Plot, error) {
 	p.Add(l)
 	p.Legend.Add("P(X > x)", l)
 	p.Y.Min = ymin
-	p.Y.Max = 1
+	p.Y.Max = 0
 	return p, nil
 }
 
@@ -461,6 +466,26 @@ func (numTicks) Ticks(lo, hi float64) []plot.Tick {
 		return []plot.Tick{{Value: lo, Label: Num(lo)}}
 	}
 	step, sub := niceStep(hi-lo, 5)
+	return stepTicks(lo, hi, step, sub, tickLabeler(lo, hi, step))
+}
+
+// countTicks is numTicks for counts: whole-number steps only.
+type countTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (countTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) || !finite(lo, hi) {
+		return []plot.Tick{{Value: lo, Label: Num(lo)}}
+	}
+	step, sub := niceStep(hi-lo, 5)
+	switch {
+	case step <= 1:
+		step, sub = 1, 1
+	case step != math.Trunc(step): // 2.5 × 10^k below 10
+		step, sub = 2*step, 5
+	case step == 2:
+		sub = 2
+	}
 	return stepTicks(lo, hi, step, sub, tickLabeler(lo, hi, step))
 }
 
@@ -553,23 +578,23 @@ func (t timeTicks) Ticks(lo, hi float64) []plot.Tick {
 	return stepTicks(lo, hi, step, sub, tickLabeler(0, 0, step))
 }
 
-// probTicks marks a logarithmic probability axis at the powers of ten,
-// labelled as percentages, with unlabelled minor ticks between.
-type probTicks struct{}
+// logProbTicks marks an axis that holds log10 of a probability at the
+// powers of ten, labelled as percentages (100%, 10%, 1%, 0.1%), with
+// unlabelled minor ticks at 2…9 times each.
+type logProbTicks struct{}
 
 // Ticks implements plot.Ticker.
-func (probTicks) Ticks(lo, hi float64) []plot.Tick {
+func (logProbTicks) Ticks(lo, hi float64) []plot.Tick {
 	var ts []plot.Tick
-	for e := int(math.Floor(math.Log10(lo))); e <= int(math.Ceil(math.Log10(hi))); e++ {
-		base := math.Pow(10, float64(e))
+	for e := int(math.Floor(lo)); e <= int(math.Ceil(hi)); e++ {
 		for k := 1; k < 10; k++ {
-			v := float64(k) * base
-			if v < lo*(1-1e-9) || v > hi*(1+1e-9) {
+			y := float64(e) + math.Log10(float64(k))
+			if y < lo-1e-9 || y > hi+1e-9 {
 				continue
 			}
-			t := plot.Tick{Value: v}
+			t := plot.Tick{Value: y}
 			if k == 1 {
-				t.Label = strings.TrimSuffix(strconv.FormatFloat(100*v, 'f', max(0, -e-2), 64), ".") + "%"
+				t.Label = strconv.FormatFloat(100*math.Pow(10, float64(e)), 'f', max(0, -e-2), 64) + "%"
 			}
 			ts = append(ts, t)
 		}

@@ -65,6 +65,9 @@ type Options struct {
 	// seed. Each metric draws from its own PCG stream (the FNV-1a hash of
 	// its name), so a figure does not depend on which others are computed.
 	BootstrapSeed uint64
+
+	// skipImages leaves the figures undrawn (tests of the text only).
+	skipImages bool
 }
 
 func (o Options) resamples() int {
@@ -112,8 +115,8 @@ var riskSpecs = []riskSpec{
 
 // Method descriptions, as the report prints them next to each interval.
 const (
-	methodCP    = "Clopper–Pearson (exact binomial)"
-	methodOrder = "order statistics (distribution-free binomial)"
+	methodCP    = "Clopper–Pearson"
+	methodOrder = "order statistics"
 	methodBoot  = "percentile bootstrap"
 	methodT     = "Student t"
 )
@@ -199,6 +202,9 @@ func meanFigure(s riskSpec, m Metric, x []float64) Figure {
 	f := newFigure(s, "mean_"+s.metric, s.label, m.Unit, x)
 	f.Method = methodT
 	mean, iv, ok := MeanT(x, Confidence)
+	if clipMean(x, &iv) {
+		f.Method = methodT + ", clipped at 0"
+	}
 	switch {
 	case len(x) == 0:
 		f.NeedPoint, f.NeedCI = 1, 2
@@ -208,6 +214,18 @@ func meanFigure(s riskSpec, m Metric, x []float64) Figure {
 		f.Estimate, f.CI, f.HasCI = mean, iv, true
 	}
 	return f
+}
+
+// clipMean raises the lower bound of a mean's interval to 0 when every
+// value of sorted is non-negative (a mean of such values cannot be
+// negative, though a t-interval of skewed data can reach below zero), and
+// reports whether it did.
+func clipMean(sorted []float64, iv *Interval) bool {
+	if len(sorted) > 0 && sorted[0] >= 0 && iv.Lo < 0 {
+		iv.Lo = 0
+		return true
+	}
+	return false
 }
 
 // MinRunsES is the smallest number of runs for which the report gives a
@@ -238,7 +256,7 @@ func tailFigures(s riskSpec, m Metric, x []float64, resamples int, seed uint64) 
 		e := newFigure(s, fmt.Sprintf("es%s_%s", levelTag(q), s.metric),
 			fmt.Sprintf("Expected shortfall %s of the %s", pct(q), s.label), m.Unit, x)
 		e.Kind, e.Level = KindShortfall, q
-		e.Method = fmt.Sprintf("%s, %s resamples, seed %d", methodBoot, group3(resamples), seed)
+		e.Method = fmt.Sprintf("%s (%s resamples, seed %d)", methodBoot, group3(resamples), seed)
 		if need := MinRunsQuantile(q); len(x) < need {
 			e.NeedPoint, e.NeedCI = need, MinRunsES(q)
 		} else {
@@ -337,7 +355,7 @@ func formatEstimate(f Figure) (est, ci string) {
 	case f.HasCI && f.Kind == KindProbability:
 		ci = fmt.Sprintf("[%s, %s]", percent(f.CI.Lo), percent(f.CI.Hi))
 	case f.HasCI:
-		ci = fmt.Sprintf("[%s, %s]", Num(f.CI.Lo), Num(f.CI.Hi))
+		ci = interval(f.CI.Lo, f.CI.Hi)
 	case f.NeedCI > 0:
 		ci = fmt.Sprintf("n/a (needs ≥ %s runs)", group3(f.NeedCI))
 	default:

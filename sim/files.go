@@ -36,6 +36,10 @@ func (a *atomicFiles) write(name string, f func(*bufio.Writer) error) error {
 		tmp.Close()
 		return err
 	}
+	if err := tmp.Chmod(0o644); err != nil { // CreateTemp makes 0600
+		tmp.Close()
+		return err
+	}
 	return tmp.Close()
 }
 

@@ -151,6 +151,9 @@ func (o *outputs) finish(wall time.Duration, opt Options) error {
 	if err := o.runsTmp.Sync(); err != nil {
 		return err
 	}
+	if err := o.runsTmp.Chmod(0o644); err != nil { // CreateTemp makes 0600
+		return err
+	}
 	if err := o.runsTmp.Close(); err != nil {
 		return err
 	}

@@ -32,15 +32,17 @@ Usage:
   tempest validate FILE.toml...
   tempest replay FILE.toml --run N --trace FILE.csv [--seed S]
   tempest merge DIR... --out DIR
+  tempest report DIR
   tempest scenarios [DIR]
   tempest version
 
 Commands:
-  run        run a batch and write manifest.json, runs.csv, quantiles.csv and
-             paths.csv to --out (default out/<scenario name>)
+  run        run a batch and write its results and risk report (report.html,
+             report.md) to --out (default out/<scenario name>)
   validate   check scenario files; every problem with file:line and its key
   replay     run one run of a batch step by step and write its trace
   merge      combine the shards of a distributed batch (run --shard K/N)
+  report     re-render the risk report of a batch from its saved files
   scenarios  list the scenario library (configs/ by default)
   version    print the version
 
@@ -106,6 +108,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdScenarios(rest, stdout, stderr)
 	case "merge":
 		return cmdMerge(rest, stdout, stderr)
+	case "report":
+		return cmdReport(rest, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "tempest %s\n", version())
 		return nil
@@ -113,7 +117,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprint(stdout, usage)
 		return nil
 	default:
-		return &usageError{msg: fmt.Sprintf("unknown command %q", cmd), hint: "commands: run, validate, replay, merge, scenarios, version"}
+		return &usageError{msg: fmt.Sprintf("unknown command %q", cmd), hint: "commands: run, validate, replay, merge, report, scenarios, version"}
 	}
 }
 

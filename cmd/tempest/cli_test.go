@@ -122,6 +122,23 @@ func TestRunTiny(t *testing.T) {
 	if len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
 	}
+	// The report was written, and re-rendering it from the saved files
+	// gives the same Markdown.
+	md, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "report.html")); err != nil {
+		t.Fatal(err)
+	}
+	again := filepath.Join(t.TempDir(), "again")
+	if _, stderr, code := runCLI(t, "report", out, "--out", again); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	}
+	md2, _ := os.ReadFile(filepath.Join(again, "report.md"))
+	if string(md) != string(md2) {
+		t.Error("tempest report rendered different Markdown from the saved files")
+	}
 }
 
 func TestReplay(t *testing.T) {

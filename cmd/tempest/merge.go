@@ -55,5 +55,5 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	for _, name := range []string{sim.ManifestFile, sim.RunsFile, sim.QuantilesFile, sim.PathsFile, sim.SketchesFile} {
 		fmt.Fprintf(stdout, "  %s\n", filepath.Join(res.Dir, name))
 	}
-	return nil
+	return writeReport(res.Dir, "", stdout)
 }

@@ -88,6 +88,10 @@ func cmdReplay(args []string, stdout, stderr io.Writer) error {
 		tmp.Close()
 		return err
 	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
 	if err := tmp.Close(); err != nil {
 		return err
 	}

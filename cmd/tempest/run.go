@@ -23,6 +23,9 @@ the output directory:
   runs.csv        one row per run: seed, status and every per-run summary
   quantiles.csv   per metric and hour: mean and p1 p5 p25 p50 p75 p95 p99 across runs
   paths.csv       the full hourly series of the first runs (sample paths)
+  sketches.bin    the exact quantile sketches, for merging shards
+  report.html     the governance risk report (also report.md and plots/);
+                  not written for a single shard: merge the shards first
 
 The same seed gives the same bytes for any --workers.
 
@@ -108,8 +111,13 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	for _, name := range []string{sim.ManifestFile, sim.RunsFile, sim.QuantilesFile, sim.PathsFile, sim.SketchesFile} {
 		fmt.Fprintf(stdout, "  %s\n", filepath.Join(res.Dir, name))
 	}
+	if opt.Shards <= 1 {
+		if err := writeReport(res.Dir, "", stdout); err != nil {
+			return err
+		}
+	}
 	if res.Failed > 0 {
-		fmt.Fprintf(stdout, "%d runs failed: see the status and error columns of runs.csv; replay one with\n  tempest replay %s --run N --trace run.csv\n", res.Failed, pos[0])
+		fmt.Fprintf(stdout, "%d runs failed: see the status and error columns of runs.csv and the report; replay one with\n  tempest replay %s --run N --trace run.csv\n", res.Failed, pos[0])
 	}
 	return nil
 }

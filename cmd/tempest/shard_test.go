@@ -68,7 +68,7 @@ func TestShardsMergeToSingleBatch(t *testing.T) {
 	if out, err := exec.Command(bin, "merge", parts[2], parts[0], parts[1], "--out", merged).CombinedOutput(); err != nil {
 		t.Fatalf("merge: %v\n%s", err, out)
 	}
-	for _, f := range []string{"runs.csv", "quantiles.csv", "paths.csv", "sketches.bin"} {
+	for _, f := range []string{"runs.csv", "quantiles.csv", "paths.csv", "sketches.bin", "report.md", "report.html", "risk_figures.csv"} {
 		a, _ := os.ReadFile(filepath.Join(single, f))
 		b, _ := os.ReadFile(filepath.Join(merged, f))
 		if len(a) == 0 || !bytes.Equal(a, b) {

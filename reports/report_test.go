@@ -1,0 +1,504 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/xml"
+	"flag"
+	"image/png"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// fixture is the committed batch: keeper-failure shortened to four days
+// (reports/testdata/stress.toml), 80 runs. It is fixed input, so the
+// goldens only change when the report does.
+const fixture = "testdata/batch"
+
+func loadFixture(t *testing.T) *Batch {
+	t.Helper()
+	b, err := Load(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	golden := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./reports -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		for i := range max(len(gl), len(wl)) {
+			var g, w string
+			if i < len(gl) {
+				g = gl[i]
+			}
+			if i < len(wl) {
+				w = wl[i]
+			}
+			if g != w {
+				t.Fatalf("%s differs from %s at line %d:\n got: %s\nwant: %s\n(run go test ./reports -update if the change is intended)",
+					name, golden, i+1, g, w)
+			}
+		}
+	}
+}
+
+// TestGolden renders the fixture's report and compares report.md and the
+// CSV files with the goldens.
+func TestGolden(t *testing.T) {
+	out := t.TempDir()
+	if err := Generate(fixture, Options{Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{MarkdownFile, RiskFiguresFile, MetricSummaryFile} {
+		got, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkGolden(t, name, got)
+	}
+}
+
+// TestDeterministic builds the report twice and requires every output,
+// figures included, to be byte-identical.
+func TestDeterministic(t *testing.T) {
+	b := loadFixture(t)
+	r1, err := Build(b, fixture, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := Build(loadFixture(t), fixture, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		a, b []byte
+	}{{"md", r1.Markdown, r2.Markdown}, {"html", r1.HTML, r2.HTML}, {"risk", r1.RiskCSV, r2.RiskCSV},
+		{"summary", r1.SummaryCSV, r2.SummaryCSV}} {
+		if !bytes.Equal(c.a, c.b) {
+			t.Errorf("%s differs between two builds", c.name)
+		}
+	}
+	for name, data := range r1.Plots {
+		if !bytes.Equal(data, r2.Plots[name]) {
+			t.Errorf("plots/%s differs between two builds", name)
+		}
+	}
+}
+
+// TestPlots renders every figure of the fixture and checks the files: an
+// SVG and a PNG per figure with a plot, nothing else, PNGs that decode to
+// the stated size, SVGs that parse as XML, none trivially small, and the
+// HTML holding every figure inline.
+func TestPlots(t *testing.T) {
+	out := t.TempDir()
+	b := loadFixture(t)
+	r, err := Build(b, fixture, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Write(out); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, c := range r.Charts {
+		if c.Plot == nil {
+			t.Errorf("fixture chart %s is empty: %s", c.Name, c.Empty)
+			continue
+		}
+		want = append(want, c.Name+".png", c.Name+".svg")
+		if !bytes.Contains(r.HTML, []byte(`id="fig-`+c.Name+`"`)) {
+			t.Errorf("report.html lacks figure %s", c.Name)
+		}
+	}
+	// A fan chart per series, histogram and exceedance curve for final and
+	// peak deficit, histograms of liquidated debt and discount.
+	if n, wantN := len(r.Charts), len(b.Manifest.Series)+6; n != wantN {
+		t.Errorf("%d charts, want %d", n, wantN)
+	}
+	entries, err := os.ReadDir(filepath.Join(out, PlotsDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var have []string
+	for _, e := range entries {
+		have = append(have, e.Name())
+	}
+	slices.Sort(want)
+	if !slices.Equal(have, want) {
+		t.Errorf("plots/ holds %v, want %v", have, want)
+	}
+	wpx, hpx := int(ChartWidth.Points()/72*PNGDPI+0.5), int(ChartHeight.Points()/72*PNGDPI+0.5)
+	for _, name := range want {
+		data, err := os.ReadFile(filepath.Join(out, PlotsDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(data) < 2000 {
+			t.Errorf("%s: only %d bytes", name, len(data))
+		}
+		switch filepath.Ext(name) {
+		case ".png":
+			img, err := png.Decode(bytes.NewReader(data))
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				continue
+			}
+			if s := img.Bounds().Size(); s.X != wpx || s.Y != hpx {
+				t.Errorf("%s: %v pixels, want %dx%d", name, s, wpx, hpx)
+			}
+		case ".svg":
+			dec := xml.NewDecoder(bytes.NewReader(data))
+			elems := 0
+			for {
+				tok, err := dec.Token()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Errorf("%s: %v", name, err)
+					break
+				}
+				if _, ok := tok.(xml.StartElement); ok {
+					elems++
+				}
+			}
+			if elems < 20 {
+				t.Errorf("%s: only %d elements", name, elems)
+			}
+		}
+	}
+}
+
+// addMetric registers a series and a summary the report code has never
+// heard of, as a later module would.
+func addMetric(b *Batch) {
+	m := &b.Manifest
+	m.Series = append(m.Series, Metric{Name: "recall_defaults", Label: "Recall defaults (cumulative)",
+		Unit: "loans", Desc: "Loans recalled and not repaid in time."})
+	rows := slices.Clone(b.Quantiles["liquidated"])
+	b.Quantiles["recall_defaults"] = rows
+	b.Paths["recall_defaults"] = b.Paths["liquidated"]
+	m.Summary = append(m.Summary, Metric{Name: "facilitator_util", Label: "Facilitator utilisation",
+		Unit: "fraction", Desc: "Peak share of the facilitator's capacity in use."})
+	for i := range b.Runs {
+		b.Runs[i].Values = append(b.Runs[i].Values, float64(i%10)/10)
+	}
+}
+
+func TestRegisteredMetricAppears(t *testing.T) {
+	b := loadFixture(t)
+	addMetric(b)
+	r, err := Build(b, fixture, Options{skipImages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(r.Markdown)
+	for _, s := range []string{
+		"![Recall defaults (cumulative)](plots/fan-recall_defaults.png)", // fan chart
+		"| `recall_defaults` | Recall defaults (cumulative) | loans | Loans recalled and not repaid in time. |",
+		"| Facilitator utilisation (`facilitator_util`) | fraction | 80 | 0.45 |", // metric table
+		"| `facilitator_util` | Facilitator utilisation | fraction |",             // glossary
+	} {
+		if !strings.Contains(md, s) {
+			t.Errorf("report.md lacks %q", s)
+		}
+	}
+	if !slices.ContainsFunc(r.Charts, func(c Chart) bool { return c.Name == "fan-recall_defaults" && c.Plot != nil }) {
+		t.Error("no fan chart for the registered series")
+	}
+	if !strings.Contains(string(r.SummaryCSV), "\nfacilitator_util,fraction,80,0,0.45,") {
+		t.Errorf("metric_summary.csv lacks the registered metric:\n%s", r.SummaryCSV)
+	}
+}
+
+// dropSummary removes a per-run summary from b, as a batch from an older
+// or different model would lack it.
+func dropSummary(b *Batch, name string) {
+	i := slices.IndexFunc(b.Manifest.Summary, func(m Metric) bool { return m.Name == name })
+	b.Manifest.Summary = slices.Delete(b.Manifest.Summary, i, i+1)
+	for j := range b.Runs {
+		b.Runs[j].Values = slices.Delete(b.Runs[j].Values, i, i+1)
+	}
+}
+
+func TestAbsentMetricSkipped(t *testing.T) {
+	b := loadFixture(t)
+	dropSummary(b, "final_deficit")
+	dropSummary(b, "mean_discount")
+	r, err := Build(b, fixture, Options{skipImages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range r.Figures {
+		if f.Metric == "final_deficit" {
+			t.Errorf("figure %s uses an absent metric", f.ID)
+		}
+	}
+	for _, c := range r.Charts {
+		if strings.Contains(c.Name, "final_deficit") || strings.Contains(c.Name, "mean_discount") {
+			t.Errorf("chart %s for an absent metric", c.Name)
+		}
+	}
+	if !strings.Contains(string(r.Markdown), "VaR 95% of the peak deficit") {
+		t.Error("peak-deficit figures missing")
+	}
+}
+
+func setSummary(b *Batch, name string, v float64) {
+	i := slices.IndexFunc(b.Manifest.Summary, func(m Metric) bool { return m.Name == name })
+	for j := range b.Runs {
+		b.Runs[j].Values[i] = v
+	}
+}
+
+// TestAllZero renders a batch where nothing went wrong: no deficit, no
+// liquidation, no auction. The report must say so in words rather than
+// draw empty or log-scale plots of zeros.
+func TestAllZero(t *testing.T) {
+	b := loadFixture(t)
+	for _, name := range []string{"final_deficit", "peak_deficit", "liquidated_debt"} {
+		setSummary(b, name, 0)
+	}
+	setSummary(b, "mean_discount", nanValue())
+	for i := range b.Quantiles["deficit"] {
+		r := &b.Quantiles["deficit"][i]
+		r.Mean, r.Min, r.Max = 0, 0, 0
+		for k := range r.P {
+			r.P[k] = 0
+		}
+	}
+	r, err := Build(b, fixture, Options{skipImages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(r.Markdown)
+	for _, s := range []string{
+		"**Final deficit.** No run ended with a deficit (0 of 80 successful runs).",
+		"**Peak deficit.** No run had a deficit at any time (0 of 80 successful runs).",
+		"**Debt liquidated.** No run liquidated any debt (0 of 80 successful runs).",
+		"**Mean auction discount.** No run had an auction take, so there is no discount to show (0 of 80 successful runs).",
+		"| P(final deficit > 0) | 0.0% | [0.0%, 4.5%] |",
+		"| VaR 95% of the peak deficit | 0 rwaUSD | [0, 0] |",
+	} {
+		if !strings.Contains(md, s) {
+			t.Errorf("report.md lacks %q", s)
+		}
+	}
+	for _, c := range r.Charts {
+		if strings.HasPrefix(c.Name, "exceed-") {
+			t.Errorf("exceedance chart %s drawn for all-zero data", c.Name)
+		}
+	}
+	i := slices.IndexFunc(r.Charts, func(c Chart) bool { return c.Name == "fan-deficit" })
+	if i < 0 || r.Charts[i].Plot == nil {
+		t.Fatal("the flat deficit series has no fan chart")
+	}
+	if _, err := PNG(r.Charts[i].Plot, ChartWidth, ChartHeight); err != nil {
+		t.Errorf("drawing the flat deficit series: %v", err)
+	}
+}
+
+// TestFailedRuns marks two runs failed: the report lists them with their
+// replay commands and computes the figures from the other runs.
+func TestFailedRuns(t *testing.T) {
+	b := loadFixture(t)
+	for _, i := range []int{3, 41} {
+		b.Runs[i].OK = false
+		b.Runs[i].FailStep = 100 + i
+		b.Runs[i].Error = "invariant: vat debt != sum of dai"
+	}
+	b.Manifest.Failed = 2
+	r, err := Build(b, fixture, Options{skipImages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(r.Markdown)
+	for _, s := range []string{
+		"2 of 80 runs failed.",
+		"| 3 | " + uintString(b.Runs[3].Seed) + " | 103 | invariant: vat debt != sum of dai | `tempest replay reports/testdata/stress.toml --run 3 --trace run-3.csv --seed 20261122` |",
+		"--run 41 --trace run-41.csv --seed 20261122",
+		"Estimates from the 78 successful runs. The 2 failed runs are left out",
+	} {
+		if !strings.Contains(md, s) {
+			t.Errorf("report.md lacks %q", s)
+		}
+	}
+	for _, f := range r.Figures {
+		if f.N != 78 {
+			t.Errorf("%s uses %d runs, want 78", f.ID, f.N)
+		}
+	}
+}
+
+// TestTooFewRuns keeps the first 30 runs: enough for a 95% VaR but not
+// for its interval (72) or for anything at 99% (100).
+func TestTooFewRuns(t *testing.T) {
+	b := loadFixture(t)
+	b.Runs = b.Runs[:30]
+	figs := RiskFigures(b, Options{})
+	byID := map[string]Figure{}
+	for _, f := range figs {
+		byID[f.ID] = f
+	}
+	for _, c := range []struct {
+		id       string
+		est, ci  string
+		hasPoint bool
+	}{
+		{"var95_peak_deficit", "", "n/a (needs ≥ 72 runs)", true},
+		{"var99_peak_deficit", "n/a (needs ≥ 100 runs)", "n/a (needs ≥ 368 runs)", false},
+		{"es95_peak_deficit", "", "n/a (needs ≥ 200 runs)", true},
+		{"es99.9_peak_deficit", "n/a (needs ≥ 1,000 runs)", "n/a (needs ≥ 10,000 runs)", false},
+		{"q95_hours_off_1pct", "", "n/a (needs ≥ 72 runs)", true},
+	} {
+		f, ok := byID[c.id]
+		if !ok {
+			t.Errorf("no figure %s", c.id)
+			continue
+		}
+		est, ci := formatEstimate(f)
+		if c.hasPoint == strings.HasPrefix(est, "n/a") || !c.hasPoint && est != c.est || ci != c.ci {
+			t.Errorf("%s: %q %q, want %q %q", c.id, est, ci, c.est, c.ci)
+		}
+	}
+	if note := PrecisionNote(figs); !strings.Contains(note, "needs 10,000 runs") {
+		t.Errorf("precision note: %q", note)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{ManifestFile, QuantilesFile, PathsFile} {
+		data, err := os.ReadFile(filepath.Join(fixture, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runs, err := os.ReadFile(filepath.Join(fixture, RunsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := bytes.Replace(runs, []byte("peak_deficit"), []byte("peak_loss"), 1)
+	if err := os.WriteFile(filepath.Join(dir, RunsFile), bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "header does not match") {
+		t.Errorf("Load with a renamed column: %v", err)
+	}
+	bad = bytes.Replace(runs, []byte(",ok,"), []byte(",maybe,"), 1)
+	if err := os.WriteFile(filepath.Join(dir, RunsFile), bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "runs.csv:2: status") {
+		t.Errorf("Load with a bad status: %v", err)
+	}
+	if _, err := Load(t.TempDir()); err == nil {
+		t.Error("Load of an empty directory: no error")
+	}
+}
+
+// TestParameters checks the flattening of the configuration: dotted keys,
+// list indices, compact distributions, the file's section order, and
+// comments inherited from the enclosing key.
+func TestParameters(t *testing.T) {
+	b := loadFixture(t)
+	groups := Parameters(&b.Manifest)
+	var names []string
+	params := map[string]Param{}
+	for _, g := range groups {
+		names = append(names, g.Name)
+		for _, p := range g.Params {
+			params[p.Key] = p
+		}
+	}
+	wantOrder := []string{"general", "system", "backstop", "profiles", "auction", "pegrail", "pegpool",
+		"market", "oracles", "shocks", "agents"}
+	if !slices.Equal(names, wantOrder) {
+		t.Errorf("groups %v, want %v", names, wantOrder)
+	}
+	for key, want := range map[string]Param{
+		"market.assets.gold.sigma": {Value: "0.157045",
+			Source: "FitGBM on monthly gold 2000-2026, corrected for averaging (market.GoldGBMSigma)"},
+		"agents.borrowers[0].size":    {Value: "lognormal(median 300000, sigma 1)", Source: "collateral value [USD]"},
+		"agents.keepers.latency":      {Value: "uniform(min 1, max 3)", Source: "blocks between looks"},
+		"agents.arbitrageurs.capital": {Value: "5000000"},
+		"shocks[0].size":              {Value: "0.5", Source: "fixture: gold -50% over six hours"},
+		"market.assets.gold.liquidity.k": {Value: "2e-8",
+			Source: "assumption: thin tokenized-gold market, 1% impact for a $1M sale"},
+	} {
+		got, ok := params[key]
+		if !ok {
+			t.Errorf("no parameter %s", key)
+			continue
+		}
+		if got.Value != want.Value || got.Source != want.Source {
+			t.Errorf("%s = %q (%q), want %q (%q)", key, got.Value, got.Source, want.Value, want.Source)
+		}
+	}
+}
+
+func nanValue() float64 { return math.NaN() }
+
+func uintString(u uint64) string { return strconv.FormatUint(u, 10) }
+
+// TestFigureEdgeCases feeds the figure functions the data the plotters
+// reject or cannot scale: NaN and infinities, a single repeated value, no
+// value at all.
+func TestFigureEdgeCases(t *testing.T) {
+	m := Metric{Name: "x", Label: "X", Unit: "USD"}
+	inf := math.Inf(1)
+	h, err := Histogram([]float64{3, nanValue(), inf, 3, 3}, m, "X", []Mark{{Name: "VaR", X: nanValue()}})
+	if err != nil {
+		t.Fatalf("histogram of a repeated value: %v", err)
+	}
+	if _, err := PNG(h, ChartWidth, ChartHeight); err != nil {
+		t.Errorf("drawing it: %v", err)
+	}
+	if _, err := Histogram([]float64{nanValue(), inf}, m, "X", nil); err != ErrNoData {
+		t.Errorf("histogram of no finite value: %v, want ErrNoData", err)
+	}
+	if _, err := Exceedance([]float64{2, 2, nanValue()}, m, "X"); err != ErrNoData {
+		t.Errorf("exceedance of a repeated value: %v, want ErrNoData", err)
+	}
+	e, err := Exceedance([]float64{0, 0, 0, 5, inf}, m, "X")
+	if err != nil {
+		t.Fatalf("exceedance: %v", err)
+	}
+	if _, err := SVG(e, ChartWidth, ChartHeight); err != nil {
+		t.Errorf("drawing it: %v", err)
+	}
+	b := loadFixture(t)
+	rows := b.Quantiles["supply"]
+	rows[0].Count = 0 // a bucket no run reached
+	rows[1].P["p50"], rows[1].Mean = nanValue(), inf
+	if _, err := FanChart(b, Metric{Name: "supply", Label: "Supply"}); err != nil {
+		t.Errorf("fan chart with missing values: %v", err)
+	}
+	if _, err := FanChart(b, Metric{Name: "not_recorded"}); err != ErrNoData {
+		t.Errorf("fan chart of an unrecorded series: %v, want ErrNoData", err)
+	}
+}
