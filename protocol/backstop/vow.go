@@ -1,5 +1,11 @@
 package backstop
 
+// Vow (makerdao/dss @fa4f663 src/vow.sol). Deviations: the System reads and
+// writes the Vow's Vat balances (dai, sin) and passes them in; the debt queue
+// sin[era] is a slice of (era, amount) with released entries dropped when
+// capacity is reserved; flap sends bump to a sink account (no surplus
+// auction); no cage; FlogAll is a keeper's sequence of flog calls.
+
 import (
 	"errors"
 

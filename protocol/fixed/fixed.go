@@ -1,5 +1,10 @@
 package fixed
 
+// Checked uint256 operations with Solidity ≥ 0.8 semantics (revert on
+// overflow, underflow and division by zero) and OpenZeppelin Math.mulDiv
+// (FullMulDiv) for the contracts that keep a 512-bit intermediate.
+// No deviations.
+
 import (
 	"errors"
 

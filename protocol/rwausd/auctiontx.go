@@ -1,5 +1,11 @@
 package rwausd
 
+// Auction House transactions: Dog.bark (with Vat.grab, Vow.fess,
+// Clipper.kick, Vat.suck of the keeper reward), Clipper.take, redo and yank
+// (makerdao/dss @fa4f663 dog.sol, clip.sol). Deviations: see doc.go (the
+// taker's rwaUSD is joined from its wallet as needed; bought and returned
+// collateral is exited to wallets).
+
 import (
 	"github.com/holiman/uint256"
 

@@ -1,5 +1,9 @@
 package rwausd
 
+// Backstop transactions: Vow.flog/heal/flop/flap and Flopper.dent/deal/tick
+// (makerdao/dss @fa4f663 vow.sol, flop.sol), a governance recap transfer,
+// and the deficit and surplus figures. Deviations: see doc.go and backstop.
+
 import (
 	"github.com/holiman/uint256"
 

@@ -1,5 +1,7 @@
 package rwausd
 
+// Deep copies of a System for tests and run templates: not a contract.
+
 import (
 	"github.com/tempest-risk/tempest/protocol/auction"
 	"github.com/tempest-risk/tempest/protocol/pegrail"

@@ -1,5 +1,8 @@
 package rwausd
 
+// The seed's invariants and dss's accounting identities as executable
+// checks: not a contract.
+
 import (
 	"errors"
 	"fmt"

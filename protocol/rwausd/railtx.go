@@ -1,5 +1,8 @@
 package rwausd
 
+// Peg rail transactions: psm.sellGem and psm.buyGem (makerdao/dss-psm
+// @7d717d8 psm.sol) with LitePSM's HALTED sides. Deviations: see pegrail.
+
 import (
 	"github.com/holiman/uint256"
 

@@ -1,5 +1,8 @@
 package rwausd
 
+// The System: rwaUSD's modules over one ledger and journal. Deviations from
+// the contracts it composes are listed in doc.go.
+
 import (
 	"errors"
 	"fmt"

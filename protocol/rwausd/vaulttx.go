@@ -1,5 +1,10 @@
 package rwausd
 
+// Collateral Account transactions as a user makes them through
+// DssProxyActions (makerdao/dss-proxy-actions: lockGem, freeGem, draw, wipe,
+// wipeAll) over GemJoin/DaiJoin and Vat.frob (makerdao/dss @fa4f663).
+// Deviations: see doc.go.
+
 import (
 	"github.com/holiman/uint256"
 

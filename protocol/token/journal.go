@@ -1,5 +1,8 @@
 package token
 
+// The journal reproduces the EVM's revert of storage writes (and its
+// nesting by call frame) for the Go model: not a contract.
+
 import "github.com/holiman/uint256"
 
 // Journal records the value every protocol state word had before an open

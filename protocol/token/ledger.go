@@ -1,5 +1,8 @@
 package token
 
+// ERC-20 balances and supply (OpenZeppelin ERC20, ds-token). Deviations:
+// see doc.go (no allowances, no events).
+
 import (
 	"errors"
 	"fmt"

@@ -1,5 +1,8 @@
 package vault
 
+// dss's accounting identities (vat.sol: debt = Σ dai, vice = Σ sin,
+// Σ Art·rate + vice = debt) as executable checks: not a contract.
+
 import (
 	"fmt"
 

@@ -1,5 +1,9 @@
 package vault
 
+// Vat (makerdao/dss @fa4f663 src/vat.sol): ilks as Collateral Profiles, urns
+// as Collateral Accounts, frob, grab, slip, flux, move, suck, heal, fold.
+// Deviations: see doc.go.
+
 import (
 	"errors"
 	"fmt"
