@@ -516,7 +516,11 @@ func (r *Run) setupBorrowers(pop *rand.Rand, g int, bg *scenario.Borrowers) erro
 	}
 	for i := 0; i < bg.Count; i++ {
 		size := draw(pop, bg.Size)
-		target := math.Max(draw(pop, bg.TargetCR), p.mat*1.02)
+		target := draw(pop, bg.TargetCR)
+		if bg.TargetOverMin {
+			target *= p.mat
+		}
+		target = math.Max(target, p.mat*1.02)
 		buffer := draw(pop, bg.Buffer)
 		att := draw(pop, bg.Attention) * 3600 / float64(c.Dt)
 		reserve := draw(pop, bg.Reserve)

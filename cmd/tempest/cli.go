@@ -31,6 +31,8 @@ Usage:
   tempest run FILE.toml [--runs N] [--seed S] [--workers W] [--out DIR] [--quiet]
   tempest validate FILE.toml...
   tempest replay FILE.toml --run N --trace FILE.csv [--seed S]
+  tempest sweep FILE.toml [--out DIR] [--runs N] [--dry-run]
+  tempest tune FILE.toml [--out DIR]
   tempest merge DIR... --out DIR
   tempest report DIR
   tempest scenarios [DIR]
@@ -41,6 +43,11 @@ Commands:
              report.md) to --out (default out/<scenario name>)
   validate   check scenario files; every problem with file:line and its key
   replay     run one run of a batch step by step and write its trace
+  sweep      run a scenario over a grid of parameter values (common random
+             numbers) and report each risk figure with intervals and paired
+             differences: sweep.csv, sweep.html
+  tune       find the parameter value nearest its risky end that meets a
+             risk budget with 95% confidence: tune.html
   merge      combine the shards of a distributed batch (run --shard K/N)
   report     re-render the risk report of a batch from its saved files
   scenarios  list the scenario library (configs/ by default)
@@ -106,6 +113,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdReplay(rest, stdout, stderr)
 	case "scenarios":
 		return cmdScenarios(rest, stdout, stderr)
+	case "sweep":
+		return cmdSweep(ctx, rest, stdout, stderr)
+	case "tune":
+		return cmdTune(ctx, rest, stdout, stderr)
 	case "merge":
 		return cmdMerge(rest, stdout, stderr)
 	case "report":
@@ -117,7 +128,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprint(stdout, usage)
 		return nil
 	default:
-		return &usageError{msg: fmt.Sprintf("unknown command %q", cmd), hint: "commands: run, validate, replay, merge, report, scenarios, version"}
+		return &usageError{msg: fmt.Sprintf("unknown command %q", cmd), hint: "commands: run, validate, replay, sweep, tune, merge, report, scenarios, version"}
 	}
 }
 

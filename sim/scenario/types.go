@@ -237,10 +237,16 @@ type Dist struct {
 
 // Borrowers is a group of borrowers of one profile.
 type Borrowers struct {
-	Profile       string  `toml:"profile"`
-	Count         int     `toml:"count"`
-	Size          Dist    `toml:"size"`           // collateral value at open [USD]
-	TargetCR      Dist    `toml:"target_cr"`      // collateral value / liability when they open or rebalance
+	Profile  string `toml:"profile"`
+	Count    int    `toml:"count"`
+	Size     Dist   `toml:"size"`      // collateral value at open [USD]
+	TargetCR Dist   `toml:"target_cr"` // collateral value / liability when they open or rebalance
+	// TargetOverMin draws TargetCR as a multiple of the profile's minimum
+	// collateral ratio, safety_factor / (1 − haircut), instead of as a
+	// ratio: borrowers then keep their margin over the minimum when a
+	// sweep moves the haircut or the safety factor, as borrowers who
+	// lever up to what the protocol allows do.
+	TargetOverMin bool    `toml:"target_over_min"`
 	Buffer        Dist    `toml:"buffer"`         // act when CR < liquidation ratio × (1 + buffer)
 	Attention     Dist    `toml:"attention"`      // mean hours between checks of their position
 	Reserve       Dist    `toml:"reserve"`        // spare collateral in the wallet, as a fraction of the locked amount

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/tempest-risk/tempest/sim/sweep"
+)
+
+const sweepHelp = `Usage: tempest sweep FILE.toml [flags]
+
+Runs the base scenario of a sweep file at every point of a grid, a zip or a
+Latin hypercube over scenario keys. Every point runs the same run indices
+with the same seeds (common random numbers), so run i sees the same market
+path at every point and differences between points are paired. Keys and
+values are checked against the scenario schema before anything runs.
+
+Writes into the output directory:
+  plan.csv                 the expansion, before the first run
+  points/KEY=VALUE,.../    one batch per point (the files of 'tempest run')
+  sweep.csv                per point: values, budget verdict, each risk figure
+                           with its 95% interval and the paired difference
+                           from the reference point with its interval
+  sweep.html, sweep.md     the sweep report: a line chart per figure (one
+                           key) or a heatmap per figure with the points that
+                           meet the budget outlined (two keys)
+
+A point whose directory already holds a complete batch of the same
+configuration, seed and runs is reused, so an interrupted sweep, or one
+with points added, runs only what is missing.
+
+Flags:
+  --out DIR     output directory (default: out/sweeps/<name>)
+  --workers W   runs in parallel within a point (default: the number of CPUs)
+  --runs N      runs per point (default: the sweep file's runs)
+  --dry-run     print the expansion and stop
+  --quiet       no progress on stderr
+
+Example:
+  tempest sweep configs/sweeps/haircut.toml
+`
+
+const tuneHelp = `Usage: tempest tune FILE.toml [flags]
+
+Finds the value of one parameter nearest its risky end (goal "min": the
+smallest, e.g. a haircut; goal "max": the largest, e.g. a debt ceiling)
+that meets a risk budget with 95% confidence: every constraint's whole
+interval within its limit. Bisection over the parameter's grid, every probe
+with the same seeds (common random numbers); a probe whose interval
+straddles a limit gets more runs (doubling, up to max_runs). With [outer],
+one search per value of the first parameter: a two-parameter frontier.
+
+Writes into the output directory: points/ (every probe's batches),
+tune.csv (every probe in search order) and tune.html / tune.md (the
+recommendation, binding constraint, margin, runs spent, frontier charts and
+the command that reproduces it).
+
+Flags:
+  --out DIR     output directory (default: out/tune/<name>)
+  --workers W   runs in parallel (default: the number of CPUs)
+  --quiet       no progress on stderr
+
+Example:
+  tempest tune configs/tune/gold-haircut.toml
+`
+
+func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if helpRequested(args, sweepHelp, stdout) {
+		return nil
+	}
+	fs := newFlagSet("sweep", sweepHelp, stdout)
+	out := fs.String("out", "", "")
+	workers := fs.Int("workers", 0, "")
+	runs := fs.Int("runs", 0, "")
+	dry := fs.Bool("dry-run", false, "")
+	quiet := fs.Bool("quiet", false, "")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return &usageError{msg: "sweep takes one sweep file", hint: "for example: tempest sweep configs/sweeps/haircut.toml"}
+	}
+	if *runs < 0 || *workers < 0 {
+		return &usageError{msg: "--runs and --workers must be positive"}
+	}
+	f, err := sweep.Load(pos[0])
+	if err != nil {
+		return err
+	}
+	if f.Axes == nil {
+		return &usageError{msg: pos[0] + " is a tune file ([parameter]), not a sweep", hint: "tempest tune " + pos[0]}
+	}
+	if *runs > 0 {
+		f.Runs = *runs
+	}
+	pts := f.Points()
+	if err := f.Check(pts); err != nil {
+		return err
+	}
+	if *out == "" {
+		*out = filepath.Join("out", "sweeps", f.Name)
+	}
+	fmt.Fprintf(stdout, "%s: %d points (%s) × %d runs, seed %d, base %s\n", f.Name, len(pts), f.Mode, f.Runs, f.Seed0(), f.Base)
+	keys := f.Keys()
+	for _, p := range pts {
+		fmt.Fprintf(stdout, "  %3d  %s\n", p.Index, strings.Join(assignPairs(keys, p.Values), "  "))
+	}
+	if *dry {
+		return nil
+	}
+	opt := sweep.Options{Out: *out, Workers: *workers, Version: version(), Log: stdout, PointReports: true,
+		Command: fmt.Sprintf("tempest sweep %s --runs %d --out %s", pos[0], f.Runs, *out)}
+	if !*quiet {
+		opt.Progress = progress(stderr, f.Runs)
+	}
+	res, err := sweep.Run(ctx, f, opt)
+	if err != nil {
+		return err
+	}
+	met := 0
+	for _, p := range res.Points {
+		if p.Meets {
+			met++
+		}
+	}
+	if len(res.Budget) > 0 {
+		fmt.Fprintf(stdout, "%d of %d points meet the budget\n", met, len(res.Points))
+	}
+	for _, name := range []string{sweep.SweepFile, sweep.ReportHTML, sweep.ReportMD} {
+		fmt.Fprintf(stdout, "  %s\n", filepath.Join(*out, name))
+	}
+	return nil
+}
+
+func assignPairs(keys, values []string) []string {
+	out := make([]string, len(keys))
+	for k := range keys {
+		out[k] = keys[k] + " = " + values[k]
+	}
+	return out
+}
+
+func cmdTune(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if helpRequested(args, tuneHelp, stdout) {
+		return nil
+	}
+	fs := newFlagSet("tune", tuneHelp, stdout)
+	out := fs.String("out", "", "")
+	workers := fs.Int("workers", 0, "")
+	quiet := fs.Bool("quiet", false, "")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return &usageError{msg: "tune takes one tune file", hint: "for example: tempest tune configs/tune/gold-haircut.toml"}
+	}
+	if *workers < 0 {
+		return &usageError{msg: "--workers must be positive"}
+	}
+	f, err := sweep.Load(pos[0])
+	if err != nil {
+		return err
+	}
+	if f.Parameter == nil {
+		return &usageError{msg: pos[0] + " is a sweep file ([[axes]]), not a tune", hint: "tempest sweep " + pos[0]}
+	}
+	if *out == "" {
+		*out = filepath.Join("out", "tune", f.Name)
+	}
+	opt := sweep.Options{Out: *out, Workers: *workers, Version: version(), Log: stdout,
+		Command: fmt.Sprintf("tempest tune %s --out %s", pos[0], *out)}
+	if !*quiet {
+		opt.Progress = progress(stderr, f.Runs)
+	}
+	fmt.Fprintf(stdout, "%s: %s goal %s in [%s, %s] step %s; budget %s; %d runs per probe first, up to %d\n",
+		f.Name, f.Parameter.Key, f.Parameter.Goal, f.Parameter.From, f.Parameter.To, f.Parameter.Step,
+		strings.Join(f.Budget, "; "), f.Runs, f.MaxRuns)
+	res, err := sweep.Tune(ctx, f, opt)
+	if err != nil {
+		return err
+	}
+	for _, a := range res.Answers {
+		prefix := ""
+		if a.Outer != "" {
+			prefix = f.Outer.Key + " = " + a.Outer + ": "
+		}
+		if !a.Found {
+			fmt.Fprintf(stdout, "%sno value meets the budget: %s\n", prefix, a.Note)
+			continue
+		}
+		fmt.Fprintf(stdout, "%srecommended %s = %s (%d runs at that value); binding %s: %s\n", prefix, f.Parameter.Key, a.Value, a.At.Runs, a.Binding.Text, a.MarginText())
+		if a.Note != "" {
+			fmt.Fprintf(stdout, "%snote: %s\n", prefix, a.Note)
+		}
+	}
+	fmt.Fprintf(stdout, "runs spent: %d over %d probes\n", res.RunsSpent, len(res.Probes))
+	for _, name := range []string{sweep.TuneFile, sweep.TuneHTML, sweep.TuneMD} {
+		fmt.Fprintf(stdout, "  %s\n", filepath.Join(*out, name))
+	}
+	return nil
+}

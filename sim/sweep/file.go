@@ -1,0 +1,518 @@
+package sweep
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/tempest-risk/tempest/sim"
+	"github.com/tempest-risk/tempest/sim/scenario"
+)
+
+// Axis is one swept key: explicit values, or a range from From to To by
+// Step or in Points evenly spaced points. Values are decimal strings,
+// checked like a value written in the scenario file.
+type Axis struct {
+	Key    string   `toml:"key"`
+	Values []string `toml:"values"`
+	From   string   `toml:"from"`
+	To     string   `toml:"to"`
+	Step   string   `toml:"step"`
+	Points int      `toml:"points"`
+}
+
+// File is a sweep file (tempest sweep) or a tune file (tempest tune).
+type File struct {
+	Name        string   `toml:"name"`
+	Description string   `toml:"description"`
+	Base        string   `toml:"base"` // scenario file, relative to this file
+	Runs        int      `toml:"runs"` // runs per point (a tune's first runs per probe)
+	Seed        *uint64  `toml:"seed"` // master seed; the base scenario's if absent
+	Set         []string `toml:"set"`  // fixed overrides applied at every point, "key=value"
+	Budget      []string `toml:"budget"`
+	Figures     []string `toml:"figures"` // risk figures to report besides the budget's
+
+	// Sweep only.
+	Mode    string `toml:"mode"`    // grid (default), zip or lhs
+	Samples int    `toml:"samples"` // lhs sample count
+	Axes    []Axis `toml:"axes"`
+
+	// Tune only.
+	Parameter *TuneParam `toml:"parameter"`
+	Outer     *Axis      `toml:"outer"`    // two-parameter frontier: the first parameter's values
+	MaxRuns   int        `toml:"max_runs"` // most runs one probe may use
+
+	path  string
+	src   string
+	base  *scenario.Scenario
+	fixed []scenario.Override
+	seed  uint64
+}
+
+// TuneParam is the parameter a tune pushes: between From and To on a grid
+// of Step, towards Goal ("min": the smallest value that meets the budget,
+// risk falling as the value grows, like a haircut; "max": the largest, risk
+// growing with the value, like a debt ceiling).
+type TuneParam struct {
+	Key  string `toml:"key"`
+	From string `toml:"from"`
+	To   string `toml:"to"`
+	Step string `toml:"step"`
+	Goal string `toml:"goal"`
+}
+
+// Point is one parameter setting of a sweep.
+type Point struct {
+	Index  int
+	Values []string // one per axis
+}
+
+// fileErr is a problem with the sweep or tune file at key.
+func (f *File) fileErr(key, hint, format string, args ...any) *scenario.Error {
+	return &scenario.Error{File: f.path, Line: f.lineOf(key), Key: key, Msg: fmt.Sprintf(format, args...), Hint: hint}
+}
+
+// lineOf returns the line of the file that sets key (its last dotted
+// part), or 0.
+func (f *File) lineOf(key string) int {
+	leaf := key
+	if i := strings.LastIndexAny(leaf, ".]"); i >= 0 {
+		leaf = leaf[i+1:]
+	}
+	for n, line := range strings.Split(f.src, "\n") {
+		if k, _, ok := strings.Cut(strings.TrimSpace(line), "="); ok && strings.TrimSpace(k) == leaf {
+			return n + 1
+		}
+	}
+	return 0
+}
+
+// axisLine returns the line of the axis whose key is key.
+func (f *File) axisLine(key string) int {
+	for n, line := range strings.Split(f.src, "\n") {
+		t := strings.TrimSpace(line)
+		if k, v, ok := strings.Cut(t, "="); ok && strings.TrimSpace(k) == "key" && strings.Contains(v, `"`+key+`"`) {
+			return n + 1
+		}
+	}
+	return 0
+}
+
+// Load reads and checks a sweep or tune file: strict decoding, the base
+// scenario, the budget and figure expressions. Which of the two it is
+// follows from its tables: [[axes]] for a sweep, [parameter] for a tune.
+func Load(path string) (*File, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, scenario.Errors{{File: path, Msg: err.Error(), Hint: "check the path; configs/sweeps/ and configs/tune/ hold examples"}}
+	}
+	f := &File{path: path, src: string(src)}
+	md, err := toml.Decode(f.src, f)
+	if err != nil {
+		e := &scenario.Error{File: path, Msg: err.Error(), Hint: "the file must be TOML"}
+		var pe toml.ParseError
+		if ok := asParseError(err, &pe); ok {
+			e.Line, e.Col, e.Msg = pe.Position.Line, pe.Position.Col, pe.Message
+		}
+		return nil, scenario.Errors{e}
+	}
+	var es scenario.Errors
+	for _, k := range md.Undecoded() {
+		es = append(es, f.fileErr(k.String(), "keys of a sweep file: name, description, base, runs, seed, set, budget, figures, mode, samples, [[axes]]; of a tune file: [parameter], [outer], max_runs", "unknown key"))
+	}
+	if len(es) > 0 {
+		return nil, es
+	}
+	if f.Base == "" {
+		return nil, scenario.Errors{f.fileErr("base", "base = \"../baseline.toml\", relative to this file", "missing: the base scenario")}
+	}
+	basePath := f.Base
+	if !filepath.IsAbs(basePath) {
+		basePath = filepath.Join(filepath.Dir(path), basePath)
+	}
+	for _, s := range f.Set {
+		o, err := scenario.ParseOverride(s)
+		if err != nil {
+			es = append(es, f.fileErr("set", "", "%v", err))
+			continue
+		}
+		f.fixed = append(f.fixed, o)
+	}
+	if len(es) > 0 {
+		return nil, es
+	}
+	f.Base = basePath
+	if f.base, err = scenario.Load(basePath, f.fixed...); err != nil {
+		return nil, err
+	}
+	if f.Name == "" {
+		f.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	}
+	if f.Runs == 0 {
+		f.Runs = f.base.Runs
+	}
+	if f.Runs < 1 {
+		es = append(es, f.fileErr("runs", "", "runs %d: must be at least 1", f.Runs))
+	}
+	f.seed = f.base.Seed
+	if f.Seed != nil {
+		f.seed = *f.Seed
+	}
+	metrics := metricNames()
+	for _, b := range f.Budget {
+		if _, err := ParseConstraint(b, f.base, metrics); err != nil {
+			es = append(es, f.fileErr("budget", "", "%v", err))
+		}
+	}
+	for _, x := range f.Figures {
+		if _, err := ParseFigure(x, metrics); err != nil {
+			es = append(es, f.fileErr("figures", "", "%v", err))
+		}
+	}
+	switch {
+	case f.Parameter != nil && len(f.Axes) > 0:
+		es = append(es, f.fileErr("parameter", "a sweep has [[axes]], a tune has [parameter]", "both [[axes]] and [parameter]"))
+	case f.Parameter != nil:
+		es = append(es, f.checkTune()...)
+	case len(f.Axes) > 0:
+		es = append(es, f.checkSweep()...)
+	default:
+		es = append(es, f.fileErr("axes", "add [[axes]] with key and values (a sweep) or [parameter] (a tune)", "nothing to vary"))
+	}
+	if len(es) > 0 {
+		return nil, es
+	}
+	return f, nil
+}
+
+func asParseError(err error, pe *toml.ParseError) bool {
+	p, ok := err.(toml.ParseError)
+	if ok {
+		*pe = p
+	}
+	return ok
+}
+
+// metricNames lists the per-run metrics a figure may use.
+func metricNames() []string {
+	var out []string
+	for _, m := range sim.SummaryMetrics() {
+		out = append(out, m.Name)
+	}
+	return out
+}
+
+// Seed is the master seed every point runs with.
+func (f *File) Seed0() uint64 { return f.seed }
+
+// Path is the file's path as given.
+func (f *File) Path() string { return f.path }
+
+// BaseScenario is the base scenario with the fixed overrides.
+func (f *File) BaseScenario() *scenario.Scenario { return f.base }
+
+func (f *File) checkSweep() scenario.Errors {
+	var es scenario.Errors
+	switch f.Mode {
+	case "":
+		f.Mode = "grid"
+	case "grid", "zip":
+	case "lhs":
+		if f.Samples < 2 {
+			es = append(es, f.fileErr("samples", "samples = 20", "mode \"lhs\" needs samples ≥ 2"))
+		}
+	default:
+		es = append(es, f.fileErr("mode", "mode = \"grid\", \"zip\" or \"lhs\"", "unknown mode %q", f.Mode))
+	}
+	if f.Mode != "lhs" && f.Samples != 0 {
+		es = append(es, f.fileErr("samples", "samples is for mode = \"lhs\"", "samples without mode = \"lhs\""))
+	}
+	seen := map[string]bool{}
+	for i := range f.Axes {
+		a := &f.Axes[i]
+		key := fmt.Sprintf("axes[%d]", i)
+		if a.Key == "" {
+			es = append(es, f.fileErr(key+".key", "key = \"profiles.gold.haircut\"", "missing: the scenario key to vary"))
+			continue
+		}
+		if seen[a.Key] {
+			es = append(es, f.fileErr(key+".key", "", "%s is swept twice", a.Key))
+		}
+		seen[a.Key] = true
+		if f.Mode == "lhs" {
+			if a.From == "" || a.To == "" || len(a.Values) > 0 {
+				es = append(es, &scenario.Error{File: f.path, Line: f.axisLine(a.Key), Key: key, Msg: "a Latin hypercube axis needs from and to (and no values)", Hint: "from = \"0.05\", to = \"0.30\", optionally step = \"0.01\" to round the samples"})
+			}
+			continue
+		}
+		if err := a.expand(); err != nil {
+			es = append(es, &scenario.Error{File: f.path, Line: f.axisLine(a.Key), Key: key, Msg: err.Error(), Hint: "values = [\"0.05\", \"0.10\"], or from, to and step (or points)"})
+		}
+	}
+	if len(es) > 0 {
+		return es
+	}
+	if f.Mode == "zip" {
+		for i := range f.Axes {
+			if len(f.Axes[i].Values) != len(f.Axes[0].Values) {
+				es = append(es, &scenario.Error{File: f.path, Line: f.axisLine(f.Axes[i].Key), Key: fmt.Sprintf("axes[%d]", i),
+					Msg: fmt.Sprintf("zip needs axes of one length: %d values here, %d in the first axis", len(f.Axes[i].Values), len(f.Axes[0].Values))})
+			}
+		}
+	}
+	return es
+}
+
+func (f *File) checkTune() scenario.Errors {
+	var es scenario.Errors
+	p := f.Parameter
+	if p.Key == "" {
+		es = append(es, f.fileErr("parameter.key", "key = \"profiles.gold.haircut\"", "missing: the parameter to tune"))
+	}
+	if p.Goal != "min" && p.Goal != "max" {
+		es = append(es, f.fileErr("parameter.goal", "goal = \"min\" finds the smallest value that meets the budget (a haircut); \"max\" the largest (a debt ceiling)", "goal %q: want \"min\" or \"max\"", p.Goal))
+	}
+	if _, err := p.grid(); err != nil {
+		es = append(es, f.fileErr("parameter.step", "from, to and step, for example from = \"0.00\", to = \"0.30\", step = \"0.01\"", "%v", err))
+	}
+	if len(f.Budget) == 0 {
+		es = append(es, f.fileErr("budget", "budget = [\"P(peak_deficit > 0) <= 0.01\"]", "a tune needs a risk budget"))
+	}
+	if f.Outer != nil {
+		if f.Outer.Key == "" || f.Outer.Key == p.Key {
+			es = append(es, f.fileErr("outer.key", "the first parameter of a two-parameter frontier, other than [parameter]'s key", "outer.key %q", f.Outer.Key))
+		} else if err := f.Outer.expand(); err != nil {
+			es = append(es, f.fileErr("outer", "", "%v", err))
+		}
+	}
+	if f.MaxRuns == 0 {
+		f.MaxRuns = 16 * f.Runs
+	}
+	if f.MaxRuns < f.Runs {
+		es = append(es, f.fileErr("max_runs", "", "max_runs %d is below runs %d", f.MaxRuns, f.Runs))
+	}
+	return es
+}
+
+// decimals is the number of digits after the point in s.
+func decimals(s string) int {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		return 6
+	}
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		return len(s) - i - 1
+	}
+	return 0
+}
+
+// parseNum parses a decimal string of an axis.
+func parseNum(what, s string) (float64, error) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("%s %q is not a number", what, s)
+	}
+	return v, nil
+}
+
+// expand fills Values from a range.
+func (a *Axis) expand() error {
+	if len(a.Values) > 0 {
+		if a.From != "" || a.To != "" || a.Step != "" || a.Points != 0 {
+			return fmt.Errorf("give values or a range (from, to, step or points), not both")
+		}
+		seen := map[string]bool{}
+		for _, v := range a.Values {
+			if seen[v] {
+				return fmt.Errorf("value %q appears twice", v)
+			}
+			seen[v] = true
+		}
+		return nil
+	}
+	if a.From == "" || a.To == "" {
+		return fmt.Errorf("no values: give values = [...] or from and to")
+	}
+	lo, err := parseNum("from", a.From)
+	if err != nil {
+		return err
+	}
+	hi, err := parseNum("to", a.To)
+	if err != nil {
+		return err
+	}
+	dec := max(decimals(a.From), decimals(a.To))
+	var n int
+	var step float64
+	switch {
+	case a.Step != "" && a.Points != 0:
+		return fmt.Errorf("give step or points, not both")
+	case a.Step != "":
+		if step, err = parseNum("step", a.Step); err != nil {
+			return err
+		}
+		if step <= 0 {
+			return fmt.Errorf("step %s must be positive", a.Step)
+		}
+		dec = max(dec, decimals(a.Step))
+		n = int(math.Floor((hi-lo)/step+1e-9)) + 1
+	case a.Points >= 2:
+		n = a.Points
+		step = (hi - lo) / float64(n-1)
+		dec = max(dec, 6)
+	default:
+		return fmt.Errorf("a range needs step, or points ≥ 2")
+	}
+	if hi < lo {
+		return fmt.Errorf("to %s is below from %s", a.To, a.From)
+	}
+	if n > 10000 {
+		return fmt.Errorf("%d values: too many for one axis", n)
+	}
+	for i := 0; i < n; i++ {
+		a.Values = append(a.Values, formatDec(lo+float64(i)*step, dec))
+	}
+	return nil
+}
+
+// formatDec formats v with at most dec decimals, without trailing zeros
+// past the first decimal.
+func formatDec(v float64, dec int) string {
+	s := strconv.FormatFloat(v, 'f', dec, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(s, "0")
+		s = strings.TrimSuffix(s, ".")
+	}
+	if s == "-0" {
+		s = "0"
+	}
+	return s
+}
+
+// grid returns the tune parameter's values, from From to To by Step.
+func (p *TuneParam) grid() ([]string, error) {
+	a := Axis{Key: p.Key, From: p.From, To: p.To, Step: p.Step}
+	if p.Step == "" {
+		return nil, fmt.Errorf("parameter needs from, to and step")
+	}
+	if err := a.expand(); err != nil {
+		return nil, err
+	}
+	return a.Values, nil
+}
+
+// Points expands the sweep: every combination of the axes' values (grid,
+// the last axis fastest), the axes side by side (zip), or a Latin
+// hypercube of Samples points drawn from the sweep's seed (lhs).
+func (f *File) Points() []Point {
+	var pts []Point
+	switch f.Mode {
+	case "zip":
+		for i := range f.Axes[0].Values {
+			v := make([]string, len(f.Axes))
+			for k := range f.Axes {
+				v[k] = f.Axes[k].Values[i]
+			}
+			pts = append(pts, Point{Values: v})
+		}
+	case "lhs":
+		pts = f.latinHypercube()
+	default:
+		idx := make([]int, len(f.Axes))
+		for {
+			v := make([]string, len(f.Axes))
+			for k := range f.Axes {
+				v[k] = f.Axes[k].Values[idx[k]]
+			}
+			pts = append(pts, Point{Values: v})
+			k := len(idx) - 1
+			for ; k >= 0; k-- {
+				if idx[k]++; idx[k] < len(f.Axes[k].Values) {
+					break
+				}
+				idx[k] = 0
+			}
+			if k < 0 {
+				break
+			}
+		}
+	}
+	for i := range pts {
+		pts[i].Index = i
+	}
+	return pts
+}
+
+// latinHypercube draws Samples points: each axis's range cut into Samples
+// equal strata, one uniform draw in each, strata matched across axes by a
+// random permutation. Values round to the axis's step when it has one.
+func (f *File) latinHypercube() []Point {
+	rng := rand.New(rand.NewPCG(f.seed, 0x6c6873)) // "lhs"
+	n := f.Samples
+	pts := make([]Point, n)
+	for i := range pts {
+		pts[i].Values = make([]string, len(f.Axes))
+	}
+	for k, a := range f.Axes {
+		lo, _ := parseNum("from", a.From)
+		hi, _ := parseNum("to", a.To)
+		step, _ := strconv.ParseFloat(a.Step, 64)
+		dec := max(decimals(a.From), decimals(a.To), decimals(a.Step))
+		if a.Step == "" {
+			dec = max(dec, 4)
+		}
+		perm := rng.Perm(n)
+		for i := range pts {
+			u := (float64(perm[i]) + rng.Float64()) / float64(n)
+			v := lo + u*(hi-lo)
+			if step > 0 {
+				v = lo + math.Round((v-lo)/step)*step
+			}
+			pts[i].Values[k] = formatDec(v, dec)
+		}
+	}
+	return pts
+}
+
+// Overrides returns the overrides of a point: the file's fixed ones, then
+// the point's values.
+func (f *File) Overrides(p Point) []scenario.Override {
+	out := slices.Clone(f.fixed)
+	for k, a := range f.Axes {
+		out = append(out, scenario.Override{Key: a.Key, Value: p.Values[k]})
+	}
+	return out
+}
+
+// Scenario loads the base scenario at the given overrides, with errors
+// pointing at the sweep file's line of the key that caused them.
+func (f *File) Scenario(ovs []scenario.Override, what string) (*scenario.Scenario, error) {
+	s, err := scenario.Load(f.Base, ovs...)
+	if err == nil {
+		return s, nil
+	}
+	es, ok := err.(scenario.Errors)
+	if !ok {
+		return nil, err
+	}
+	for _, e := range es {
+		for _, o := range ovs {
+			if e.Key == o.Key || strings.HasPrefix(e.Key, o.Key) {
+				line := f.axisLine(o.Key)
+				if line == 0 {
+					line = f.lineOf("set")
+				}
+				e.Msg = fmt.Sprintf("%s = %q (%s): %s", o.Key, o.Value, what, e.Msg)
+				e.File, e.Line = f.path, line
+			}
+		}
+	}
+	return nil, es
+}

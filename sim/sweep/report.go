@@ -1,0 +1,76 @@
+package sweep
+
+import (
+	"github.com/tempest-risk/tempest/reports"
+)
+
+// reportFigure describes a figure for the report.
+func reportFigure(f Figure, method string) reports.SweepFigure {
+	return reports.SweepFigure{Text: f.Text, Prob: f.Kind == "P>" || f.Kind == "P<", Method: method}
+}
+
+// method names the interval method of a figure.
+func method(f Figure) string {
+	switch f.Kind {
+	case "P>", "P<":
+		return "Clopper-Pearson exact binomial"
+	case "mean":
+		return "Student t"
+	case "VaR":
+		return "distribution-free order statistics"
+	}
+	return "percentile bootstrap (2,000 resamples)"
+}
+
+func est(e Estimate) reports.SweepEstimate {
+	return reports.SweepEstimate{Value: e.Value, Lo: e.Lo, Hi: e.Hi}
+}
+
+// sweepReport is the sweep's report data.
+func (r *Result) sweepReport(opt Options) *reports.Sweep {
+	f := r.File
+	s := &reports.Sweep{Name: f.Name, Description: f.Description, File: f.path, Base: f.Base, Command: opt.Command,
+		Version: opt.Version, Mode: f.Mode, Runs: f.Runs, Seed: f.seed, Keys: f.Keys(), Ref: r.Ref, HasBudget: len(r.Budget) > 0}
+	for _, x := range r.Figures {
+		rf := reportFigure(x, method(x))
+		for _, c := range r.Budget {
+			if c.Figure == x {
+				rf.Budget, rf.Op, rf.Limit = c.Text, c.Op, c.Limit
+			}
+		}
+		s.Figures = append(s.Figures, rf)
+	}
+	for _, p := range r.Points {
+		sp := reports.SweepPoint{Values: p.Values, Dir: p.Dir, Runs: p.Runs, Failed: p.Failed, Meets: p.Meets}
+		for k := range r.Figures {
+			sp.Est = append(sp.Est, est(p.Est[k]))
+			sp.Diff = append(sp.Diff, est(p.Diff[k]))
+		}
+		s.Points = append(s.Points, sp)
+	}
+	return s
+}
+
+// Report renders the sweep report.
+func (r *Result) Report(opt Options) reportWriter {
+	return reportWriter{build: func() (*reports.Report, error) { return reports.SweepReport(r.sweepReport(opt)) }}
+}
+
+// reportWriter renders a report and writes it as sweep.md and sweep.html
+// (or tune.md and tune.html).
+type reportWriter struct {
+	build    func() (*reports.Report, error)
+	md, html string
+}
+
+func (w reportWriter) Write(dir string) error {
+	rep, err := w.build()
+	if err != nil {
+		return err
+	}
+	md, html := w.md, w.html
+	if md == "" {
+		md, html = ReportMD, ReportHTML
+	}
+	return rep.WriteAs(dir, md, html)
+}

@@ -1,0 +1,440 @@
+package sweep
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/tempest-risk/tempest/reports"
+	"github.com/tempest-risk/tempest/sim"
+	"github.com/tempest-risk/tempest/sim/scenario"
+)
+
+// Output files of a sweep, in its output directory.
+const (
+	PlanFile   = "plan.csv"  // the expansion, written before any point runs
+	SweepFile  = "sweep.csv" // one row per point: values and risk figures with intervals
+	PointsDir  = "points"    // one batch directory per point
+	ReportMD   = "sweep.md"
+	ReportHTML = "sweep.html"
+)
+
+// Options control a sweep or a tune.
+type Options struct {
+	Out     string // output directory
+	Workers int    // parallel runs within a point; GOMAXPROCS if 0
+	Version string // tool version, for manifests
+	Command string // the command that reproduces the sweep
+	// Log receives one line per point as it finishes (nil: silent).
+	Log io.Writer
+	// PointReports writes each point's risk report into its directory.
+	PointReports bool
+	// Progress, if set, follows the runs of the point in progress.
+	Progress func(done, total int)
+}
+
+// DefaultFigures are reported when a sweep file names no figures and no
+// budget.
+var DefaultFigures = []string{"P(peak_deficit > 0)", "ES99(peak_deficit)", "mean(reserve_drawn)", "P(peg_min < 0.99)", "mean(liquidated_debt)"}
+
+// PointResult is one point of a sweep: its batch and risk figures.
+type PointResult struct {
+	Point
+	Dir      string
+	Runs     int
+	Failed   int
+	Est      []Estimate // by figure
+	Diff     []Estimate // figure here minus at the reference point, paired
+	Verdicts []Verdict  // by budget constraint
+	Meets    bool       // every constraint met with 95% confidence
+	values   map[string][]float64
+}
+
+// Result is a finished sweep.
+type Result struct {
+	File    *File
+	Figures []Figure
+	Budget  []Constraint
+	Points  []PointResult
+	Ref     int // the reference point of the paired differences
+}
+
+// figures returns the budget's constraints and the figures to report: the
+// budget's, then the file's own (or the defaults), without repeats.
+func (f *File) figures() ([]Constraint, []Figure) {
+	metrics := metricNames()
+	var cs []Constraint
+	var figs []Figure
+	seen := map[string]bool{}
+	add := func(x Figure) {
+		key := fmt.Sprintf("%s|%s|%g", x.Kind, x.Metric, x.Arg)
+		if !seen[key] {
+			seen[key] = true
+			figs = append(figs, x)
+		}
+	}
+	for _, b := range f.Budget {
+		c, err := ParseConstraint(b, f.base, metrics)
+		if err != nil {
+			panic("sweep: budget checked at load: " + err.Error())
+		}
+		cs = append(cs, c)
+		add(c.Figure)
+	}
+	texts := f.Figures
+	if len(texts) == 0 && len(f.Budget) == 0 {
+		texts = DefaultFigures
+	}
+	for _, t := range texts {
+		x, err := ParseFigure(t, metrics)
+		if err != nil {
+			panic("sweep: figure checked at load: " + err.Error())
+		}
+		add(x)
+	}
+	return cs, figs
+}
+
+// PointDir names a point's directory by its values, so a point keeps its
+// directory when others are added: "profiles.gold.haircut=0.15".
+func (f *File) PointDir(values []string, keys []string) string {
+	parts := make([]string, len(keys))
+	for k := range keys {
+		parts[k] = keys[k] + "=" + values[k]
+	}
+	return filepath.Join(PointsDir, strings.Join(parts, ","))
+}
+
+// Keys are the swept keys, in axis order.
+func (f *File) Keys() []string {
+	keys := make([]string, len(f.Axes))
+	for k, a := range f.Axes {
+		keys[k] = a.Key
+	}
+	return keys
+}
+
+// Check loads the scenario of every point, so that a bad key or value
+// stops the sweep before anything runs; it returns every problem found.
+func (f *File) Check(pts []Point) error {
+	var all scenario.Errors
+	for _, p := range pts {
+		if _, err := f.Scenario(f.Overrides(p), fmt.Sprintf("point %d", p.Index)); err != nil {
+			es, ok := err.(scenario.Errors)
+			if !ok {
+				return err
+			}
+			all = append(all, es...)
+			if len(all) >= 20 {
+				break
+			}
+		}
+	}
+	if len(all) > 0 {
+		return all
+	}
+	return nil
+}
+
+// Run runs every point of the sweep with the same seeds and run indices
+// (common random numbers), writes each point's batch into its directory,
+// then sweep.csv and the sweep report.
+func Run(ctx context.Context, f *File, opt Options) (*Result, error) {
+	pts := f.Points()
+	if err := f.Check(pts); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(opt.Out, 0o755); err != nil {
+		return nil, err
+	}
+	if err := writeFile(filepath.Join(opt.Out, PlanFile), f.planCSV(pts)); err != nil {
+		return nil, err
+	}
+	budget, figs := f.figures()
+	res := &Result{File: f, Figures: figs, Budget: budget}
+	keys := f.Keys()
+	for _, p := range pts {
+		dir := f.PointDir(p.Values, keys)
+		vals, runs, failed, err := f.runPoint(ctx, f.Overrides(p), filepath.Join(opt.Out, dir), 0, f.Runs, opt, figs)
+		if err != nil {
+			return nil, fmt.Errorf("point %d (%s): %w", p.Index, dir, err)
+		}
+		pr := PointResult{Point: p, Dir: dir, Runs: runs, Failed: failed, values: vals}
+		pr.judge(figs, budget, f.seed)
+		res.Points = append(res.Points, pr)
+		if opt.Log != nil {
+			fmt.Fprintf(opt.Log, "point %d/%d %s: %d runs", p.Index+1, len(pts), strings.Join(assignments(keys, p.Values), " "), runs)
+			if failed > 0 {
+				fmt.Fprintf(opt.Log, " (%d failed)", failed)
+			}
+			if len(budget) > 0 {
+				fmt.Fprintf(opt.Log, ", budget %s", metWord(pr.Meets))
+			}
+			for i := range figs {
+				fmt.Fprintf(opt.Log, "; %s %s", figs[i].Text, formatEst(figs[i], pr.Est[i]))
+			}
+			fmt.Fprintln(opt.Log)
+		}
+	}
+	res.Ref = f.reference(res.Points)
+	for i := range res.Points {
+		p := &res.Points[i]
+		ref := &res.Points[res.Ref]
+		p.Diff = make([]Estimate, len(figs))
+		for k := range figs {
+			m := figs[k].Metric
+			p.Diff[k] = figs[k].PairedDiff(p.values[m], ref.values[m], f.seed^uint64(k))
+		}
+	}
+	if err := writeFile(filepath.Join(opt.Out, SweepFile), res.CSV()); err != nil {
+		return nil, err
+	}
+	if err := res.Report(opt).Write(opt.Out); err != nil {
+		return nil, fmt.Errorf("sweep report: %w", err)
+	}
+	return res, nil
+}
+
+func assignments(keys, values []string) []string {
+	out := make([]string, len(keys))
+	for k := range keys {
+		out[k] = keys[k] + "=" + values[k]
+	}
+	return out
+}
+
+func metWord(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "not met"
+}
+
+// formatEst is "0.12% [0.01%, 0.4%]" for a probability, "1.2e+05 [...]"
+// otherwise.
+func formatEst(f Figure, e Estimate) string {
+	num := func(x float64) string {
+		if math.IsNaN(x) {
+			return "n/a"
+		}
+		if f.Kind == "P>" || f.Kind == "P<" {
+			return strconv.FormatFloat(100*x, 'g', 3, 64) + "%"
+		}
+		return strconv.FormatFloat(x, 'g', 4, 64)
+	}
+	if math.IsNaN(e.Lo) {
+		return num(e.Value)
+	}
+	return fmt.Sprintf("%s [%s, %s]", num(e.Value), num(e.Lo), num(e.Hi))
+}
+
+// judge computes the point's figures and budget verdicts.
+func (p *PointResult) judge(figs []Figure, budget []Constraint, seed uint64) {
+	p.Est = make([]Estimate, len(figs))
+	for k := range figs {
+		p.Est[k] = figs[k].Estimate(p.values[figs[k].Metric], seed^uint64(k))
+	}
+	p.Verdicts = make([]Verdict, len(budget))
+	p.Meets = len(budget) > 0
+	for k := range budget {
+		p.Verdicts[k] = budget[k].Judge(p.values[budget[k].Metric], seed^uint64(k))
+		p.Meets = p.Meets && p.Verdicts[k].Meets
+	}
+}
+
+// reference picks the point the paired differences are taken against:
+// the one at the base scenario's own values if the sweep has it, else the
+// first.
+func (f *File) reference(pts []PointResult) int {
+	for i, p := range pts {
+		same := true
+		for k, a := range f.Axes {
+			base, ok := scenarioNumber(f.base, a.Key)
+			v, err := strconv.ParseFloat(p.Values[k], 64)
+			if !ok || err != nil || math.Abs(base-v) > 1e-12*math.Max(1, math.Abs(base)) {
+				same = false
+				break
+			}
+		}
+		if same {
+			return i
+		}
+	}
+	return 0
+}
+
+// runPoint runs runs [first, last) of the base scenario at the overrides
+// into dir, reusing a complete batch already there for the same
+// configuration, seed and runs, and returns the values of the metrics the
+// figures use, indexed by run - first (NaN for failed runs).
+func (f *File) runPoint(ctx context.Context, ovs []scenario.Override, dir string, first, last int, opt Options, figs []Figure) (map[string][]float64, int, int, error) {
+	s, err := f.Scenario(ovs, dir)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	c, err := sim.Compile(s)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	// Runs [first, last) are shard 1 of 2 of a batch of 2·first runs when
+	// first > 0 (the tune doubles its runs), so seeds stay those of run
+	// indices first..last-1.
+	bo := sim.Options{Runs: last, Seed: f.seed, Workers: opt.Workers, Out: dir, Version: opt.Version, Progress: opt.Progress}
+	if first > 0 {
+		if last != 2*first {
+			panic("sweep: runPoint extends a batch by doubling it")
+		}
+		bo.Shard, bo.Shards = 1, 2
+	}
+	bo.Command = fmt.Sprintf("tempest run %s --runs %d --seed %d%s", f.Base, last, f.seed, setArgs(ovs))
+	if bo.Shards > 1 {
+		bo.Command += " --shard 1/2"
+	}
+	if !complete(dir, c, bo) {
+		if _, err := sim.RunBatch(ctx, c, bo); err != nil {
+			return nil, 0, 0, err
+		}
+		if opt.PointReports && bo.Shards <= 1 {
+			if err := reports.Generate(dir, reports.Options{}); err != nil {
+				return nil, 0, 0, fmt.Errorf("report: %w", err)
+			}
+		}
+	}
+	b, err := reports.Load(dir)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	vals := map[string][]float64{}
+	failed := 0
+	for _, r := range b.Runs {
+		if !r.OK {
+			failed++
+		}
+	}
+	for _, x := range figs {
+		if _, ok := vals[x.Metric]; ok {
+			continue
+		}
+		col := -1
+		for i, m := range b.Manifest.Summary {
+			if m.Name == x.Metric {
+				col = i
+			}
+		}
+		v := make([]float64, last-first)
+		for i := range v {
+			v[i] = math.NaN()
+		}
+		for _, r := range b.Runs {
+			if r.OK && col >= 0 && r.Index >= first && r.Index < last {
+				v[r.Index-first] = r.Values[col]
+			}
+		}
+		vals[x.Metric] = v
+	}
+	return vals, len(b.Runs), failed, nil
+}
+
+// complete reports whether dir holds a finished batch of the same
+// configuration, seed, runs, shard and tool version, which a sweep re-run
+// reuses instead of running again.
+func complete(dir string, c *sim.Compiled, bo sim.Options) bool {
+	m, err := sim.ReadManifest(dir)
+	if err != nil {
+		return false
+	}
+	if m.ConfigSHA256 != sim.ConfigHash(c) || m.Seed != bo.Seed || m.Runs != bo.Runs || m.Version != bo.Version {
+		return false
+	}
+	if bo.Shards > 1 {
+		return m.Shard != nil && m.Shard.Index == bo.Shard && m.Shard.Count == bo.Shards
+	}
+	return m.Shard == nil
+}
+
+func setArgs(ovs []scenario.Override) string {
+	var b strings.Builder
+	for _, o := range ovs {
+		fmt.Fprintf(&b, " --set %s=%s", o.Key, o.Value)
+	}
+	return b.String()
+}
+
+// planCSV is the expansion: point, dir and one column per key.
+func (f *File) planCSV(pts []Point) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	keys := f.Keys()
+	w.Write(append([]string{"point", "dir"}, keys...))
+	for _, p := range pts {
+		w.Write(append([]string{strconv.Itoa(p.Index), f.PointDir(p.Values, keys)}, p.Values...))
+	}
+	w.Flush()
+	return b.Bytes()
+}
+
+func num(x float64) string {
+	if math.IsNaN(x) {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'g', 10, 64)
+}
+
+// CSV renders sweep.csv: per point its values, runs, whether it meets the
+// budget, and per figure the estimate, its 95% interval and the paired
+// difference from the reference point with its interval.
+func (r *Result) CSV() []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	head := append([]string{"point", "dir"}, r.File.Keys()...)
+	head = append(head, "runs", "failed", "meets_budget", "reference")
+	for _, x := range r.Figures {
+		head = append(head, x.Text, x.Text+" lo", x.Text+" hi", x.Text+" diff", x.Text+" diff lo", x.Text+" diff hi")
+	}
+	w.Write(head)
+	for i, p := range r.Points {
+		row := append([]string{strconv.Itoa(p.Index), p.Dir}, p.Values...)
+		meets := ""
+		if len(r.Budget) > 0 {
+			meets = strconv.FormatBool(p.Meets)
+		}
+		row = append(row, strconv.Itoa(p.Runs), strconv.Itoa(p.Failed), meets, strconv.FormatBool(i == r.Ref))
+		for k := range r.Figures {
+			e, d := p.Est[k], p.Diff[k]
+			row = append(row, num(e.Value), num(e.Lo), num(e.Hi), num(d.Value), num(d.Lo), num(d.Hi))
+		}
+		w.Write(row)
+	}
+	w.Flush()
+	return b.Bytes()
+}
+
+// writeFile writes data to name through a temporary file and a rename.
+func writeFile(name string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}
