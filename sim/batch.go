@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"time"
@@ -31,6 +32,14 @@ type Options struct {
 	// run indices. Shards ≤ 1 runs the whole batch.
 	Shard, Shards int
 
+	// Resume continues the interrupted batch whose journal (JournalFile)
+	// is in Out: its recorded runs are aggregated from the journal and only
+	// the others run, so the files are byte for byte those of the batch run
+	// at once. A journal of another batch (scenario, seed, runs, shard or
+	// tool version) is refused with a *ResumeError; without a journal the
+	// whole batch runs.
+	Resume bool
+
 	tracer func(run int) Tracer // tests: observe or break chosen runs
 }
 
@@ -49,6 +58,9 @@ type Result struct {
 	Runs   int
 	Failed int
 	Wall   time.Duration
+	// Resumed is the number of runs taken from the journal of an
+	// interrupted batch (Options.Resume).
+	Resumed int
 }
 
 // RunResult is one run's outcome as it is aggregated.
@@ -130,6 +142,12 @@ func (c *Compiled) summarise(r *Run) ([]float64, [][]float64) {
 // goroutines; results are aggregated in run order, so the output bytes do
 // not depend on the worker count or on completion order. Memory holds at
 // most a window of pending results, not the whole batch.
+//
+// Each completed run is also appended to the journal (JournalFile) in
+// opt.Out and synced, and the journal is removed once the files are in
+// place. When ctx is cancelled, no further run starts, the runs in progress
+// complete and are recorded, and RunBatch returns an *InterruptedError:
+// RunBatch with opt.Resume then continues the batch.
 func RunBatch(ctx context.Context, c *Compiled, opt Options) (*Result, error) {
 	start := time.Now()
 	if opt.Runs <= 0 {
@@ -141,23 +159,56 @@ func RunBatch(ctx context.Context, c *Compiled, opt Options) (*Result, error) {
 	if opt.Shards > 1 && (opt.Shard < 0 || opt.Shard >= opt.Shards) {
 		return nil, fmt.Errorf("shard %d of %d: the index must be in [0, %d)", opt.Shard, opt.Shards, opt.Shards)
 	}
+	if opt.Out == "" {
+		return nil, fmt.Errorf("no output directory")
+	}
+	if err := os.MkdirAll(opt.Out, 0o755); err != nil {
+		return nil, err
+	}
 	first, last := ShardRange(opt.Runs, opt.Shard, opt.Shards)
+	jpath := filepath.Join(opt.Out, JournalFile)
+	hdr := newJournalHeader(c, opt, first, last)
+	if _, err := os.Stat(jpath); err == nil {
+		removeStaleTemps(opt.Out) // those of the interrupted batch
+	}
+	var j *journal
+	var err error
+	if opt.Resume {
+		if j, err = openJournal(jpath, hdr); err != nil {
+			return nil, err
+		}
+		if j != nil {
+			opt.Command = j.h.Command // the manifest names the batch's own command
+		}
+	}
+	if j == nil {
+		if j, err = createJournal(jpath, hdr); err != nil {
+			return nil, err
+		}
+	}
+	defer j.close() // on failure; kept for a resume
 	out, err := newOutputs(c, opt, first)
 	if err != nil {
 		return nil, err
 	}
 	defer out.abort()
 
+	type worker struct {
+		mw  *market.World
+		buf []byte // journal record encoding
+	}
 	window := 4 * opt.Workers
 	slots := make(chan struct{}, window)
-	worlds := make(chan *market.World, opt.Workers)
+	workers := make(chan *worker, opt.Workers)
 	for i := 0; i < opt.Workers; i++ {
 		mw, err := market.NewWorld(c.Market)
 		if err != nil {
 			return nil, err
 		}
-		worlds <- mw
+		workers <- &worker{mw: mw}
 	}
+	// The k-th run started delivers its result on ready[k%window]: at most
+	// window started runs await aggregation, so a slot is free when reused.
 	ready := make([]chan *RunResult, window)
 	for i := range ready {
 		ready[i] = make(chan *RunResult, 1)
@@ -166,48 +217,83 @@ func RunBatch(ctx context.Context, c *Compiled, opt Options) (*Result, error) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(opt.Workers + 1) // the workers, and the aggregator
 	g.Go(func() error {
+		var buf []byte
+		started := 0 // runs started, then aggregated
 		for i := first; i < last; i++ {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
 			var res *RunResult
-			select {
-			case res = <-ready[i%window]:
-			case <-gctx.Done():
-				return gctx.Err()
+			if j.has(i) {
+				var err error
+				if res, err = j.read(i, &buf); err != nil {
+					return err
+				}
+			} else {
+				select {
+				case res = <-ready[started%window]:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+				started++
+				<-slots
 			}
 			if err := out.add(res); err != nil {
 				return err
 			}
-			<-slots
 			if opt.Progress != nil {
 				opt.Progress(i+1-first, last-first)
 			}
 		}
 		return nil
 	})
+	started := 0
 dispatch:
 	for i := first; i < last; i++ {
+		if j.has(i) {
+			continue
+		}
+		if gctx.Err() != nil {
+			break
+		}
 		select {
 		case slots <- struct{}{}:
 		case <-gctx.Done():
 			break dispatch
 		}
+		slot := ready[started%window]
+		started++
 		g.Go(func() error {
-			mw := <-worlds
+			w := <-workers
 			var tr Tracer
 			if opt.tracer != nil {
 				tr = opt.tracer(i)
 			}
-			res := RunOne(c, opt.Seed, i, mw, tr)
-			worlds <- mw
-			ready[i%window] <- res
+			res := RunOne(c, opt.Seed, i, w.mw, tr)
+			err := j.append(res, &w.buf)
+			workers <- w
+			if err != nil {
+				return err
+			}
+			slot <- res
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
+		if ctx.Err() != nil {
+			if jerr := j.close(); jerr != nil {
+				return nil, jerr
+			}
+			return nil, &InterruptedError{Journal: jpath, Recorded: j.count(), Runs: last - first, Err: ctx.Err()}
+		}
 		return nil, err
 	}
 	wall := time.Since(start)
 	if err := out.finish(wall, opt); err != nil {
 		return nil, err
 	}
-	return &Result{Dir: opt.Out, Runs: last - first, Failed: out.failed, Wall: wall}, nil
+	if err := j.remove(); err != nil {
+		return nil, err
+	}
+	return &Result{Dir: opt.Out, Runs: last - first, Failed: out.failed, Wall: wall, Resumed: j.resumed}, nil
 }

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/signal"
 	"runtime/pprof"
@@ -20,8 +21,25 @@ func main() {
 		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	go func() {
+		<-ctx.Done()
+		stop() // a second interrupt ends the process at once
+	}()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	pprof.StopCPUProfile()
-	os.Exit(exitCode(err))
+	os.Exit(exitStatus(err))
+}
+
+// errInterrupted marks a command stopped by an interrupt (Ctrl-C).
+var errInterrupted = errors.New("interrupted")
+
+// exitStatus is the process's exit status for the error of run: 130 for
+// an interrupt, as a shell reports a process ended by SIGINT, else
+// exitCode's.
+func exitStatus(err error) int {
+	if errors.Is(err, errInterrupted) {
+		return 130
+	}
+	return exitCode(err)
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -29,6 +31,12 @@ the output directory:
 
 The same seed gives the same bytes for any --workers.
 
+While the batch runs, each completed run is recorded (and synced) in
+runs.journal in the output directory; it is removed when the batch completes.
+An interrupted batch (Ctrl-C, a kill, a crash) keeps its completed runs there:
+Ctrl-C lets the runs in progress finish, prints the command that resumes the
+batch and exits with status 130 (press Ctrl-C again to quit at once).
+
 Flags:
   --runs N      number of runs (default: the scenario's runs)
   --seed S      master seed (default: the scenario's seed)
@@ -42,10 +50,16 @@ Flags:
                 Without --shard, a Kubernetes Indexed Job's JOB_COMPLETION_INDEX
                 (with TEMPEST_SHARDS = the job's completions) or a Slurm array's
                 SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT select the shard
+  --resume      continue the interrupted batch in --out: run only the runs its
+                journal lacks, for the same files, byte for byte, as the batch
+                run at once. Give the same scenario, --set, --seed, --runs and
+                --shard (--workers may differ); another batch's journal is
+                refused. Without a journal, runs the whole batch
 
 Example:
   tempest run configs/baseline.toml --runs 5000 --workers 8 --out out/q4
   tempest run configs/baseline.toml --set profiles.gold.haircut=0.15 --out out/h15
+  tempest run configs/baseline.toml --runs 5000 --out out/q4 --resume
 `
 
 type runFlags struct {
@@ -57,6 +71,7 @@ type runFlags struct {
 	workers int
 	out     string
 	quiet   bool
+	resume  bool
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -72,6 +87,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.BoolVar(&f.quiet, "quiet", false, "")
 	fs.Var(&f.sets, "set", "")
 	fs.StringVar(&f.shard, "shard", "", "")
+	fs.BoolVar(&f.resume, "resume", false, "")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -94,12 +110,27 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if opt.Shard, opt.Shards, err = shardOf(f.shard, os.Getenv); err != nil {
 		return err
 	}
+	opt.Resume = f.resume
 	if !f.quiet {
 		opt.Progress = progress(stderr, opt.Runs)
 	}
-	res, err := sim.RunBatch(ctx, c, opt)
-	if err != nil {
-		return &hinted{err: err, hints: []string{"nothing half-written is left in " + opt.Out + ": every file is written under a temporary name and renamed when complete"}}
+	noteJournal(stderr, opt)
+	res, err := runBatch(ctx, c, opt, stderr)
+	var ie *sim.InterruptedError
+	var re *sim.ResumeError
+	switch {
+	case errors.As(err, &ie):
+		return &hinted{err: fmt.Errorf("%w: %d of %d runs are recorded in %s", errInterrupted, ie.Recorded, ie.Runs, ie.Journal),
+			hints: []string{"continue the batch with: " + resumeCommand(opt),
+				"nothing half-written is left in " + opt.Out + ": its other files are as they were before this batch"}}
+	case errors.As(err, &re):
+		return &usageError{msg: re.Msg, hint: re.Hint}
+	case err != nil:
+		hints := []string{"nothing half-written is left in " + opt.Out + ": every file is written under a temporary name and renamed when complete"}
+		if _, jerr := os.Stat(filepath.Join(opt.Out, sim.JournalFile)); jerr == nil {
+			hints = append(hints, "the completed runs are recorded in "+filepath.Join(opt.Out, sim.JournalFile)+"; once the cause is fixed, continue with: "+resumeCommand(opt))
+		}
+		return &hinted{err: err, hints: hints}
 	}
 	if opt.Shards > 1 {
 		first, last := sim.ShardRange(opt.Runs, opt.Shard, opt.Shards)
@@ -107,7 +138,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	} else {
 		fmt.Fprintf(stdout, "%s: ", s.Name)
 	}
-	fmt.Fprintf(stdout, "%d runs (%d failed) in %.1fs\n", res.Runs, res.Failed, res.Wall.Seconds())
+	fmt.Fprintf(stdout, "%d runs (%d failed) in %.1fs", res.Runs, res.Failed, res.Wall.Seconds())
+	if opt.Resume {
+		fmt.Fprintf(stdout, ", %d of them recorded by the interrupted batch", res.Resumed)
+	}
+	fmt.Fprintln(stdout)
 	for _, name := range []string{sim.ManifestFile, sim.RunsFile, sim.QuantilesFile, sim.PathsFile, sim.SketchesFile} {
 		fmt.Fprintf(stdout, "  %s\n", filepath.Join(res.Dir, name))
 	}
@@ -154,6 +189,58 @@ func (f *runFlags) options(s *scenario.Scenario, file string) sim.Options {
 	}
 	opt.Command = fmt.Sprintf("tempest run %s --runs %d --seed %d%s", file, opt.Runs, opt.Seed, f.sets.args())
 	return opt
+}
+
+// runBatch runs the batch and, on an interrupt, says that the runs in
+// progress are finishing.
+func runBatch(ctx context.Context, c *sim.Compiled, opt sim.Options, stderr io.Writer) (*sim.Result, error) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		select {
+		case <-ctx.Done():
+			if opt.Progress != nil {
+				fmt.Fprintln(stderr) // end the progress line
+			}
+			fmt.Fprintln(stderr, "interrupted: finishing and recording the runs in progress (interrupt again to quit at once)")
+		case <-done:
+		}
+	}()
+	res, err := sim.RunBatch(ctx, c, opt)
+	close(done)
+	wg.Wait()
+	return res, err
+}
+
+// noteJournal says on stderr what becomes of the journal of an interrupted
+// batch in the output directory.
+func noteJournal(stderr io.Writer, opt sim.Options) {
+	info, err := sim.ReadJournal(opt.Out)
+	switch {
+	case err == nil && !opt.Resume:
+		fmt.Fprintf(stderr, "tempest: starting over: the interrupted batch in %s (%d runs recorded) is discarded; --resume would have continued it\n", opt.Out, info.Recorded)
+	case opt.Resume && errors.Is(err, fs.ErrNotExist):
+		fmt.Fprintf(stderr, "tempest: no interrupted batch in %s (no %s): running the whole batch\n", opt.Out, sim.JournalFile)
+	}
+}
+
+// resumeCommand is the command that resumes the batch of opt.
+func resumeCommand(opt sim.Options) string {
+	cmd := opt.Command + " --out " + shellQuote(opt.Out)
+	if opt.Shards > 1 {
+		cmd += fmt.Sprintf(" --shard %d/%d", opt.Shard, opt.Shards)
+	}
+	return cmd + " --resume"
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=+:,@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // progress returns a progress printer for a terminal, or nil.

@@ -307,39 +307,67 @@ func (f *File) runPoint(ctx context.Context, ovs []scenario.Override, dir string
 			}
 		}
 	}
-	b, err := reports.Load(dir)
+	return readRuns(filepath.Join(dir, reports.RunsFile), first, last, figs)
+}
+
+// readRuns reads the metrics the figures use from a runs.csv holding runs
+// [first, last), by run index − first; NaN for failed runs.
+func readRuns(name string, first, last int, figs []Figure) (map[string][]float64, int, int, error) {
+	fh, err := os.Open(name)
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	vals := map[string][]float64{}
-	failed := 0
-	for _, r := range b.Runs {
-		if !r.OK {
-			failed++
-		}
+	defer fh.Close()
+	r := csv.NewReader(fh)
+	head, err := r.Read()
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("%s: %v", name, err)
 	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[h] = i
+	}
+	vals := map[string][]float64{}
 	for _, x := range figs {
-		if _, ok := vals[x.Metric]; ok {
-			continue
-		}
-		col := -1
-		for i, m := range b.Manifest.Summary {
-			if m.Name == x.Metric {
-				col = i
-			}
+		if _, ok := col[x.Metric]; !ok {
+			return nil, 0, 0, fmt.Errorf("%s: no column %q", name, x.Metric)
 		}
 		v := make([]float64, last-first)
 		for i := range v {
 			v[i] = math.NaN()
 		}
-		for _, r := range b.Runs {
-			if r.OK && col >= 0 && r.Index >= first && r.Index < last {
-				v[r.Index-first] = r.Values[col]
-			}
-		}
 		vals[x.Metric] = v
 	}
-	return vals, len(b.Runs), failed, nil
+	runs, failed := 0, 0
+	for line := 2; ; line++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, 0, 0, fmt.Errorf("%s: %v", name, err)
+		}
+		i, err := strconv.Atoi(rec[col["run"]])
+		if err != nil || i < first || i >= last {
+			return nil, 0, 0, fmt.Errorf("%s:%d: run %q outside [%d, %d)", name, line, rec[col["run"]], first, last)
+		}
+		runs++
+		if rec[col["status"]] != "ok" {
+			failed++
+			continue
+		}
+		for m, v := range vals {
+			if c := rec[col[m]]; c != "" {
+				if v[i-first], err = strconv.ParseFloat(c, 64); err != nil {
+					return nil, 0, 0, fmt.Errorf("%s:%d: %s: %v", name, line, m, err)
+				}
+			}
+		}
+	}
+	if runs != last-first {
+		return nil, 0, 0, fmt.Errorf("%s: %d runs, want %d", name, runs, last-first)
+	}
+	return vals, runs, failed, nil
 }
 
 // complete reports whether dir holds a finished batch of the same

@@ -1,0 +1,341 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/tempest-risk/tempest/market"
+	"github.com/tempest-risk/tempest/sim/scenario"
+)
+
+// sameBits reports whether two results are equal, floats bit for bit.
+func sameBits(a, b *RunResult) bool {
+	bits := func(xs []float64) []uint64 {
+		out := make([]uint64, len(xs))
+		for i, x := range xs {
+			out[i] = math.Float64bits(x)
+		}
+		return out
+	}
+	if a.Index != b.Index || a.Seed != b.Seed || a.Failed != b.Failed || a.Err != b.Err || a.FailStep != b.FailStep ||
+		!reflect.DeepEqual(bits(a.Summary), bits(b.Summary)) || (a.Series == nil) != (b.Series == nil) || len(a.Series) != len(b.Series) {
+		return false
+	}
+	for k := range a.Series {
+		if !reflect.DeepEqual(bits(a.Series[k]), bits(b.Series[k])) {
+			return false
+		}
+	}
+	return true
+}
+
+func TestJournalRecordRoundTrip(t *testing.T) {
+	h := journalHeader{First: 0, Last: 100, Summary: 4, Series: 2, Buckets: 3}
+	nan := math.Float64frombits(0x7ff8000000000123) // a NaN with a payload
+	for _, res := range []*RunResult{
+		{Index: 7, Seed: math.MaxUint64, Summary: []float64{1, -0.0, nan, math.Inf(1)},
+			Series: [][]float64{{1, 1, 1}, {0.1, -3e300, 5e-324}}},
+		{Index: 99, Seed: 3, Failed: true, Err: "panic: boom\nstack line", FailStep: 42,
+			Summary: []float64{nan, nan, nan, nan}}, // no series
+		{Index: 0, Failed: true, FailStep: -1, Summary: make([]float64, 4), Series: [][]float64{{}, {2}}},
+	} {
+		b := encodeRecord([]byte("prefix"), res)
+		payload, err := readFrame(bytes.NewReader(b[len("prefix"):]), nil, int64(len(b)-len("prefix")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got RunResult
+		if err := decodeRecord(payload, h, &got); err != nil {
+			t.Fatal(err)
+		}
+		if !sameBits(res, &got) {
+			t.Errorf("round trip:\n%+v\n%+v", res, &got)
+		}
+		// Every cut of the frame is detected.
+		for n := 0; n < len(b)-len("prefix"); n++ {
+			if _, err := readFrame(bytes.NewReader(b[len("prefix"):len("prefix")+n]), nil, math.MaxInt64); err == nil {
+				t.Fatalf("frame cut at %d bytes was read", n)
+			}
+		}
+		// So is any changed byte of the payload.
+		bad := append([]byte(nil), b[len("prefix"):]...)
+		bad[frameHeader+len(bad[frameHeader:])/2] ^= 0x10
+		if _, err := readFrame(bytes.NewReader(bad), nil, int64(len(bad))); err == nil {
+			t.Error("corrupt payload was read")
+		}
+	}
+	// A length beyond the file is a cut frame: refused without allocating.
+	huge := binary.LittleEndian.AppendUint32(nil, 1<<29)
+	huge = append(huge, "checksum and a few bytes"...)
+	if _, err := readFrame(bytes.NewReader(huge), nil, int64(len(huge))); err == nil {
+		t.Error("frame longer than the file was read")
+	}
+	// Records of another shape are refused.
+	b := encodeRecord(nil, &RunResult{Summary: make([]float64, 3)})
+	var got RunResult
+	if err := decodeRecord(b[frameHeader:], h, &got); err == nil {
+		t.Error("record with 3 summaries decoded for a header of 4")
+	}
+}
+
+// shortBaseline is the baseline scenario over 3 days rather than 30, and
+// other overrides.
+func shortBaseline(t *testing.T, more ...scenario.Override) *Compiled {
+	t.Helper()
+	s, err := scenario.Load("../configs/baseline.toml", append([]scenario.Override{{Key: "horizon", Value: "3d"}}, more...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Compile(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// batchFiles are the files a resumed batch must reproduce exactly.
+var batchFiles = []string{RunsFile, QuantilesFile, PathsFile, SketchesFile}
+
+func compareBatches(t *testing.T, want, got string) {
+	t.Helper()
+	for _, f := range batchFiles {
+		a, err := os.ReadFile(filepath.Join(want, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(got, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs from the batch run at once", f)
+		}
+	}
+	ma, err := ReadManifest(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb, err := ReadManifest(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ma.Timing, mb.Timing = Timing{}, Timing{}
+	var fa, fb map[string]any
+	for _, x := range []struct {
+		m *Manifest
+		f *map[string]any
+	}{{ma, &fa}, {mb, &fb}} {
+		b, _ := json.Marshal(x.m)
+		if err := json.Unmarshal(b, x.f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k, va := range fa {
+		if vb := fb[k]; !reflect.DeepEqual(va, vb) {
+			t.Errorf("manifest %s: %v, want %v", k, vb, va)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(got, JournalFile)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the journal is left after the batch completed: %v", err)
+	}
+}
+
+// interrupted runs a batch into dir and cancels it once `after` runs are
+// aggregated.
+func interrupted(t *testing.T, c *Compiled, opt Options, after int) *InterruptedError {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opt.Progress = func(done, total int) {
+		if done == after {
+			cancel()
+		}
+	}
+	_, err := RunBatch(ctx, c, opt)
+	var ie *InterruptedError
+	if !errors.As(err, &ie) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted batch: %v", err)
+	}
+	return ie
+}
+
+// TestResumeByteIdentical interrupts a batch, cuts its journal's last
+// record short, resumes it with another worker count, and compares the
+// files with the batch run at once.
+func TestResumeByteIdentical(t *testing.T) {
+	c := shortBaseline(t)
+	opt := Options{Runs: 9, Seed: 11, Workers: 2, Command: "tempest run baseline", Version: "test"}
+	ref := t.TempDir()
+	o := opt
+	o.Out = ref
+	if _, err := RunBatch(context.Background(), c, o); err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	o.Out = dir
+	ie := interrupted(t, c, o, 3)
+	if ie.Recorded < 3 || ie.Recorded > 9 || ie.Runs != 9 {
+		t.Fatalf("interrupted with %d of %d runs recorded", ie.Recorded, ie.Runs)
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 1 || ents[0].Name() != JournalFile {
+		t.Errorf("interrupted batch left %v, want only %s", ents, JournalFile)
+	}
+	// A record cut short by a kill: a frame promising more than is there.
+	jf := filepath.Join(dir, JournalFile)
+	f, err := os.OpenFile(jf, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	torn := binary.LittleEndian.AppendUint32(nil, 5000)
+	torn = append(torn, "0123456789abcdef"...)
+	if _, err := f.Write(torn); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	info, err := ReadJournal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Recorded != ie.Recorded || !info.Torn || info.Command != opt.Command {
+		t.Errorf("ReadJournal: %+v, want %d recorded and a torn tail", info, ie.Recorded)
+	}
+
+	o.Workers, o.Resume = 3, true
+	o.Command = "a command typed otherwise" // the manifest keeps the batch's own
+	res, err := RunBatch(context.Background(), c, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Resumed != ie.Recorded || res.Runs != 9 {
+		t.Errorf("resumed %d runs of %d, want %d of 9", res.Resumed, res.Runs, ie.Recorded)
+	}
+	compareBatches(t, ref, dir)
+}
+
+// TestResumeFromRecordsOutOfOrder: a journal holding every run, recorded in
+// shuffled order (as workers complete them), gives the batch's files
+// without running anything, and a journal of a few runs in any order runs
+// only the others.
+func TestResumeFromRecordsOutOfOrder(t *testing.T) {
+	c := shortBaseline(t)
+	opt := Options{Runs: 6, Seed: 3, Workers: 2, Version: "test"}
+	ref := t.TempDir()
+	o := opt
+	o.Out = ref
+	if _, err := RunBatch(context.Background(), c, o); err != nil {
+		t.Fatal(err)
+	}
+	mw, err := market.NewWorld(c.Market)
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := make([]*RunResult, opt.Runs)
+	for i := range results {
+		results[i] = RunOne(c, opt.Seed, i, mw, nil)
+	}
+	for _, keep := range []int{opt.Runs, 2} {
+		dir := t.TempDir()
+		o.Out, o.Resume = dir, true
+		j, err := createJournal(filepath.Join(dir, JournalFile), newJournalHeader(c, o, 0, opt.Runs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf []byte
+		for _, i := range rand.New(rand.NewPCG(1, uint64(keep))).Perm(opt.Runs)[:keep] {
+			if err := j.append(results[i], &buf); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := j.close(); err != nil {
+			t.Fatal(err)
+		}
+		o.tracer = func(run int) Tracer {
+			if keep == opt.Runs {
+				t.Errorf("run %d ran, though recorded", run)
+			}
+			return nil
+		}
+		res, err := RunBatch(context.Background(), c, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Resumed != keep {
+			t.Errorf("resumed %d runs, want %d", res.Resumed, keep)
+		}
+		compareBatches(t, ref, dir)
+	}
+}
+
+// TestResumeRefusesAnotherBatch: a journal is only resumed by its own
+// batch; a refusal leaves it intact for the right command.
+func TestResumeRefusesAnotherBatch(t *testing.T) {
+	c := shortBaseline(t)
+	dir := t.TempDir()
+	opt := Options{Runs: 6, Seed: 5, Workers: 2, Out: dir, Version: "v1", Command: "tempest run configs/baseline.toml --runs 6 --seed 5"}
+	interrupted(t, c, opt, 1)
+
+	other := shortBaseline(t, scenario.Override{Key: "backstop.reserve", Value: "2000000"})
+	for _, tt := range []struct {
+		want string
+		c    *Compiled
+		edit func(*Options)
+	}{
+		{"seed 5, this one 6", c, func(o *Options) { o.Seed = 6 }},
+		{"run count 6, this one 7", c, func(o *Options) { o.Runs = 7 }},
+		{"shard 0/1, this one 0/2", c, func(o *Options) { o.Shard, o.Shards = 0, 2 }},
+		{"tool version v1, this one v2", c, func(o *Options) { o.Version = "v2" }},
+		{"config hash", other, func(o *Options) {}},
+	} {
+		o := opt
+		o.Resume = true
+		tt.edit(&o)
+		_, err := RunBatch(context.Background(), tt.c, o)
+		var re *ResumeError
+		if !errors.As(err, &re) || !strings.Contains(re.Msg, tt.want) || !strings.Contains(re.Msg, JournalFile) ||
+			!strings.Contains(re.Hint, opt.Command) {
+			t.Errorf("want a refusal naming %q: %v", tt.want, err)
+		}
+	}
+	// Not a journal at all.
+	bad := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bad, JournalFile), []byte("runs,seed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o := opt
+	o.Out, o.Resume = bad, true
+	var re *ResumeError
+	if _, err := RunBatch(context.Background(), c, o); !errors.As(err, &re) || !strings.Contains(re.Msg, "not a tempest journal") {
+		t.Errorf("resume from a file that is not a journal: %v", err)
+	}
+
+	o = opt
+	o.Resume = true
+	if _, err := RunBatch(context.Background(), c, o); err != nil {
+		t.Fatalf("resume after refusals: %v", err)
+	}
+}
+
+// TestResumeWithoutJournal runs the whole batch.
+func TestResumeWithoutJournal(t *testing.T) {
+	c := shortBaseline(t)
+	res, err := RunBatch(context.Background(), c, Options{Runs: 2, Seed: 1, Workers: 1, Out: t.TempDir(), Resume: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Resumed != 0 || res.Runs != 2 {
+		t.Errorf("%+v", res)
+	}
+}
