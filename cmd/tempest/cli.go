@@ -28,7 +28,7 @@ func version() string {
 const usage = `tempest: Monte Carlo stress tests of DeFi stablecoin and lending protocols
 
 Usage:
-  tempest run FILE.toml [--runs N] [--seed S] [--workers W] [--out DIR] [--quiet]
+  tempest run FILE.toml [--runs N] [--seed S] [--workers W] [--out DIR] [--set K=V]... [--shard K/N] [--resume]
   tempest validate FILE.toml...
   tempest replay FILE.toml --run N --trace FILE.csv [--seed S]
   tempest sweep FILE.toml [--out DIR] [--runs N] [--dry-run]
