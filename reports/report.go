@@ -167,6 +167,11 @@ func (r *Report) Write(dir string) error {
 	return nil
 }
 
+// WriteFileAtomic writes data to a temporary file next to name, syncs it
+// and renames it to name (mode 0644): a reader sees the old file or the
+// whole new one, never a part.
+func WriteFileAtomic(name string, data []byte) error { return writeAtomic(name, data) }
+
 // writeAtomic writes data to a temporary file next to name, syncs it and
 // renames it to name.
 func writeAtomic(name string, data []byte) (err error) {

@@ -329,36 +329,47 @@ func (s *Sweep) lineChart(k int) (*plot.Plot, error) {
 	l.Color, l.Width = inkDark, vg.Points(1.5)
 	p.Add(l)
 	p.Legend.Add("estimate", l)
-	for _, set := range []struct {
-		xy     plotter.XYs
-		filled bool
-		name   string
-	}{{met, true, "meets the budget"}, {unmet, false, "does not meet it"}} {
-		if len(set.xy) == 0 {
-			continue
-		}
-		sc, err := plotter.NewScatter(set.xy)
-		if err != nil {
-			return nil, err
-		}
-		sc.GlyphStyle.Color = inkDark
-		sc.GlyphStyle.Radius = vg.Points(3)
-		sc.GlyphStyle.Shape = draw.RingGlyph{}
-		if set.filled {
-			sc.GlyphStyle.Shape = draw.CircleGlyph{}
-		}
-		p.Add(sc)
-		if s.HasBudget {
-			p.Legend.Add(set.name, sc)
-		}
+	if err := budgetMarkers(p, met, unmet, s.HasBudget); err != nil {
+		return nil, err
 	}
 	if f.Budget != "" {
 		if err := limitLine(p, xs, f.Limit*scale); err != nil {
 			return nil, err
 		}
 	}
+	if f.Prob {
+		p.Y.Min = 0
+	}
 	padFlat(p)
 	return p, nil
+}
+
+// budgetMarkers marks the points that meet the budget with filled
+// circles and the others with rings; legend entries only with a budget.
+func budgetMarkers(p *plot.Plot, met, other plotter.XYs, legend bool) error {
+	for _, set := range []struct {
+		xy     plotter.XYs
+		filled bool
+		name   string
+	}{{met, true, "meets the budget"}, {other, false, "does not meet it"}} {
+		if len(set.xy) == 0 {
+			continue
+		}
+		sc, err := plotter.NewScatter(set.xy)
+		if err != nil {
+			return err
+		}
+		sc.GlyphStyle.Color, sc.GlyphStyle.Radius = inkDark, vg.Points(3)
+		sc.GlyphStyle.Shape = draw.RingGlyph{}
+		if set.filled {
+			sc.GlyphStyle.Shape = draw.CircleGlyph{}
+		}
+		p.Add(sc)
+		if legend {
+			p.Legend.Add(set.name, sc)
+		}
+	}
+	return nil
 }
 
 // limitLine adds a dashed horizontal line at y across xs.

@@ -254,28 +254,14 @@ func (t *Tune) frontierChart(k int) (*plot.Plot, error) {
 	if len(xs) == 0 {
 		return nil, ErrNoData
 	}
-	for _, set := range []struct {
-		xy     plotter.XYs
-		filled bool
-		name   string
-	}{{met, true, "meets the budget"}, {other, false, "does not"}} {
-		if len(set.xy) == 0 {
-			continue
-		}
-		sc, err := plotter.NewScatter(set.xy)
-		if err != nil {
-			return nil, err
-		}
-		sc.GlyphStyle.Color, sc.GlyphStyle.Radius = inkDark, vg.Points(3)
-		sc.GlyphStyle.Shape = draw.RingGlyph{}
-		if set.filled {
-			sc.GlyphStyle.Shape = draw.CircleGlyph{}
-		}
-		p.Add(sc)
-		p.Legend.Add(set.name, sc)
+	if err := budgetMarkers(p, met, other, true); err != nil {
+		return nil, err
 	}
 	if err := limitLine(p, xs, f.Limit*scale); err != nil {
 		return nil, err
+	}
+	if f.Prob {
+		p.Y.Min = 0
 	}
 	if t.OuterKey == "" && len(t.Answers) == 1 && t.Answers[0].Found {
 		p.Y.Min = math.Min(p.Y.Min, f.Limit*scale)
