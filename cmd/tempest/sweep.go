@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
 
+	"github.com/tempest-risk/tempest/sim"
 	"github.com/tempest-risk/tempest/sim/sweep"
 )
 
@@ -119,7 +121,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	res, err := sweep.Run(ctx, f, opt)
 	if err != nil {
-		return err
+		return interrupted(err, "tempest sweep "+pos[0]+" --out "+*out)
 	}
 	met := 0
 	for _, p := range res.Points {
@@ -182,7 +184,7 @@ func cmdTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		strings.Join(f.Budget, "; "), f.Runs, f.MaxRuns)
 	res, err := sweep.Tune(ctx, f, opt)
 	if err != nil {
-		return err
+		return interrupted(err, "tempest tune "+pos[0]+" --out "+*out)
 	}
 	for _, a := range res.Answers {
 		prefix := ""
@@ -203,4 +205,16 @@ func cmdTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stdout, "  %s\n", filepath.Join(*out, name))
 	}
 	return nil
+}
+
+// interrupted turns an interrupt of a sweep or tune into exit status 130
+// with the command that continues it: finished points are reused and the
+// interrupted one resumes from its journal.
+func interrupted(err error, again string) error {
+	var ie *sim.InterruptedError
+	if !errors.As(err, &ie) {
+		return err
+	}
+	return &hinted{err: fmt.Errorf("%w: finished points are kept, and %d of %d runs of the point in progress are recorded in %s", errInterrupted, ie.Recorded, ie.Runs, ie.Journal),
+		hints: []string{"continue with the same command: " + again}}
 }

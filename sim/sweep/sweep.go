@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -298,7 +299,18 @@ func (f *File) runPoint(ctx context.Context, ovs []scenario.Override, dir string
 		bo.Command += " --shard 1/2"
 	}
 	if !complete(dir, c, bo) {
-		if _, err := sim.RunBatch(ctx, c, bo); err != nil {
+		// An interrupted point continues from its journal; a journal of
+		// another configuration (the base scenario changed) starts over.
+		bo.Resume = true
+		_, err := sim.RunBatch(ctx, c, bo)
+		var re *sim.ResumeError
+		if errors.As(err, &re) {
+			if err = os.Remove(filepath.Join(dir, sim.JournalFile)); err == nil {
+				bo.Resume = false
+				_, err = sim.RunBatch(ctx, c, bo)
+			}
+		}
+		if err != nil {
 			return nil, 0, 0, err
 		}
 		if opt.PointReports && bo.Shards <= 1 {
