@@ -1,0 +1,78 @@
+package reports
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+func testSweep(keys []string, values [][]string) *Sweep {
+	s := &Sweep{Name: "t", Mode: "grid", Runs: 100, Keys: keys, HasBudget: true, Command: "tempest sweep t.toml",
+		Figures: []SweepFigure{
+			{Text: "P(bad_debt > 0)", Prob: true, Budget: "P(bad_debt > 0) <= 0.02", Op: "<=", Limit: 0.02, Method: "Clopper-Pearson"},
+			{Text: "mean(liquidated_debt)", Method: "Student t"},
+		}}
+	for i, v := range values {
+		p := float64(len(values)-i) / 100
+		s.Points = append(s.Points, SweepPoint{Values: v, Runs: 100, Meets: p < 0.02,
+			Est:  []SweepEstimate{{p, p / 2, p * 1.5}, {1e5 * p, math.NaN(), math.NaN()}},
+			Diff: []SweepEstimate{{p - 0.01, p - 0.02, p}, {1, 0, 2}}})
+	}
+	return s
+}
+
+// TestSweepReportRenders: a one-key sweep draws a line chart per figure
+// and a two-key grid a heatmap per figure; the tables list every point,
+// the verdicts and the paired differences.
+func TestSweepReportRenders(t *testing.T) {
+	one := testSweep([]string{"profiles.gold.haircut"}, [][]string{{"0"}, {"0.1"}, {"0.2"}})
+	two := testSweep([]string{"profiles.gold.haircut", "profiles.gold.debt_ceiling"},
+		[][]string{{"0.1", "1e7"}, {"0.1", "2e7"}, {"0.2", "1e7"}, {"0.2", "2e7"}})
+	for _, s := range []*Sweep{one, two} {
+		r, err := SweepReport(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		md := string(r.Markdown)
+		for _, want := range []string{"| 0.2 |", "not met", "met", "reference", "Δ `P(bad_debt > 0)`", "plots/sweep-1.png", "plots/sweep-2.png"} {
+			if !strings.Contains(md, want) {
+				t.Errorf("%d keys: the Markdown lacks %q", len(s.Keys), want)
+			}
+		}
+		if len(r.Plots) != 4 || len(r.Plots["sweep-1.svg"]) < 1000 {
+			t.Errorf("%d keys: plots %d, sweep-1.svg %d bytes", len(s.Keys), len(r.Plots), len(r.Plots["sweep-1.svg"]))
+		}
+	}
+}
+
+// TestTuneReportRenders: the recommendation, binding constraint, probes
+// and a frontier chart per constraint (plus the frontier curve with two
+// parameters).
+func TestTuneReportRenders(t *testing.T) {
+	tn := &Tune{Name: "t", Key: "profiles.gold.haircut", Goal: "min", From: "0", To: "0.5", Step: "0.05", FirstRuns: 100, MaxRuns: 800,
+		Budget: []SweepFigure{{Text: "P(bad_debt > 0)", Prob: true, Budget: "P(bad_debt > 0) <= 0.01", Op: "<=", Limit: 0.01}},
+		Answers: []TuneAnswer{{Found: true, Value: "0.2", X: 0.2, Binding: "`P(bad_debt > 0) <= 0.01`", Margin: "0.1%", Runs: 900}}}
+	for _, v := range []float64{0.5, 0, 0.25, 0.15, 0.2} {
+		tn.Probes = append(tn.Probes, TuneProbe{Value: Num(v), X: v, Runs: 100, Meets: v >= 0.2, Fails: v < 0.2,
+			Est: []SweepEstimate{{0.02 - v/25, 0.01 - v/25, 0.03 - v/25}}, Budget: []string{"met"}})
+	}
+	r, err := TuneReport(tn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(r.Markdown)
+	for _, want := range []string{"`profiles.gold.haircut = 0.2`", "Binding constraint", "fails the budget", "plots/tune-1.png"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the Markdown lacks %q", want)
+		}
+	}
+	tn.OuterKey = "profiles.gold.debt_ceiling"
+	tn.Answers = []TuneAnswer{{Outer: "1e7", Found: true, Value: "0.1", X: 0.1}, {Outer: "2e7", Found: true, Value: "0.2", X: 0.2}, {Outer: "4e7", Note: "even 0.5 fails"}}
+	r, err = TuneReport(tn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := r.Plots["tune-frontier.svg"]; !ok || !strings.Contains(string(r.Markdown), "none (even 0.5 fails)") {
+		t.Errorf("two-parameter frontier: plots %v", len(r.Plots))
+	}
+}
