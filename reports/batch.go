@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -159,7 +160,7 @@ func openCSV(name string) (*csvFile, []string, io.Closer, error) {
 		return nil, nil, nil, err
 	}
 	r := csv.NewReader(f)
-	r.ReuseRecord = false
+	r.ReuseRecord = true // callers copy what they keep; the fields are fresh strings
 	hdr, err := r.Read()
 	if err != nil {
 		f.Close()
@@ -168,7 +169,7 @@ func openCSV(name string) (*csvFile, []string, io.Closer, error) {
 		}
 		return nil, nil, nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return &csvFile{name: name, r: r}, hdr, f, nil
+	return &csvFile{name: name, r: r}, slices.Clone(hdr), f, nil
 }
 
 // next returns the next record, nil at the end.
@@ -210,6 +211,7 @@ func (b *Batch) readRuns(name string) error {
 		return fmt.Errorf("%s: header does not match the manifest's summary list:\n  have %s\n  want %s",
 			name, strings.Join(hdr, ","), strings.Join(want, ","))
 	}
+	var flat []float64
 	for {
 		rec, err := c.next()
 		if err != nil {
@@ -239,13 +241,20 @@ func (b *Batch) readRuns(name string) error {
 			return c.errf("fail_step: %v", err)
 		}
 		r.Error = rec[4]
-		r.Values = make([]float64, len(rec)-runsFixed)
 		for i, s := range rec[runsFixed:] {
-			if r.Values[i], err = parseFloat(s); err != nil {
+			v, err := parseFloat(s)
+			if err != nil {
 				return c.errf("%s: %v", hdr[runsFixed+i], err)
 			}
+			flat = append(flat, v)
 		}
 		b.Runs = append(b.Runs, r)
+	}
+	// One array holds every run's values (a slice per run would cost an
+	// allocation and a header each, which adds up over a large batch).
+	m := len(want) - runsFixed
+	for i := range b.Runs {
+		b.Runs[i].Values = flat[i*m : (i+1)*m : (i+1)*m]
 	}
 	return nil
 }

@@ -394,6 +394,7 @@ func Exceedance(x []float64, m Metric, title string) (*plot.Plot, error) {
 		hi = append(hi, plotter.XY{X: v[i], Y: math.Log10(iv.Hi)})
 		i = j
 	}
+	curve, lo, hi = thinSteps(curve, lo, hi, v[n-1]-v[0])
 	curve = append(curve, plotter.XY{X: v[n-1], Y: curve[len(curve)-1].Y})
 	lo = append(lo, plotter.XY{X: v[n-1], Y: lo[len(lo)-1].Y})
 	hi = append(hi, plotter.XY{X: v[n-1], Y: hi[len(hi)-1].Y})
@@ -443,6 +444,27 @@ func Exceedance(x []float64, m Metric, title string) (*plot.Plot, error) {
 
 // stepped turns the corners of a post-step curve into explicit points, so
 // that a polygon through them follows the steps.
+// thinSteps drops the steps of an exceedance curve (and of its band, at
+// the same indices) that are closer than a fraction of a pixel to the last
+// one kept, in both x and log-share: a batch of any size then draws at
+// most about two thousand steps (so the chart's memory and file size stay
+// bounded) and looks the same. The tail, where each run is a visible
+// step, is kept whole.
+func thinSteps(curve, lo, hi plotter.XYs, span float64) (plotter.XYs, plotter.XYs, plotter.XYs) {
+	const dy = 0.002 // decades of share: well below a pixel on a 3–6 decade axis
+	dx := span / 1000
+	k := 0
+	for i := range curve {
+		keep := i == 0 || i == len(curve)-1 ||
+			math.Abs(curve[i].Y-curve[k-1].Y) >= dy || math.Abs(curve[i].X-curve[k-1].X) >= dx
+		if keep {
+			curve[k], lo[k], hi[k] = curve[i], lo[i], hi[i]
+			k++
+		}
+	}
+	return curve[:k], lo[:k], hi[:k]
+}
+
 func stepped(xys plotter.XYs) plotter.XYs {
 	out := make(plotter.XYs, 0, 2*len(xys))
 	for i, p := range xys {

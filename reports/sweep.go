@@ -98,6 +98,7 @@ func SweepReport(s *Sweep) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	var sec sections
 	d := &document{
 		title:    "Parameter sweep: " + s.Name,
 		subtitle: s.Description,
@@ -129,15 +130,15 @@ func SweepReport(s *Sweep) (*Report, error) {
 		rows = append(rows, [2]string{"Risk budget", strings.Join(b, "; ") + " — each judged on its 95% interval"},
 			[2]string{"Points meeting it", fmt.Sprintf("%d of %d", met, len(s.Points))})
 	}
-	d.add(heading{level: 2, id: "summary", text: "1. Summary"}, keyValues{class: "summary", rows: rows})
+	d.add(heading{level: 2, id: "summary", text: sec.next("Summary")}, keyValues{class: "summary", rows: rows})
 
-	d.add(heading{level: 2, id: "figures", text: "2. Risk figures by point"},
+	d.add(heading{level: 2, id: "figures", text: sec.next("Risk figures by point")},
 		para{class: "note", text: "Each cell is the estimate and its 95% Monte Carlo confidence interval over the " +
 			"successful runs of the point. A point meets the budget when every constraint's whole interval lies " +
 			"within its limit."})
 	d.add(s.figureTable())
 	if len(blocks) > 0 {
-		d.add(heading{level: 2, id: "charts", text: "3. Charts"})
+		d.add(heading{level: 2, id: "charts", text: sec.next("Charts")})
 		if len(s.Keys) == 1 {
 			d.add(para{text: "Each figure against the swept value: the estimate (line and markers) and its 95% interval " +
 				"(band). With a budget, its limit is the dashed red line and the points that meet the whole budget are " +
@@ -148,7 +149,7 @@ func SweepReport(s *Sweep) (*Report, error) {
 		}
 		d.add(figureGrid{figs: blocks})
 	}
-	d.add(heading{level: 2, id: "paired", text: "4. Paired differences"},
+	d.add(heading{level: 2, id: "paired", text: sec.next("Paired differences")},
 		para{class: "note", text: fmt.Sprintf("Each point minus the reference point (%s), run by run: the points share "+
 			"their market paths, so a difference is measured on the same runs and its interval is far narrower "+
 			"than the gap between two independent intervals. An interval that excludes 0 is a difference the "+
@@ -158,7 +159,7 @@ func SweepReport(s *Sweep) (*Report, error) {
 	for _, f := range s.Figures {
 		methods = append(methods, fmt.Sprintf("`%s`: %s", f.Text, f.Method))
 	}
-	d.add(heading{level: 2, id: "method", text: "5. Method"},
+	d.add(heading{level: 2, id: "method", text: sec.next("Method")},
 		para{text: "Intervals: " + strings.Join(methods, "; ") + ". Paired differences: Student t on the per-run " +
 			"differences for probabilities (per-run indicators) and means; a paired percentile bootstrap that " +
 			"resamples runs for quantiles and expected shortfalls."},
@@ -166,6 +167,15 @@ func SweepReport(s *Sweep) (*Report, error) {
 			"the directory named in sweep.csv; plan.csv lists the expansion as it was before the first run."})
 	r.Markdown, r.HTML = d.markdown(), d.html()
 	return r, nil
+}
+
+// sections numbers the level-2 headings of a page as they are added, so
+// an optional section leaves no gap.
+type sections int
+
+func (n *sections) next(title string) string {
+	*n++
+	return strconv.Itoa(int(*n)) + ". " + title
 }
 
 func assign(keys, values []string) []string {

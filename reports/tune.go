@@ -73,6 +73,7 @@ func TuneReport(t *Tune) (*Report, error) {
 	if t.Goal == "max" {
 		goal = "largest"
 	}
+	var sec sections
 	d := &document{
 		title:    "Parameter recommendation: " + t.Name,
 		subtitle: t.Description,
@@ -103,7 +104,7 @@ func TuneReport(t *Tune) (*Report, error) {
 		[2]string{"Base scenario", "`" + t.Base + "`"},
 		[2]string{"Master seed", strconv.FormatUint(t.Seed, 10)},
 		[2]string{"Reproduce", "`" + t.Command + "`"})
-	d.add(heading{level: 2, id: "summary", text: "1. Recommendation"}, keyValues{class: "summary", rows: rows})
+	d.add(heading{level: 2, id: "summary", text: sec.next("Recommendation")}, keyValues{class: "summary", rows: rows})
 	if t.OuterKey != "" {
 		at := table{class: "risk", head: []string{"`" + t.OuterKey + "`", "best `" + t.Key + "`", "Binding constraint", "Margin", "Runs"},
 			right: []bool{true, true, false, true, true}}
@@ -114,11 +115,11 @@ func TuneReport(t *Tune) (*Report, error) {
 			}
 			at.rows = append(at.rows, []string{a.Outer, v, a.Binding, a.Margin, group3(a.Runs)})
 		}
-		d.add(heading{level: 2, id: "frontier2", text: "2. Two-parameter frontier"},
+		d.add(heading{level: 2, id: "frontier2", text: sec.next("Two-parameter frontier")},
 			para{text: fmt.Sprintf("For each value of `%s`, the %s `%s` that meets the budget.", t.OuterKey, goal, t.Key)}, at)
 	}
 	if len(blocks) > 0 {
-		d.add(heading{level: 2, id: "frontier", text: "3. Frontier"},
+		d.add(heading{level: 2, id: "frontier", text: sec.next("Frontier")},
 			para{text: "Each constraint's figure at every probed value with its 95% interval (bar). The dashed red line " +
 				"is the limit; filled markers are probes that meet the whole budget. The recommended value is the dotted vertical line."},
 			figureGrid{figs: blocks})
@@ -159,7 +160,7 @@ func TuneReport(t *Tune) (*Report, error) {
 	for _, f := range t.Budget {
 		methods = append(methods, fmt.Sprintf("`%s`: %s", f.Text, f.Method))
 	}
-	d.add(heading{level: 2, id: "probes", text: "4. Probes in search order"}, pt,
+	d.add(heading{level: 2, id: "probes", text: sec.next("Probes in search order")}, pt,
 		para{class: "method", text: "The search bisects the parameter's grid, assuming risk moves one way with it. A " +
 			"constraint is met when its whole 95% interval is within the limit and failed when the whole interval is " +
 			"beyond it; in between, the probe's runs double (same seeds, new run indices) up to the run limit. Intervals: " +

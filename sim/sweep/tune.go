@@ -276,8 +276,12 @@ func (a *Answer) MarginText() string {
 		if a.Binding.Op == ">=" {
 			bound, side = v.Lo, "lower"
 		}
+		margin := fmtFig(a.Binding.Figure, v.Margin)
+		if k := a.Binding.Kind; k == "P>" || k == "P<" {
+			margin = strconv.FormatFloat(100*v.Margin, 'g', 3, 64) + " percentage points"
+		}
 		return fmt.Sprintf("estimate %s, 95%% %s bound %s against the limit %s (margin %s)", fmtFig(a.Binding.Figure, v.Value), side,
-			fmtFig(a.Binding.Figure, bound), fmtFig(a.Binding.Figure, a.Binding.Limit), fmtFig(a.Binding.Figure, v.Margin))
+			fmtFig(a.Binding.Figure, bound), fmtFig(a.Binding.Figure, a.Binding.Limit), margin)
 	}
 	return ""
 }
