@@ -212,6 +212,26 @@ func (r *Run) enqueue(k int32, step int) {
 // price returns asset a's market price at step.
 func (r *Run) price(a, step int) float64 { return r.mw.Price(r.feeds[a], step) }
 
+// accountHint is the number of ledger and collateral accounts a run opens,
+// about: one per borrower and agent, and a few for the system.
+func (c *Compiled) accountHint() (accounts, urns int) {
+	for g, bg := range c.S.Agents.Borrowers {
+		if book, ok := c.books[g]; ok {
+			urns += len(book)
+		} else {
+			urns += bg.Count
+		}
+	}
+	accounts = urns + 32
+	if k := c.S.Agents.Keepers; k != nil {
+		accounts += k.Count
+	}
+	if a := c.S.Agents.Arbitrageurs; a != nil {
+		accounts += a.Count
+	}
+	return accounts, urns
+}
+
 func (r *Run) setup(pop *rand.Rand) error {
 	c := r.C
 	s := rwausd.New(0)
@@ -237,6 +257,7 @@ func (r *Run) setup(pop *rand.Rand) error {
 			return fmt.Errorf("rail %s: %w", rl.name, err)
 		}
 	}
+	s.Grow(c.accountHint())
 	// Oracles publish the opening price; the protocol sees it.
 	r.oracles = make([]market.Oracle, len(c.profiles))
 	r.lastVal = make([]float64, len(c.profiles))

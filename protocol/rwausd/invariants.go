@@ -109,7 +109,13 @@ func (s *System) CheckCheap() error {
 }
 
 func (s *System) checkCollateral() error {
-	held := make([]uint256.Int, len(s.Vat.Profiles))
+	var local [8]uint256.Int // no allocation for up to eight profiles
+	held := local[:0]
+	if n := len(s.Vat.Profiles); n <= len(local) {
+		held = local[:n]
+	} else {
+		held = make([]uint256.Int, n)
+	}
 	for _, a := range s.Vat.Accounts {
 		held[a.Profile].Add(&held[a.Profile], &a.Locked)
 	}

@@ -96,6 +96,14 @@ func (s *System) AddAccount(label string) token.Account {
 	return a
 }
 
+// Grow reserves room for accounts more ledger accounts and urns more
+// collateral accounts (after the tokens and profiles are added), so that
+// setting up a large population does not reallocate as it goes.
+func (s *System) Grow(accounts, urns int) {
+	s.L.Grow(accounts)
+	s.Vat.Grow(accounts, urns)
+}
+
 // AddToken registers a token (collateral or reference stablecoin).
 func (s *System) AddToken(name string, decimals uint8) token.ID {
 	return s.L.AddToken(name, decimals)

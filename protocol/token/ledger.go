@@ -6,6 +6,7 @@ package token
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/holiman/uint256"
 )
@@ -70,6 +71,16 @@ func (l *Ledger) AddAccount(label string) Account {
 	l.accounts++
 	l.names = append(l.names, label)
 	return Account(l.accounts - 1)
+}
+
+// Grow reserves room for n more accounts in every token's balances, so
+// that adding them does not reallocate. Tokens added later are not
+// covered.
+func (l *Ledger) Grow(n int) {
+	for i := range l.tokens {
+		l.tokens[i].bal = slices.Grow(l.tokens[i].bal, n)
+	}
+	l.names = slices.Grow(l.names, n)
 }
 
 // Accounts reports the number of accounts, the zero address included.

@@ -7,6 +7,7 @@ package vault
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/holiman/uint256"
 
@@ -140,6 +141,17 @@ func (e *Engine) AddProfile(name string, tok token.ID, now int64) ProfileID {
 
 // OpenAccount opens an empty Collateral Account on profile i for owner. It
 // panics inside a transaction or for an unknown profile.
+// Grow reserves room for accounts more ledger accounts and urns more
+// collateral accounts, so that opening them does not reallocate.
+func (e *Engine) Grow(accounts, urns int) {
+	e.dai = slices.Grow(e.dai, accounts)
+	e.sin = slices.Grow(e.sin, accounts)
+	for i := range e.Profiles {
+		e.Profiles[i].gem = slices.Grow(e.Profiles[i].gem, accounts)
+	}
+	e.Accounts = slices.Grow(e.Accounts, urns)
+}
+
 func (e *Engine) OpenAccount(i ProfileID, owner token.Account) AccountID {
 	if e.L.J.Open() {
 		panic("vault: OpenAccount inside a transaction")
