@@ -106,7 +106,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *out == "" {
 		*out = filepath.Join("out", "sweeps", f.Name)
 	}
-	fmt.Fprintf(stdout, "%s: %d points (%s) × %d runs, seed %d, base %s\n", f.Name, len(pts), f.Mode, f.Runs, f.Seed0(), f.Base)
+	fmt.Fprintf(stdout, "%s: %d points (%s) × %d runs, seed %d, base %s\n", f.Name, len(pts), f.Mode, f.Runs, f.MasterSeed(), f.Base)
 	keys := f.Keys()
 	for _, p := range pts {
 		fmt.Fprintf(stdout, "  %3d  %s\n", p.Index, strings.Join(assignPairs(keys, p.Values), "  "))

@@ -209,8 +209,8 @@ func metricNames() []string {
 	return out
 }
 
-// Seed is the master seed every point runs with.
-func (f *File) Seed0() uint64 { return f.seed }
+// MasterSeed is the master seed every point runs with.
+func (f *File) MasterSeed() uint64 { return f.seed }
 
 // Path is the file's path as given.
 func (f *File) Path() string { return f.path }
