@@ -6,7 +6,7 @@
 # is measured here; nothing is compared with figures from elsewhere.
 #
 #   make bench-peer                       # N=1000 vaults, T=720 steps, M=100 runs, 5 pairs
-#   PAIRS=9 M=200 scripts/bench-peer.sh
+#   PAIRS=9 M=200 WM=2000 scripts/bench-peer.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PEER=${PEER:-../shared/bench}
@@ -41,7 +41,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 echo "peer model: $N vaults, $T hourly steps, $M runs; $PAIRS alternating pairs"
 : >"$out/tempest" ; : >"$out/numpy" ; : >"$out/rss"
 for i in $(seq "$PAIRS"); do
-	read -r ts trss < <(measure ./tempest run configs/bench/cdp-gbm.toml --runs "$M" --out "$out/run" --quiet)
+	read -r ts trss < <(measure ./tempest run configs/bench/cdp-gbm.toml --runs "$M" --out "$out/run" --quiet --no-report)
 	read -r ps prss < <(measure "$PY" "$PEER/plain_cdp.py" "$N" "$T" "$M")
 	printf '  pair %d: tempest %6.3fs %7d KiB   numpy %6.3fs %7d KiB\n' "$i" "$ts" "$trss" "$ps" "$prss"
 	echo "$ts" >>"$out/tempest"; echo "$ps" >>"$out/numpy"; echo "$trss" >>"$out/rss"
@@ -54,11 +54,15 @@ awk -v t="$tm" -v p="$pm" -v n="$N" -v s="$T" -v m="$M" 'BEGIN {
 }'
 echo "tempest peak RSS: $(sort -g "$out/rss" | tail -1) KiB"
 
-echo "workers: 1 against 2, $PAIRS alternating pairs, $M runs each"
+# Throughput is a rate over a batch long enough that the fixed start-up
+# (reading the book, compiling the scenario: ~0.1 s) does not dominate:
+# WM runs (default 1,000) rather than the M of the timing above.
+WM=${WM:-1000}
+echo "workers: 1 against 2, $PAIRS alternating pairs, $WM runs each"
 : >"$out/w1" ; : >"$out/w2"
 for i in $(seq "$PAIRS"); do
-	read -r a _ < <(measure ./tempest run configs/bench/cdp-gbm.toml --runs "$M" --workers 1 --out "$out/w" --quiet)
-	read -r b _ < <(measure ./tempest run configs/bench/cdp-gbm.toml --runs "$M" --workers 2 --out "$out/w" --quiet)
+	read -r a _ < <(measure ./tempest run configs/bench/cdp-gbm.toml --runs "$WM" --workers 1 --out "$out/w" --quiet --no-report)
+	read -r b _ < <(measure ./tempest run configs/bench/cdp-gbm.toml --runs "$WM" --workers 2 --out "$out/w" --quiet --no-report)
 	echo "$a" >>"$out/w1"; echo "$b" >>"$out/w2"
 done
 w1=$(median <"$out/w1"); w2=$(median <"$out/w2")

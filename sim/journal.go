@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // JournalFile is the journal of a batch in progress, in its output
@@ -143,6 +144,7 @@ type journal struct {
 	broken   error      // a failed write or sync: appends fail with it
 
 	kick     chan struct{} // a record awaits a sync
+	stop     chan struct{} // closed by close: no more waiting between syncs
 	syncDone chan struct{} // the syncer has stopped
 }
 
@@ -544,11 +546,18 @@ func (j *journal) read(i int, buf *[]byte) (*RunResult, error) {
 	return res, nil
 }
 
+// journalSyncEvery spaces the journal's syncs. Every record is written to
+// the file when its run completes, so a killed process loses none; a
+// power failure loses at most the records of the last interval, which a
+// resume runs again.
+const journalSyncEvery = 250 * time.Millisecond
+
 // startSyncer starts the goroutine that syncs the journal after appends:
 // one sync covers every record written before it, so syncs never hold up
-// the runs and their rate adapts to the disk.
+// the runs.
 func (j *journal) startSyncer() {
 	j.kick = make(chan struct{}, 1)
+	j.stop = make(chan struct{})
 	j.syncDone = make(chan struct{})
 	go func() {
 		defer close(j.syncDone)
@@ -559,6 +568,12 @@ func (j *journal) startSyncer() {
 					j.broken = fmt.Errorf("%s: %w", j.path, err)
 				}
 				j.mu.Unlock()
+			}
+			// At most one sync per journalSyncEvery: short runs would
+			// otherwise keep the disk syncing back to back.
+			select {
+			case <-time.After(journalSyncEvery):
+			case <-j.stop:
 			}
 		}
 	}()
@@ -594,6 +609,7 @@ func (j *journal) close() error {
 	if j == nil || j.f == nil {
 		return nil
 	}
+	close(j.stop)
 	close(j.kick)
 	<-j.syncDone
 	err := j.f.Sync()

@@ -45,6 +45,7 @@ Flags:
   --workers W   runs in parallel (default: the number of CPUs)
   --out DIR     output directory (default: out/<scenario name>)
   --quiet       no progress on stderr
+  --no-report   skip the risk report (render it later with 'tempest report DIR')
   --set K=V     override a scenario key by its dotted path (repeatable);
                 the value is validated like one written in the file
   --shard K/N   run only shard K (0-based) of N: a contiguous share of the run
@@ -73,6 +74,7 @@ type runFlags struct {
 	workers int
 	out     string
 	quiet   bool
+	noRep   bool
 	resume  bool
 }
 
@@ -87,6 +89,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.IntVar(&f.workers, "workers", 0, "")
 	fs.StringVar(&f.out, "out", "", "")
 	fs.BoolVar(&f.quiet, "quiet", false, "")
+	fs.BoolVar(&f.noRep, "no-report", false, "")
 	fs.Var(&f.sets, "set", "")
 	fs.StringVar(&f.shard, "shard", "", "")
 	fs.BoolVar(&f.resume, "resume", false, "")
@@ -148,7 +151,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	for _, name := range []string{sim.ManifestFile, sim.RunsFile, sim.QuantilesFile, sim.PathsFile, sim.SketchesFile} {
 		fmt.Fprintf(stdout, "  %s\n", filepath.Join(res.Dir, name))
 	}
-	if opt.Shards <= 1 {
+	if opt.Shards <= 1 && f.noRep {
+		fmt.Fprintf(stdout, "no report (--no-report); render it with: tempest report %s\n", res.Dir)
+	} else if opt.Shards <= 1 {
 		// The batch's buffers are garbage now: hand them back to the
 		// operating system before the report loads the results, so peak
 		// memory is the larger of the two phases, not their sum.
