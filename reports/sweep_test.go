@@ -50,7 +50,7 @@ func TestSweepReportRenders(t *testing.T) {
 // parameters).
 func TestTuneReportRenders(t *testing.T) {
 	tn := &Tune{Name: "t", Key: "profiles.gold.haircut", Goal: "min", From: "0", To: "0.5", Step: "0.05", FirstRuns: 100, MaxRuns: 800,
-		Budget: []SweepFigure{{Text: "P(bad_debt > 0)", Prob: true, Budget: "P(bad_debt > 0) <= 0.01", Op: "<=", Limit: 0.01}},
+		Budget:  []SweepFigure{{Text: "P(bad_debt > 0)", Prob: true, Budget: "P(bad_debt > 0) <= 0.01", Op: "<=", Limit: 0.01}},
 		Answers: []TuneAnswer{{Found: true, Value: "0.2", X: 0.2, Binding: "`P(bad_debt > 0) <= 0.01`", Margin: "0.1%", Runs: 900}}}
 	for _, v := range []float64{0.5, 0, 0.25, 0.15, 0.2} {
 		tn.Probes = append(tn.Probes, TuneProbe{Value: Num(v), X: v, Runs: 100, Meets: v >= 0.2, Fails: v < 0.2,
