@@ -159,25 +159,20 @@ func (o *outputs) finish(wall time.Duration, opt Options) error {
 	}
 	f := &o.files
 	f.adopt(o.runsTmp.Name(), RunsFile)
-	if err := f.write(QuantilesFile, func(w *bufio.Writer) error {
-		return o.table.WriteCSV(w, o.c.bucketTime, quantileLevels, levels(o.series))
-	}); err != nil {
-		return err
-	}
-	if err := f.write(PathsFile, o.writePaths); err != nil {
-		return err
-	}
-	if err := f.write(SketchesFile, func(w *bufio.Writer) error {
-		b, err := o.table.MarshalBinary()
-		if err == nil {
-			_, err = w.Write(b)
-		}
-		return err
-	}); err != nil {
-		return err
-	}
-	if err := f.write(ManifestFile, func(w *bufio.Writer) error {
-		return writeJSON(w, o.manifest(wall, opt))
+	// The files are independent: write them side by side.
+	if err := f.writeAll([]string{QuantilesFile, PathsFile, SketchesFile, ManifestFile}, []func(*bufio.Writer) error{
+		func(w *bufio.Writer) error {
+			return o.table.WriteCSV(w, o.c.bucketTime, quantileLevels, levels(o.series))
+		},
+		o.writePaths,
+		func(w *bufio.Writer) error {
+			b, err := o.table.MarshalBinary()
+			if err == nil {
+				_, err = w.Write(b)
+			}
+			return err
+		},
+		func(w *bufio.Writer) error { return writeJSON(w, o.manifest(wall, opt)) },
 	}); err != nil {
 		return err
 	}

@@ -33,7 +33,10 @@ type Stats struct {
 	FailStep         int
 
 	deficit, reserve float64 // at the last block
-	series           [][]float64
+	// deficitRad and reserveRad are the values deficit and reserve were
+	// converted from.
+	deficitRad, reserveRad uint256.Int
+	series                 [][]float64
 }
 
 type saleRec struct {
@@ -100,9 +103,14 @@ func (st *Stats) block(r *Run) {
 	} else if d > 0.01 {
 		st.PegOff1++
 	}
+	// Deficit and surplus change in few blocks; convert only then.
 	var x uint256.Int
-	st.deficit = rad(r.Sys.Deficit(&x))
-	st.reserve = rad(r.Sys.Surplus(&x))
+	if r.Sys.Deficit(&x); !x.Eq(&st.deficitRad) {
+		st.deficitRad, st.deficit = x, rad(&x)
+	}
+	if r.Sys.Surplus(&x); !x.Eq(&st.reserveRad) {
+		st.reserveRad, st.reserve = x, rad(&x)
+	}
 	st.PeakDeficit = math.Max(st.PeakDeficit, st.deficit)
 	st.ReserveMin = math.Min(st.ReserveMin, st.reserve)
 	exp := 0.0

@@ -366,8 +366,13 @@ func ToFloat(x *uint256.Int, decimals uint) float64 {
 		p2.SetOne()
 		p2.Lsh(&p2, uint(s-a))
 		q.MulDivOverflow(&t, &p2, den)
-		var r uint256.Int
-		r.MulMod(&t, &p2, den)
+		// The remainder t·p2 − q·den lies in [0, den), so it equals the
+		// difference of the two products mod 2^256: wrapping shifts and
+		// multiplications give it without a second 512-bit division.
+		var r, qd uint256.Int
+		r.Lsh(&t, uint(s-a))
+		qd.Mul(&q, den)
+		r.Sub(&r, &qd)
 		sticky = !r.IsZero()
 	} else {
 		k := uint(-s)
