@@ -192,7 +192,7 @@ func (t *Tune) charts() ([]Chart, error) {
 				xy = append(xy, plotter.XY{X: x, Y: a.X})
 			}
 		}
-		c := Chart{Name: "tune-frontier", Title: "Frontier", Caption: fmt.Sprintf("Best %s for each %s.", t.Key, t.OuterKey)}
+		c := Chart{Name: "tune-frontier", Title: "Frontier", Caption: fmt.Sprintf("Best %s for each %s (markers; the dashed line only joins them: values between were not probed).", t.Key, t.OuterKey)}
 		if len(xy) == 0 {
 			c.Empty = "No value of the first parameter has a value of the second that meets the budget."
 		} else {
@@ -201,7 +201,8 @@ func (t *Tune) charts() ([]Chart, error) {
 			if err != nil {
 				return nil, err
 			}
-			l.Color, l.Width = inkDark, vg.Points(1.5)
+			// Only the markers are computed; the dashed line only guides the eye.
+			l.Color, l.Width, l.Dashes = inkSample, vg.Points(0.8), []vg.Length{vg.Points(3), vg.Points(2)}
 			sc, err := plotter.NewScatter(xy)
 			if err != nil {
 				return nil, err
