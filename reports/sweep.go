@@ -517,6 +517,9 @@ func (outlineThumb) Thumbnail(c *draw.Canvas) {
 func categoryTicks(labels []string) plot.ConstantTicks {
 	t := make(plot.ConstantTicks, len(labels))
 	for i, l := range labels {
+		if v, err := strconv.ParseFloat(l, 64); err == nil && math.Abs(v) >= 1e4 {
+			l = Num(v) // 40000000 reads as 40M
+		}
 		t[i] = plot.Tick{Value: float64(i), Label: l}
 	}
 	return t
