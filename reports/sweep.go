@@ -153,7 +153,7 @@ func SweepReport(s *Sweep) (*Report, error) {
 		para{class: "note", text: fmt.Sprintf("Each point minus the reference point (%s), run by run: the points share "+
 			"their market paths, so a difference is measured on the same runs and its interval is far narrower "+
 			"than the gap between two independent intervals. An interval that excludes 0 is a difference the "+
-			"runs resolve.", strings.Join(assign(s.Keys, s.Points[s.Ref].Values), ", "))})
+			"runs resolve.", strings.Join(Assign(s.Keys, s.Points[s.Ref].Values, " = "), ", "))})
 	d.add(s.diffTable())
 	var methods []string
 	for _, f := range s.Figures {
@@ -178,32 +178,36 @@ func (n *sections) next(title string) string {
 	return strconv.Itoa(int(*n)) + ". " + title
 }
 
-func assign(keys, values []string) []string {
+// Assign pairs keys with their values as "key<eq>value".
+func Assign(keys, values []string, eq string) []string {
 	out := make([]string, len(keys))
 	for k := range keys {
-		out[k] = keys[k] + " = " + values[k]
+		out[k] = keys[k] + eq + values[k]
 	}
 	return out
 }
 
-func (s *Sweep) figureTable() table {
+// pointTable is a table with a row per point: its values, then a cell per
+// figure, then, with a budget and a verdict column, the verdict.
+func (s *Sweep) pointTable(prefix string, cell func(i, k int) string, verdict bool) table {
 	t := table{class: "risk"}
 	t.head = append(t.head, s.Keys...)
 	t.right = make([]bool, len(s.Keys))
 	for _, f := range s.Figures {
-		t.head = append(t.head, "`"+f.Text+"`")
+		t.head = append(t.head, prefix+"`"+f.Text+"`")
 		t.right = append(t.right, true)
 	}
-	if s.HasBudget {
+	verdict = verdict && s.HasBudget
+	if verdict {
 		t.head = append(t.head, "Budget")
 		t.right = append(t.right, false)
 	}
-	for _, p := range s.Points {
+	for i, p := range s.Points {
 		row := append([]string{}, p.Values...)
-		for k, f := range s.Figures {
-			row = append(row, f.formatEst(p.Est[k]))
+		for k := range s.Figures {
+			row = append(row, cell(i, k))
 		}
-		if s.HasBudget {
+		if verdict {
 			row = append(row, map[bool]string{true: "met", false: "not met"}[p.Meets])
 		}
 		t.rows = append(t.rows, row)
@@ -211,27 +215,18 @@ func (s *Sweep) figureTable() table {
 	return t
 }
 
+func (s *Sweep) figureTable() table {
+	return s.pointTable("", func(i, k int) string { return s.Figures[k].formatEst(s.Points[i].Est[k]) }, true)
+}
+
 func (s *Sweep) diffTable() table {
-	t := table{class: "risk"}
-	t.head = append(t.head, s.Keys...)
-	t.right = make([]bool, len(s.Keys))
-	for _, f := range s.Figures {
-		t.head = append(t.head, "Δ `"+f.Text+"`")
-		t.right = append(t.right, true)
-	}
-	for i, p := range s.Points {
-		row := append([]string{}, p.Values...)
-		for k, f := range s.Figures {
-			if i == s.Ref {
-				row = append(row, "reference")
-				continue
-			}
-			e := p.Diff[k]
-			row = append(row, signed(f, e.Value)+" ["+signed(f, e.Lo)+", "+signed(f, e.Hi)+"]")
+	return s.pointTable("Δ ", func(i, k int) string {
+		if i == s.Ref {
+			return "reference"
 		}
-		t.rows = append(t.rows, row)
-	}
-	return t
+		f, e := s.Figures[k], s.Points[i].Diff[k]
+		return signed(f, e.Value) + " [" + signed(f, e.Lo) + ", " + signed(f, e.Hi) + "]"
+	}, false)
 }
 
 // signed formats a difference with its sign.

@@ -209,13 +209,7 @@ func (s *setFlags) Set(v string) error {
 }
 
 // args renders the overrides as they would be typed.
-func (s setFlags) args() string {
-	var b strings.Builder
-	for _, o := range s {
-		fmt.Fprintf(&b, " --set %s=%s", o.Key, o.Value)
-	}
-	return b.String()
-}
+func (s setFlags) args() string { return scenario.FlagArgs(s) }
 
 // helpRequested prints a command's help when --help or -h is among args.
 func helpRequested(args []string, help string, stdout io.Writer) bool {

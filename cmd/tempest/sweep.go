@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/tempest-risk/tempest/reports"
 	"github.com/tempest-risk/tempest/sim"
 	"github.com/tempest-risk/tempest/sim/sweep"
 )
@@ -109,7 +110,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "%s: %d points (%s) × %d runs, seed %d, base %s\n", f.Name, len(pts), f.Mode, f.Runs, f.MasterSeed(), f.Base)
 	keys := f.Keys()
 	for _, p := range pts {
-		fmt.Fprintf(stdout, "  %3d  %s\n", p.Index, strings.Join(assignPairs(keys, p.Values), "  "))
+		fmt.Fprintf(stdout, "  %3d  %s\n", p.Index, strings.Join(reports.Assign(keys, p.Values, " = "), "  "))
 	}
 	if *dry {
 		return nil
@@ -136,14 +137,6 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "  %s\n", filepath.Join(*out, name))
 	}
 	return nil
-}
-
-func assignPairs(keys, values []string) []string {
-	out := make([]string, len(keys))
-	for k := range keys {
-		out[k] = keys[k] + " = " + values[k]
-	}
-	return out
 }
 
 func cmdTune(ctx context.Context, args []string, stdout, stderr io.Writer) error {

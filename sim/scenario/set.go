@@ -16,6 +16,16 @@ type Override struct {
 	Value string
 }
 
+// FlagArgs renders overrides as they are typed on the command line:
+// " --set key=value" for each.
+func FlagArgs(ovs []Override) string {
+	var b strings.Builder
+	for _, o := range ovs {
+		b.WriteString(" --set " + o.Key + "=" + o.Value)
+	}
+	return b.String()
+}
+
 // ParseOverride splits "key=value".
 func ParseOverride(s string) (Override, error) {
 	k, v, ok := strings.Cut(s, "=")

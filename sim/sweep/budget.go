@@ -215,6 +215,9 @@ func (f *Figure) Estimate(values []float64, seed uint64) Estimate {
 	return e
 }
 
+// IsProb reports whether the figure is a probability.
+func (f *Figure) IsProb() bool { return f.Kind == "P>" || f.Kind == "P<" }
+
 // hit reports whether a run's value counts towards a probability figure.
 func (f *Figure) hit(y float64) bool {
 	return (f.Kind == "P>" && y > f.Arg) || (f.Kind == "P<" && y < f.Arg)

@@ -6,7 +6,7 @@ import (
 
 // reportFigure describes a figure for the report.
 func reportFigure(f Figure, method string) reports.SweepFigure {
-	return reports.SweepFigure{Text: f.Text, Prob: f.Kind == "P>" || f.Kind == "P<", Method: method}
+	return reports.SweepFigure{Text: f.Text, Prob: f.IsProb(), Method: method}
 }
 
 // method names the interval method of a figure.

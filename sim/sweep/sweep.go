@@ -171,7 +171,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Result, error) {
 		pr.judge(figs, budget, f.seed)
 		res.Points = append(res.Points, pr)
 		if opt.Log != nil {
-			fmt.Fprintf(opt.Log, "point %d/%d %s: %d runs", p.Index+1, len(pts), strings.Join(assignments(keys, p.Values), " "), runs)
+			fmt.Fprintf(opt.Log, "point %d/%d %s: %d runs", p.Index+1, len(pts), strings.Join(reports.Assign(keys, p.Values, "="), " "), runs)
 			if failed > 0 {
 				fmt.Fprintf(opt.Log, " (%d failed)", failed)
 			}
@@ -203,14 +203,6 @@ func Run(ctx context.Context, f *File, opt Options) (*Result, error) {
 	return res, nil
 }
 
-func assignments(keys, values []string) []string {
-	out := make([]string, len(keys))
-	for k := range keys {
-		out[k] = keys[k] + "=" + values[k]
-	}
-	return out
-}
-
 func metWord(ok bool) string {
 	if ok {
 		return "met"
@@ -221,19 +213,10 @@ func metWord(ok bool) string {
 // formatEst is "0.12% [0.01%, 0.4%]" for a probability, "1.2e+05 [...]"
 // otherwise.
 func formatEst(f Figure, e Estimate) string {
-	num := func(x float64) string {
-		if math.IsNaN(x) {
-			return "n/a"
-		}
-		if f.Kind == "P>" || f.Kind == "P<" {
-			return strconv.FormatFloat(100*x, 'g', 3, 64) + "%"
-		}
-		return strconv.FormatFloat(x, 'g', 4, 64)
-	}
 	if math.IsNaN(e.Lo) {
-		return num(e.Value)
+		return fmtFig(f, e.Value)
 	}
-	return fmt.Sprintf("%s [%s, %s]", num(e.Value), num(e.Lo), num(e.Hi))
+	return fmt.Sprintf("%s [%s, %s]", fmtFig(f, e.Value), fmtFig(f, e.Lo), fmtFig(f, e.Hi))
 }
 
 // judge computes the point's figures and budget verdicts.
@@ -294,7 +277,7 @@ func (f *File) runPoint(ctx context.Context, ovs []scenario.Override, dir string
 		}
 		bo.Shard, bo.Shards = 1, 2
 	}
-	bo.Command = fmt.Sprintf("tempest run %s --runs %d --seed %d%s", f.Base, last, f.seed, setArgs(ovs))
+	bo.Command = fmt.Sprintf("tempest run %s --runs %d --seed %d%s", f.Base, last, f.seed, scenario.FlagArgs(ovs))
 	if bo.Shards > 1 {
 		bo.Command += " --shard 1/2"
 	}
@@ -397,14 +380,6 @@ func complete(dir string, c *sim.Compiled, bo sim.Options) bool {
 		return m.Shard != nil && m.Shard.Index == bo.Shard && m.Shard.Count == bo.Shards
 	}
 	return m.Shard == nil
-}
-
-func setArgs(ovs []scenario.Override) string {
-	var b strings.Builder
-	for _, o := range ovs {
-		fmt.Fprintf(&b, " --set %s=%s", o.Key, o.Value)
-	}
-	return b.String()
 }
 
 // planCSV is the expansion: point, dir and one column per key.

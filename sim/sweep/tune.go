@@ -256,7 +256,7 @@ func (r *TuneResult) probe(ctx context.Context, outer string, i int, opt Options
 		for k := range r.Budget {
 			parts = append(parts, r.Budget[k].Figure.Text+" "+formatEst(r.Budget[k].Figure, p.Verdicts[k].Estimate))
 		}
-		fmt.Fprintf(opt.Log, "probe %s: %d runs, %s; %s\n", strings.Join(assignments(keys, vals), " "), p.Runs, what, strings.Join(parts, "; "))
+		fmt.Fprintf(opt.Log, "probe %s: %d runs, %s; %s\n", strings.Join(reports.Assign(keys, vals, "="), " "), p.Runs, what, strings.Join(parts, "; "))
 	}
 	return p, nil
 }
@@ -277,7 +277,7 @@ func (a *Answer) MarginText() string {
 			bound, side = v.Lo, "lower"
 		}
 		margin := fmtFig(a.Binding.Figure, v.Margin)
-		if k := a.Binding.Kind; k == "P>" || k == "P<" {
+		if a.Binding.IsProb() {
 			margin = strconv.FormatFloat(100*v.Margin, 'g', 3, 64) + " percentage points"
 		}
 		return fmt.Sprintf("estimate %s, 95%% %s bound %s against the limit %s (margin %s)", fmtFig(a.Binding.Figure, v.Value), side,
@@ -287,7 +287,10 @@ func (a *Answer) MarginText() string {
 }
 
 func fmtFig(f Figure, x float64) string {
-	if f.Kind == "P>" || f.Kind == "P<" {
+	if math.IsNaN(x) {
+		return "n/a"
+	}
+	if f.IsProb() {
 		return strconv.FormatFloat(100*x, 'g', 3, 64) + "%"
 	}
 	return strconv.FormatFloat(x, 'g', 4, 64)
