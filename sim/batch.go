@@ -80,10 +80,21 @@ var quantileLevels = []float64{0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99}
 // Sketch parameters for quantiles.csv: 1% relative accuracy (fan-chart
 // bands; risk figures use the exact per-run values of runs.csv) and at most
 // 1,024 buckets per store, so memory stays bounded whatever the runs.
+//
+// A series value, or its deviation from the series' Level, of magnitude
+// below seriesResolution (a millionth of the metric's unit: of a dollar,
+// of the peg, of an hour) is sketched as zero. Without that floor the
+// sketch would spend buckets on ever smaller deviations as runs are added
+// (the smallest of n deviations shrinks like 1/n), and its memory would
+// grow with the batch; with it, the buckets a cell can use are fixed by
+// the range of the metric, not by the number of runs. Mean, minimum and
+// maximum are of the recorded values, so they too are exact to this
+// resolution.
 const (
-	sketchAlpha   = 0.01
-	sketchBuckets = 1024
-	samplePaths   = 5 // runs whose whole series go to paths.csv
+	sketchAlpha      = 0.01
+	sketchBuckets    = 1024
+	seriesResolution = 1e-6
+	samplePaths      = 5 // runs whose whole series go to paths.csv
 )
 
 // RunOne runs run i of the batch on the market buffers mw. A panic or a

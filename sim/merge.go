@@ -145,10 +145,7 @@ func Merge(dirs []string, out string) (*Result, error) {
 		return nil, err
 	}
 	if err := w.write(SketchesFile, func(bw *bufio.Writer) error {
-		b, err := table.MarshalBinary()
-		if err == nil {
-			_, err = bw.Write(b)
-		}
+		_, err := table.WriteTo(bw)
 		return err
 	}); err != nil {
 		return nil, err

@@ -111,8 +111,13 @@ func (o *outputs) add(res *RunResult) error {
 	for k, ser := range res.Series {
 		lv := o.series[k].Level
 		for b, x := range ser {
-			if !math.IsNaN(x) && !math.IsInf(x, 0) { // a series value is always finite; guard the sketch anyway
-				o.table.Add(k, b, x-lv)
+			if math.IsNaN(x) || math.IsInf(x, 0) { // a series value is always finite; guard the sketch anyway
+				continue
+			}
+			if d := x - lv; math.Abs(d) >= seriesResolution {
+				o.table.Add(k, b, d)
+			} else {
+				o.table.Add(k, b, 0)
 			}
 		}
 	}
@@ -166,10 +171,7 @@ func (o *outputs) finish(wall time.Duration, opt Options) error {
 		},
 		o.writePaths,
 		func(w *bufio.Writer) error {
-			b, err := o.table.MarshalBinary()
-			if err == nil {
-				_, err = w.Write(b)
-			}
+			_, err := o.table.WriteTo(w)
 			return err
 		},
 		func(w *bufio.Writer) error { return writeJSON(w, o.manifest(wall, opt)) },

@@ -28,6 +28,14 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	pprof.StopCPUProfile()
+	// TEMPEST_MEMPROFILE=file writes the heap profile at the end of the
+	// command (go tool pprof -sample_index=inuse_space tempest file).
+	if path := os.Getenv("TEMPEST_MEMPROFILE"); path != "" {
+		if f, ferr := os.Create(path); ferr == nil {
+			pprof.Lookup("heap").WriteTo(f, 0)
+			f.Close()
+		}
+	}
 	os.Exit(exitStatus(err))
 }
 

@@ -114,8 +114,8 @@ func (st *store) appendTo(b []byte) []byte {
 	}
 	b = binary.AppendUvarint(b, uint64(st.hi-st.lo+1))
 	b = binary.AppendVarint(b, int64(st.lo))
-	for _, c := range st.counts[st.lo-st.offset : st.hi-st.offset+1] {
-		b = binary.AppendUvarint(b, uint64(c))
+	for k := st.lo - st.offset; k <= st.hi-st.offset; k++ {
+		b = binary.AppendUvarint(b, st.get(k))
 	}
 	return b
 }
@@ -361,21 +361,21 @@ func (d *decoder) store(st *store, s *Sketch) {
 		d.fail("bucket index out of range")
 		return
 	}
-	st.counts = make([]uint32, n)
+	st.narrow = make([]uint16, n)
 	st.offset, st.lo, st.hi = int(lo), int(lo), int(lo)+int(n)-1
-	for k := range st.counts {
+	for k := range int(n) {
 		c := d.uvarint()
 		if st.total+c < st.total || c > 1<<32-1 {
 			d.fail("counts overflow")
 			return
 		}
-		st.counts[k] = uint32(c)
+		st.put(k, c)
 		st.total += c
 	}
 	if d.err != nil {
 		return
 	}
-	if st.counts[0] == 0 || st.counts[n-1] == 0 {
+	if st.get(0) == 0 || st.get(int(n)-1) == 0 {
 		d.fail("store has a zero bucket at an end")
 	}
 }

@@ -2,6 +2,7 @@ package stats
 
 import (
 	"math"
+	"slices"
 )
 
 // Bounds on the constructor arguments of a Sketch.
@@ -13,7 +14,7 @@ const (
 	// MaxAlpha bounds the relative accuracy from above; alpha must be below
 	// it.
 	MaxAlpha = 1.0
-	// MaxMaxBuckets bounds the bucket limit per sign (8 MiB of counts), so
+	// MaxMaxBuckets bounds the bucket limit per sign (5 MiB of counts), so
 	// that neither a configuration nor a decoded shard can make a store
 	// allocate without bound.
 	MaxMaxBuckets = 1 << 20
@@ -28,8 +29,9 @@ const (
 // apart. Each bucket holds an integer count, and every value of bucket i is
 // within relative error α of its representative 2γ^i/(γ+1) = γ^i·(1−α).
 //
-// Each store keeps at most maxBuckets consecutive buckets (8 bytes each, in
-// an array of at most 1.25·maxBuckets). When a value
+// Each store keeps at most maxBuckets consecutive buckets (2 bytes each, 4
+// once a bucket passes 65,535 values, in an array of at most
+// 1.25·maxBuckets). When a value
 // would widen a store beyond that, the buckets of lowest magnitude (those
 // nearest zero) are collapsed into the lowest bucket kept, so quantiles of
 // large magnitude stay accurate while those near zero degrade. Collapsing
@@ -166,8 +168,8 @@ func (s *Sketch) Merge(o *Sketch) {
 // clone returns a deep copy of s.
 func (s *Sketch) clone() *Sketch {
 	c := *s
-	c.pos.counts = append([]uint32(nil), s.pos.counts...)
-	c.neg.counts = append([]uint32(nil), s.neg.counts...)
+	c.pos = s.pos.clone()
+	c.neg = s.neg.clone()
 	c.sum.partials = append([]float64(nil), s.sum.partials...)
 	return &c
 }
@@ -302,8 +304,8 @@ func (s *Sketch) Quantiles(qs, out []float64) {
 	st := &s.neg
 	if st.total > 0 {
 		for j := st.hi; j >= st.lo && k < len(qs); j-- {
-			if c := st.counts[j-st.offset]; c > 0 {
-				seen += uint64(c)
+			if c := st.get(j - st.offset); c > 0 {
+				seen += c
 				emit(-s.value(j))
 			}
 		}
@@ -315,8 +317,8 @@ func (s *Sketch) Quantiles(qs, out []float64) {
 	st = &s.pos
 	if st.total > 0 {
 		for j := st.lo; j <= st.hi && k < len(qs); j++ {
-			if c := st.counts[j-st.offset]; c > 0 {
-				seen += uint64(c)
+			if c := st.get(j - st.offset); c > 0 {
+				seen += c
 				emit(s.value(j))
 			}
 		}
@@ -326,11 +328,16 @@ func (s *Sketch) Quantiles(qs, out []float64) {
 	}
 }
 
-// store is a dense run of bucket counts: counts[k] is bucket offset+k.
-// Buckets outside [lo, hi] are zero and, when the store is not empty, the
-// buckets lo and hi are not.
+// store is a dense run of bucket counts: the count of bucket offset+k is
+// at index k. Buckets outside [lo, hi] are zero and, when the store is not
+// empty, the buckets lo and hi are not.
+//
+// Counts are 16-bit until one of them passes 2^16 − 1, and 32-bit from
+// then on: a cell of a batch of fewer than 65,536 runs never widens, and
+// half the bytes per bucket is half the memory of a batch's quantile grid.
 type store struct {
-	counts []uint32 // a bucket never holds 2^32 values: batches are far smaller
+	narrow []uint16 // the counts while every bucket holds fewer than 2^16 values
+	wide   []uint32 // the counts once one has held more (narrow is then nil)
 	offset int
 	lo, hi int
 	total  uint64
@@ -338,6 +345,51 @@ type store struct {
 
 // minStoreLen is the length of a store's first allocation.
 const minStoreLen = 16
+
+// size returns the number of buckets the counts array covers.
+func (st *store) size() int {
+	if st.wide != nil {
+		return len(st.wide)
+	}
+	return len(st.narrow)
+}
+
+// get returns the count at index k of the array (bucket offset+k).
+func (st *store) get(k int) uint64 {
+	if st.wide != nil {
+		return uint64(st.wide[k])
+	}
+	return uint64(st.narrow[k])
+}
+
+// put sets the count at index k of the array, widening the counts when c
+// needs it. It panics past 2^32 − 1 values in one bucket, far beyond any
+// batch.
+func (st *store) put(k int, c uint64) {
+	if st.wide == nil {
+		if c <= 1<<16-1 {
+			st.narrow[k] = uint16(c)
+			return
+		}
+		st.wide = make([]uint32, len(st.narrow))
+		for i, n := range st.narrow {
+			st.wide[i] = uint32(n)
+		}
+		st.narrow = nil
+	}
+	if c > 1<<32-1 {
+		panic("stats: more than 2^32-1 values in one bucket")
+	}
+	st.wide[k] = uint32(c)
+}
+
+// clone returns a copy of st with its own counts.
+func (st *store) clone() store {
+	c := *st
+	c.narrow = slices.Clone(st.narrow)
+	c.wide = slices.Clone(st.wide)
+	return c
+}
 
 // add adds c > 0 to bucket i, collapsing the lowest buckets if the store
 // would span more than maxB buckets.
@@ -354,12 +406,12 @@ func (st *store) add(i int, c uint64, maxB int) {
 			floor := i - maxB + 1
 			var moved uint64
 			for k := st.lo; k <= min(st.hi, floor-1); k++ {
-				moved += uint64(st.counts[k-st.offset])
-				st.counts[k-st.offset] = 0
+				moved += st.get(k - st.offset)
+				st.put(k-st.offset, 0)
 			}
 			st.ensure(floor, i, maxB, floor, st.hi)
 			st.lo = floor
-			st.counts[floor-st.offset] = count32(uint64(st.counts[floor-st.offset]) + moved)
+			st.put(floor-st.offset, st.get(floor-st.offset)+moved)
 		} else {
 			st.ensure(st.lo, i, maxB, st.lo, st.hi)
 		}
@@ -371,55 +423,57 @@ func (st *store) add(i int, c uint64, maxB int) {
 		st.ensure(i, st.hi, maxB, st.lo, st.hi)
 		st.lo = i
 	}
-	st.counts[i-st.offset] = count32(uint64(st.counts[i-st.offset]) + c)
+	st.put(i-st.offset, st.get(i-st.offset)+c)
 	st.total += c
-}
-
-// count32 narrows a bucket count; it panics past 2^32 − 1 values in one
-// bucket, far beyond any batch.
-func count32(c uint64) uint32 {
-	if c > 1<<32-1 {
-		panic("stats: more than 2^32-1 values in one bucket")
-	}
-	return uint32(c)
 }
 
 // ensure makes the counts cover [lo, hi] (hi-lo < maxB). The buckets in
 // [occLo, occHi] (an empty range if occLo > occHi) are kept; all others
 // are zero.
 func (st *store) ensure(lo, hi, maxB, occLo, occHi int) {
-	if lo >= st.offset && hi < st.offset+len(st.counts) {
+	n := st.size()
+	if lo >= st.offset && hi < st.offset+n {
 		return
 	}
+	// Grow to the span plus a quarter of spare room (a tail that keeps
+	// extending moves the array once per eighth of its length, each side),
+	// at most a quarter above maxB so that a store that keeps collapsing
+	// moves only once every maxB/8 new buckets. Growing by the span rather
+	// than by doubling keeps the array within a quarter of the buckets in
+	// use: the grid's memory is that of its occupied ranges.
 	span := hi - lo + 1
-	n := len(st.counts)
 	if want := span + span/4; n < want {
-		// Grow, keeping a quarter of spare room once moved. The array may
-		// exceed maxB by a quarter, so that a store that keeps collapsing
-		// moves only once every maxB/8 new buckets.
-		n = min(max(2*n, want, minStoreLen), maxB+maxB/4)
+		n = min(max(want, minStoreLen), maxB+maxB/4)
 	}
 	// Centre [lo, hi] so that the store can grow either way before it has
 	// to move again.
 	off := lo - (n-span)/2
-	old, oldOff := st.counts, st.offset
-	if n > len(old) {
-		st.counts = make([]uint32, n)
-	}
-	if occLo <= occHi {
-		// copy handles the overlap when the slice is reused.
-		copy(st.counts[occLo-off:], old[occLo-oldOff:occHi-oldOff+1])
-	}
-	if len(old) == n {
-		// Reused in place: clear what is now outside the kept range.
-		if occLo <= occHi {
-			clear(st.counts[:occLo-off])
-			clear(st.counts[occHi-off+1:])
-		} else {
-			clear(st.counts)
-		}
+	if st.wide != nil {
+		st.wide = relocate(st.wide, n, occLo-off, occLo-st.offset, occHi-occLo+1)
+	} else {
+		st.narrow = relocate(st.narrow, n, occLo-off, occLo-st.offset, occHi-occLo+1)
 	}
 	st.offset = off
+}
+
+// relocate moves the m counts at old[from:] to index to of an array of n
+// counts: old itself when it has length n (the rest cleared), else a new
+// one.
+func relocate[T uint16 | uint32](old []T, n, to, from, m int) []T {
+	counts := old
+	if n > len(old) {
+		counts = make([]T, n)
+	}
+	if m <= 0 {
+		clear(counts)
+		return counts
+	}
+	copy(counts[to:], old[from:from+m]) // copy handles the overlap in place
+	if len(old) == n {
+		clear(counts[:to])
+		clear(counts[to+m:])
+	}
+	return counts
 }
 
 // merge adds the counts of o (whose limit is also maxB) to st, highest
@@ -429,8 +483,8 @@ func (st *store) merge(o *store, maxB int) {
 		return
 	}
 	for k := o.hi; k >= o.lo; k-- {
-		if c := o.counts[k-o.offset]; c != 0 {
-			st.add(k, uint64(c), maxB)
+		if c := o.get(k - o.offset); c != 0 {
+			st.add(k, c, maxB)
 		}
 	}
 }
@@ -448,7 +502,7 @@ func (st *store) find(rank uint64, seen *uint64, desc bool) (int, bool) {
 		if desc {
 			k = st.lo + st.hi - j
 		}
-		*seen += uint64(st.counts[k-st.offset])
+		*seen += st.get(k - st.offset)
 		if *seen > rank {
 			return k, true
 		}
@@ -458,7 +512,12 @@ func (st *store) find(rank uint64, seen *uint64, desc bool) (int, bool) {
 
 func (st *store) reset() {
 	if st.total > 0 {
-		clear(st.counts[st.lo-st.offset : st.hi-st.offset+1])
+		from, to := st.lo-st.offset, st.hi-st.offset+1
+		if st.wide != nil {
+			clear(st.wide[from:to])
+		} else {
+			clear(st.narrow[from:to])
+		}
 	}
 	st.total, st.lo, st.hi = 0, 0, 0
 }

@@ -238,11 +238,12 @@ func TestSketchStoreGrowth(t *testing.T) {
 		equalBytes(t, fmt.Sprintf("maxBuckets %d, reverse sorted", maxB), mustMarshal(t, c), wa)
 		for _, s := range []*Sketch{a, b, c} {
 			var n uint64
-			for k, cnt := range s.pos.counts {
+			for k := range s.pos.size() {
+				cnt := s.pos.get(k)
 				if i := k + s.pos.offset; cnt != 0 && (i < s.pos.lo || i > s.pos.hi) {
 					t.Errorf("maxBuckets %d: bucket %d outside [%d, %d] holds %d", maxB, i, s.pos.lo, s.pos.hi, cnt)
 				}
-				n += uint64(cnt)
+				n += cnt
 			}
 			if n != uint64(len(xs)) {
 				t.Errorf("maxBuckets %d: %d values in the buckets, want %d", maxB, n, len(xs))
@@ -425,5 +426,55 @@ func TestQuantilesOnePass(t *testing.T) {
 		if x == x {
 			t.Fatal("empty sketch quantile is not NaN")
 		}
+	}
+}
+
+// TestSketchWideCounts passes 65,535 values in one bucket, where a store's
+// 16-bit counts widen to 32 bits: counts, quantiles and the encoding must
+// be those of the same values however they arrive (added one by one,
+// merged from halves, decoded).
+func TestSketchWideCounts(t *testing.T) {
+	t.Parallel()
+	const n = 1<<16 + 500
+	xs := make([]float64, 0, n+200)
+	for i := range n {
+		xs = append(xs, 2+float64(i%3)*1e-9) // one bucket
+	}
+	for i := range 200 {
+		xs = append(xs, -float64(i+1), float64(i+10)) // others, both signs
+	}
+	whole := sketchOf(testAlpha, testMaxB, xs)
+	if whole.pos.wide == nil || whole.pos.narrow != nil {
+		t.Fatal("the positive store did not widen past 65,535 values in a bucket")
+	}
+	if whole.neg.wide != nil {
+		t.Error("the negative store widened with 200 values")
+	}
+	a := sketchOf(testAlpha, testMaxB, xs[:len(xs)/2])
+	b := sketchOf(testAlpha, testMaxB, xs[len(xs)/2:])
+	if a.pos.wide != nil || b.pos.wide != nil {
+		t.Fatal("a half widened")
+	}
+	a.Merge(b)
+	want := mustMarshal(t, whole)
+	equalBytes(t, "merged halves", mustMarshal(t, a), want)
+	var dec Sketch
+	if err := dec.UnmarshalBinary(want); err != nil {
+		t.Fatal(err)
+	}
+	if dec.pos.wide == nil {
+		t.Error("decoding did not widen the store")
+	}
+	equalBytes(t, "decoded", mustMarshal(t, &dec), want)
+	if got := whole.Count(); got != uint64(len(xs)) {
+		t.Errorf("count %d, want %d", got, len(xs))
+	}
+	if q := whole.Quantile(0.5); math.Abs(q-2)/2 > testAlpha {
+		t.Errorf("median %g, want 2 within %g", q, testAlpha)
+	}
+	whole.Reset()
+	whole.Add(3)
+	if got := whole.Quantile(0.5); got != 3 {
+		t.Errorf("after Reset, the median of {3} is %g", got)
 	}
 }

@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/csv"
 	"errors"
@@ -141,6 +142,16 @@ func (t *Table) compatible(o *Table) error {
 // MarshalBinary encodes the table in the canonical format described in the
 // package documentation. It never fails.
 func (t *Table) MarshalBinary() ([]byte, error) {
+	var buf bytes.Buffer
+	t.WriteTo(&buf) // a bytes.Buffer never fails
+	return buf.Bytes(), nil
+}
+
+// WriteTo writes the encoding of MarshalBinary to w, a cell at a time, so
+// that a large table is written without holding its whole encoding in
+// memory. It returns the number of bytes written and the first error from
+// w.
+func (t *Table) WriteTo(w io.Writer) (int64, error) {
 	b := append([]byte(tableMagic), formatVersion)
 	b = appendParams(b, t.alpha, t.maxBuckets)
 	b = binary.AppendUvarint(b, uint64(len(t.metrics)))
@@ -149,10 +160,20 @@ func (t *Table) MarshalBinary() ([]byte, error) {
 		b = append(b, m...)
 	}
 	b = binary.AppendUvarint(b, uint64(t.buckets))
+	var n int64
 	for i := range t.cells {
 		b = t.cells[i].appendBody(b)
+		if len(b) < 1<<12 && i < len(t.cells)-1 {
+			continue // gather small cells into one write
+		}
+		k, err := w.Write(b)
+		n += int64(k)
+		if err != nil {
+			return n, err
+		}
+		b = b[:0]
 	}
-	return b, nil
+	return n, nil
 }
 
 // UnmarshalBinary sets t to the table encoded in data by MarshalBinary,

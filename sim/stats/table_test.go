@@ -224,3 +224,58 @@ func TestTableWriteCSV(t *testing.T) {
 type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// failAfter accepts limit bytes, then fails every write.
+type failAfter struct {
+	buf   bytes.Buffer
+	limit int
+}
+
+var errFull = errors.New("disk full")
+
+func (w *failAfter) Write(p []byte) (int, error) {
+	if room := w.limit - w.buf.Len(); len(p) > room {
+		w.buf.Write(p[:room])
+		return room, errFull
+	}
+	return w.buf.Write(p)
+}
+
+// TestTableWriteTo streams a table large enough to be written in many
+// pieces: the bytes decode to the same table, and a failing writer's
+// error comes back with the count of bytes it accepted.
+func TestTableWriteTo(t *testing.T) {
+	t.Parallel()
+	tb := NewTable(tableMetrics, 300, testAlpha, testMaxB)
+	fillTable(tb, 0, 200)
+	var w bytes.Buffer
+	n, err := tb.WriteTo(&w)
+	if err != nil || n != int64(w.Len()) {
+		t.Fatalf("WriteTo = %d, %v; wrote %d bytes", n, err, w.Len())
+	}
+	if w.Len() < 3<<12 {
+		t.Fatalf("encoding of %d bytes: too small to need several writes", w.Len())
+	}
+	var got Table
+	if err := got.UnmarshalBinary(w.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	var want, gotCSV bytes.Buffer
+	if err := tb.WriteCSV(&want, nil, testQuantiles, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := got.WriteCSV(&gotCSV, nil, testQuantiles, nil); err != nil {
+		t.Fatal(err)
+	}
+	if want.String() != gotCSV.String() {
+		t.Error("the decoded stream differs from the table written")
+	}
+	equalBytes(t, "MarshalBinary and WriteTo", mustMarshal(t, tb), w.Bytes())
+	for _, limit := range []int{0, 5, w.Len() / 2, w.Len() - 1} {
+		f := &failAfter{limit: limit}
+		n, err := tb.WriteTo(f)
+		if !errors.Is(err, errFull) || n != int64(limit) {
+			t.Errorf("limit %d: WriteTo = %d, %v; want %d, %v", limit, n, err, limit, errFull)
+		}
+	}
+}
