@@ -154,7 +154,7 @@ type csvFile struct {
 	r    *csv.Reader
 }
 
-func openCSV(name string) (*csvFile, []string, io.Closer, error) {
+func openCSV(name string) (*csvFile, []string, *os.File, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, nil, nil, err
@@ -211,7 +211,17 @@ func (b *Batch) readRuns(name string) error {
 		return fmt.Errorf("%s: header does not match the manifest's summary list:\n  have %s\n  want %s",
 			name, strings.Join(hdr, ","), strings.Join(want, ","))
 	}
-	var flat []float64
+	// Size the table from the manifest's run count, bounded by what the file
+	// can hold (a row has at least a byte per column), so that a large batch
+	// is read into one allocation instead of a series of doublings.
+	m := len(want) - runsFixed
+	rows := b.Manifest.Runs
+	if fi, err := cl.Stat(); err == nil {
+		rows = min(rows, int(fi.Size()/int64(len(want))))
+	}
+	rows = max(rows, 0)
+	flat := make([]float64, 0, rows*m)
+	b.Runs = make([]Run, 0, rows)
 	for {
 		rec, err := c.next()
 		if err != nil {
@@ -252,7 +262,6 @@ func (b *Batch) readRuns(name string) error {
 	}
 	// One array holds every run's values (a slice per run would cost an
 	// allocation and a header each, which adds up over a large batch).
-	m := len(want) - runsFixed
 	for i := range b.Runs {
 		b.Runs[i].Values = flat[i*m : (i+1)*m : (i+1)*m]
 	}
@@ -372,6 +381,7 @@ func (b *Batch) Values(name string) (v []float64, ok bool) {
 	if col < 0 {
 		return nil, false
 	}
+	v = make([]float64, 0, len(b.Runs))
 	for _, r := range b.Runs {
 		if r.OK {
 			v = append(v, r.Values[col])

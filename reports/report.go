@@ -60,6 +60,12 @@ type Report struct {
 
 // Build renders the report of b; dir is the batch directory as the
 // re-render command should name it.
+//
+// Every figure, table and text is computed from b first; the plots are
+// drawn last, into blocks the document already holds. Build does not touch
+// b while drawing, so a caller that drops its own reference (Generate
+// does) lets the per-run values be freed before the drawing's own memory
+// peaks: the report's peak then does not grow with the number of runs.
 func Build(b *Batch, dir string, opt Options) (*Report, error) {
 	figs := RiskFigures(b, opt)
 	fans, err := FanCharts(b)
@@ -71,38 +77,45 @@ func Build(b *Batch, dir string, opt Options) (*Report, error) {
 		return nil, err
 	}
 	r := &Report{Figures: figs, Plots: map[string][]byte{}}
-	fanBlocks, err := r.render(fans, opt.skipImages)
-	if err != nil {
+	fanBlocks, distBlocks := figureBlocks(fans, opt.skipImages), figureBlocks(dists, opt.skipImages)
+	sums := metricSummaries(b)
+	d := buildDocument(b, dir, figs, sums, fanBlocks, distBlocks)
+	r.RiskCSV = riskCSV(figs)
+	r.SummaryCSV = summaryCSV(sums)
+	if err := r.render(fans, fanBlocks, opt.skipImages); err != nil {
 		return nil, err
 	}
-	distBlocks, err := r.render(dists, opt.skipImages)
-	if err != nil {
+	if err := r.render(dists, distBlocks, opt.skipImages); err != nil {
 		return nil, err
 	}
-	d := buildDocument(b, dir, figs, fanBlocks, distBlocks)
 	r.Markdown = d.markdown()
 	r.HTML = d.html()
-	r.RiskCSV = riskCSV(figs)
-	r.SummaryCSV = summaryCSV(metricSummaries(b))
 	return r, nil
 }
 
-// render draws the charts as SVG and PNG, several at a time (each into its
-// own slot, so the result does not depend on the schedule), and records
-// them in r in chart order.
-func (r *Report) render(cs []Chart, skip bool) ([]figureBlock, error) {
+// figureBlocks returns a block per chart, naming the PNG each chart with a
+// plot will have unless images are skipped.
+func figureBlocks(cs []Chart, skip bool) []figureBlock {
 	out := make([]figureBlock, len(cs))
+	for i, c := range cs {
+		out[i].chart = c
+		if c.Plot != nil {
+			out[i].png = PlotsDir + "/" + c.Name + ".png"
+		}
+	}
+	return out
+}
+
+// render draws the charts as SVG and PNG into their blocks, several at a
+// time (each into its own slot, so the result does not depend on the
+// schedule), and records them in r in chart order.
+func (r *Report) render(cs []Chart, out []figureBlock, skip bool) error {
 	pngs := make([][]byte, len(cs))
 	errs := make([]error, len(cs))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for i, c := range cs {
-		out[i].chart = c
-		if c.Plot == nil {
-			continue
-		}
-		out[i].png = PlotsDir + "/" + c.Name + ".png"
-		if skip {
+		if c.Plot == nil || skip {
 			continue
 		}
 		wg.Add(1)
@@ -124,7 +137,7 @@ func (r *Report) render(cs []Chart, skip bool) ([]figureBlock, error) {
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return err
 	}
 	for i, c := range cs {
 		r.Charts = append(r.Charts, c)
@@ -133,7 +146,7 @@ func (r *Report) render(cs []Chart, skip bool) ([]figureBlock, error) {
 			r.addPlot(c.Name+".png", pngs[i])
 		}
 	}
-	return out, nil
+	return nil
 }
 
 func (r *Report) addPlot(name string, data []byte) {
@@ -201,7 +214,7 @@ func writeAtomic(name string, data []byte) (err error) {
 }
 
 // buildDocument lays out the report.
-func buildDocument(b *Batch, dir string, figs []Figure, fans, dists []figureBlock) *document {
+func buildDocument(b *Batch, dir string, figs []Figure, sums []metricSummary, fans, dists []figureBlock) *document {
 	m := &b.Manifest
 	d := &document{
 		title:    "Risk report: " + m.Scenario,
@@ -221,7 +234,7 @@ func buildDocument(b *Batch, dir string, figs []Figure, fans, dists []figureBloc
 			"of a unit of the series' level is recorded as the level; sample paths are exact.",
 			group3(b.OK()), Num(b.Manifest.BucketHours))},
 		figureGrid{figs: fans})
-	distributionSection(d, b, dists)
+	distributionSection(d, sums, dists)
 	assumptionSection(d, b)
 	failureSection(d, b)
 	glossarySection(d, b)
@@ -334,7 +347,7 @@ func metricSummaries(b *Batch) []metricSummary {
 	return out
 }
 
-func distributionSection(d *document, b *Batch, dists []figureBlock) {
+func distributionSection(d *document, sums []metricSummary, dists []figureBlock) {
 	d.add(heading{level: 2, id: "distributions", text: "4. Distributions"})
 	if len(dists) > 0 {
 		d.add(figureGrid{figs: dists})
@@ -345,7 +358,7 @@ func distributionSection(d *document, b *Batch, dists []figureBlock) {
 		"discount) are not counted.",
 		head:  []string{"Metric", "Unit", "Runs", "Mean", "95% interval", "p5", "Median", "p95", "Max"},
 		right: []bool{false, false, true, true, true, true, true, true, true}}
-	for _, s := range metricSummaries(b) {
+	for _, s := range sums {
 		ci := "n/a"
 		if s.hasCI {
 			ci = interval(s.ci.Lo, s.ci.Hi)

@@ -94,8 +94,8 @@ func SweepReport(s *Sweep) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	blocks, err := r.render(charts, false)
-	if err != nil {
+	blocks := figureBlocks(charts, false)
+	if err := r.render(charts, blocks, false); err != nil {
 		return nil, err
 	}
 	var sec sections

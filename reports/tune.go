@@ -65,8 +65,8 @@ func TuneReport(t *Tune) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	blocks, err := r.render(charts, false)
-	if err != nil {
+	blocks := figureBlocks(charts, false)
+	if err := r.render(charts, blocks, false); err != nil {
 		return nil, err
 	}
 	goal := "smallest"
