@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/tempest-risk/tempest/market"
+	"github.com/tempest-risk/tempest/sim/stats"
 )
 
 // Options control a batch.
@@ -205,18 +206,21 @@ func RunBatch(ctx context.Context, c *Compiled, opt Options) (*Result, error) {
 	defer out.abort()
 
 	type worker struct {
-		mw  *market.World
-		buf []byte // journal record encoding
+		mw    *market.World
+		buf   []byte       // journal record encoding
+		table *stats.Table // the quantile sketches of the runs this worker ran, made on first use
 	}
 	window := 4 * opt.Workers
 	slots := make(chan struct{}, window)
 	workers := make(chan *worker, opt.Workers)
-	for i := 0; i < opt.Workers; i++ {
+	all := make([]*worker, opt.Workers)
+	for i := range all {
 		mw, err := market.NewWorld(c.Market)
 		if err != nil {
 			return nil, err
 		}
-		workers <- &worker{mw: mw}
+		all[i] = &worker{mw: mw}
+		workers <- all[i]
 	}
 	// The k-th run started delivers its result on ready[k%window]: at most
 	// window started runs await aggregation, so a slot is free when reused.
@@ -240,6 +244,7 @@ func RunBatch(ctx context.Context, c *Compiled, opt Options) (*Result, error) {
 				if res, err = j.read(i, &buf); err != nil {
 					return err
 				}
+				out.addSeries(out.table, res)
 			} else {
 				select {
 				case res = <-ready[started%window]:
@@ -282,6 +287,15 @@ dispatch:
 			}
 			res := RunOne(c, opt.Seed, i, w.mw, tr)
 			err := j.append(res, &w.buf)
+			if err == nil && !res.Failed {
+				// Each worker sketches its own runs' paths: the sketches merge
+				// exactly in any order, so the aggregator, which must go in
+				// run order, does not do this per-value work.
+				if w.table == nil {
+					w.table = out.newTable()
+				}
+				out.addSeries(w.table, res)
+			}
 			workers <- w
 			if err != nil {
 				return err
@@ -298,6 +312,13 @@ dispatch:
 			return nil, &InterruptedError{Journal: jpath, Recorded: j.count(), Runs: last - first, Err: ctx.Err()}
 		}
 		return nil, err
+	}
+	for _, w := range all {
+		if w.table != nil {
+			if err := out.table.Merge(w.table); err != nil {
+				return nil, err
+			}
+		}
 	}
 	wall := time.Since(start)
 	if err := out.finish(wall, opt); err != nil {

@@ -64,12 +64,31 @@ func newOutputs(c *Compiled, opt Options, first int) (*outputs, error) {
 		return nil, err
 	}
 	o.series = c.Series()
+	o.table = o.newTable()
+	return o, nil
+}
+
+// newTable returns an empty quantile table for the batch's series; a worker
+// fills its own and finish merges them, in any order, into o.table.
+func (o *outputs) newTable() *stats.Table {
 	names := make([]string, len(o.series))
 	for k, m := range o.series {
 		names[k] = m.Name
 	}
-	o.table = stats.NewTable(names, c.buckets, sketchAlpha, sketchBuckets)
-	return o, nil
+	return stats.NewTable(names, o.c.buckets, sketchAlpha, sketchBuckets)
+}
+
+// addSeries adds the series of a successful run to t: each value, as its
+// deviation from the series' level, into the sketch of its time bucket.
+// Deviations below seriesResolution count as zero.
+func (o *outputs) addSeries(t *stats.Table, res *RunResult) {
+	if res.Failed || res.Series == nil {
+		return // failed runs are listed, not aggregated
+	}
+	for k, ser := range res.Series {
+		lv := o.series[k].Level
+		t.AddSeries(k, ser, lv, seriesResolution)
+	}
 }
 
 // levels returns the level of each series for quantiles.csv.
@@ -86,7 +105,9 @@ func formatFloat(x float64) string {
 	return strconv.FormatFloat(x, 'g', -1, 64)
 }
 
-// add aggregates the next run (in run order).
+// add records the next run (in run order) in runs.csv and keeps the first
+// runs' series for paths.csv. Its series go to a quantile table apart
+// (addSeries), so that workers can aggregate them in parallel.
 func (o *outputs) add(res *RunResult) error {
 	if res.Index != o.n {
 		return fmt.Errorf("sim: aggregating run %d, expected %d", res.Index, o.n)
@@ -105,23 +126,7 @@ func (o *outputs) add(res *RunResult) error {
 	if err := o.runs.Write(row); err != nil {
 		return err
 	}
-	if res.Failed || res.Series == nil {
-		return nil // failed runs are listed, not aggregated
-	}
-	for k, ser := range res.Series {
-		lv := o.series[k].Level
-		for b, x := range ser {
-			if math.IsNaN(x) || math.IsInf(x, 0) { // a series value is always finite; guard the sketch anyway
-				continue
-			}
-			if d := x - lv; math.Abs(d) >= seriesResolution {
-				o.table.Add(k, b, d)
-			} else {
-				o.table.Add(k, b, 0)
-			}
-		}
-	}
-	if len(o.paths) < samplePaths {
+	if !res.Failed && res.Series != nil && len(o.paths) < samplePaths {
 		o.paths = append(o.paths, res)
 	}
 	return nil

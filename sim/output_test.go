@@ -35,6 +35,7 @@ func TestSeriesResolution(t *testing.T) {
 		if err := o.add(res); err != nil {
 			t.Fatal(err)
 		}
+		o.addSeries(o.table, res)
 	}
 	s := o.table.Sketch(peg, 0)
 	if s.Count() != 4 {

@@ -119,11 +119,20 @@ func (s *Sketch) Add(x float64) {
 	if s.logGamma == 0 {
 		panic("stats: Sketch.Add: sketch not made by NewSketch")
 	}
+	i := 0
+	if x != 0 {
+		i = s.index(math.Abs(x))
+	}
+	s.addAt(x, i)
+}
+
+// addAt adds the finite x whose magnitude has bucket i (ignored for 0).
+func (s *Sketch) addAt(x float64, i int) {
 	switch {
 	case x > 0:
-		s.pos.add(s.index(x), 1, s.maxBuckets)
+		s.pos.add(i, 1, s.maxBuckets)
 	case x < 0:
-		s.neg.add(s.index(-x), 1, s.maxBuckets)
+		s.neg.add(i, 1, s.maxBuckets)
 	default:
 		x = 0 // store -0 as +0
 		s.zeros++

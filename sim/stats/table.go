@@ -99,6 +99,40 @@ func (t *Table) Add(metric, bucket int, x float64) {
 	t.cells[t.cell(metric, bucket, "Add")].Add(x)
 }
 
+// AddSeries adds one run's path of metric: xs[b] to the sketch of bucket
+// b, for b < len(xs), as its deviation x − level from a constant level,
+// and as 0 when that deviation is smaller in magnitude than zero. A value
+// whose deviation is NaN or infinite is skipped. The result is that of the corresponding Add
+// calls; AddSeries is faster, as it maps a value repeated along the path
+// (a path that stays put) to its bucket once. It panics if metric is out
+// of range or xs is longer than the table has buckets.
+func (t *Table) AddSeries(metric int, xs []float64, level, zero float64) {
+	if len(xs) > t.buckets {
+		panic("stats: Table.AddSeries: more values than buckets")
+	}
+	if len(xs) == 0 {
+		return
+	}
+	first := t.cell(metric, 0, "AddSeries")
+	cells := t.cells[first : first+len(xs)]
+	last, lastIdx := -1.0, 0 // the last magnitude mapped, and its bucket
+	for b, x := range xs {
+		d := x - level
+		if math.IsNaN(d) || math.IsInf(d, 0) {
+			continue
+		}
+		a := math.Abs(d)
+		if a < zero || a == 0 {
+			cells[b].addAt(0, 0)
+			continue
+		}
+		if a != last {
+			last, lastIdx = a, cells[b].index(a) // every cell has the same alpha
+		}
+		cells[b].addAt(d, lastIdx)
+	}
+}
+
 // Sketch returns the sketch of (metric, bucket) itself, not a copy. It
 // panics if metric or bucket is out of range.
 func (t *Table) Sketch(metric, bucket int) *Sketch {

@@ -279,3 +279,48 @@ func TestTableWriteTo(t *testing.T) {
 		}
 	}
 }
+
+// TestTableAddSeries: AddSeries gives the table that Add of each
+// deviation gives, with repeated values, zeros, values within the zero
+// threshold of the level, NaN and infinities (skipped) along the path.
+func TestTableAddSeries(t *testing.T) {
+	t.Parallel()
+	const level, zero = 1.0, 1e-6
+	r := rand.New(rand.NewPCG(3, 4))
+	viaSeries := NewTable(tableMetrics, 50, testAlpha, testMaxB)
+	viaAdd := NewTable(tableMetrics, 50, testAlpha, testMaxB)
+	for run := range 300 {
+		xs := make([]float64, 50-run%7) // some paths end early
+		x := level
+		for b := range xs {
+			switch r.IntN(6) {
+			case 0: // stays put
+			case 1:
+				x = level + (r.Float64()-0.5)*2e-6 // within or just beyond the threshold
+			case 2:
+				x = math.NaN()
+			case 3:
+				x = math.Inf(1 - 2*r.IntN(2))
+			default:
+				x = level + r.NormFloat64()*0.01
+			}
+			xs[b] = x
+		}
+		m := run % len(tableMetrics)
+		viaSeries.AddSeries(m, xs, level, zero)
+		for b, x := range xs {
+			d := x - level
+			switch {
+			case math.IsNaN(d) || math.IsInf(d, 0):
+			case math.Abs(d) < zero:
+				viaAdd.Add(m, b, 0)
+			default:
+				viaAdd.Add(m, b, d)
+			}
+		}
+	}
+	equalBytes(t, "AddSeries and Add", mustMarshal(t, viaSeries), mustMarshal(t, viaAdd))
+	if viaSeries.Sketch(0, 0).Count() == 0 {
+		t.Error("nothing was added")
+	}
+}
