@@ -13,7 +13,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/tempest-risk/tempest/market"
-	"github.com/tempest-risk/tempest/sim/stats"
 )
 
 // Options control a batch.
@@ -206,9 +205,9 @@ func RunBatch(ctx context.Context, c *Compiled, opt Options) (*Result, error) {
 	defer out.abort()
 
 	type worker struct {
-		mw    *market.World
-		buf   []byte       // journal record encoding
-		table *stats.Table // the quantile sketches of the runs this worker ran, made on first use
+		mw     *market.World
+		buf    []byte   // journal record encoding
+		sketch sketcher // the quantile sketches of the runs this worker ran
 	}
 	window := 4 * opt.Workers
 	slots := make(chan struct{}, window)
@@ -287,14 +286,11 @@ dispatch:
 			}
 			res := RunOne(c, opt.Seed, i, w.mw, tr)
 			err := j.append(res, &w.buf)
-			if err == nil && !res.Failed {
+			if err == nil {
 				// Each worker sketches its own runs' paths: the sketches merge
 				// exactly in any order, so the aggregator, which must go in
 				// run order, does not do this per-value work.
-				if w.table == nil {
-					w.table = out.newTable()
-				}
-				out.addSeries(w.table, res)
+				out.sketch(&w.sketch, res)
 			}
 			workers <- w
 			if err != nil {
@@ -314,8 +310,9 @@ dispatch:
 		return nil, err
 	}
 	for _, w := range all {
-		if w.table != nil {
-			if err := out.table.Merge(w.table); err != nil {
+		if w.sketch.table != nil {
+			out.flushSketch(&w.sketch)
+			if err := out.table.Merge(w.sketch.table); err != nil {
 				return nil, err
 			}
 		}

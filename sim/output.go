@@ -86,9 +86,52 @@ func (o *outputs) addSeries(t *stats.Table, res *RunResult) {
 		return // failed runs are listed, not aggregated
 	}
 	for k, ser := range res.Series {
-		lv := o.series[k].Level
-		t.AddSeries(k, ser, lv, seriesResolution)
+		t.AddSeries(k, ser, o.series[k].Level, seriesResolution)
 	}
+}
+
+// seriesGroup is how many runs a worker's sketcher holds before adding
+// their series together, bucket by bucket (Table.AddPaths): a bucket's
+// sketch then stays in cache for the group's values instead of being
+// fetched once per run. It bounds the series held per worker.
+const seriesGroup = 16
+
+// sketcher is a worker's quantile table and the runs it holds for the
+// next group.
+type sketcher struct {
+	table *stats.Table
+	runs  []*RunResult
+	paths [][]float64 // scratch: one metric's paths of the group
+}
+
+// add adds the series of a successful run, a group at a time.
+func (o *outputs) sketch(s *sketcher, res *RunResult) {
+	if res.Failed || res.Series == nil {
+		return // failed runs are listed, not aggregated
+	}
+	if s.table == nil {
+		s.table = o.newTable()
+	}
+	if s.runs = append(s.runs, res); len(s.runs) == seriesGroup {
+		o.flushSketch(s)
+	}
+}
+
+// flushSketch adds the series of the runs s holds.
+func (o *outputs) flushSketch(s *sketcher) {
+	if len(s.runs) == 0 {
+		return
+	}
+	for k := range o.series {
+		s.paths = s.paths[:0]
+		for _, res := range s.runs {
+			s.paths = append(s.paths, res.Series[k])
+		}
+		s.table.AddPaths(k, s.paths, o.series[k].Level, seriesResolution)
+	}
+	clear(s.runs)
+	s.runs = s.runs[:0]
+	clear(s.paths)
 }
 
 // levels returns the level of each series for quantiles.csv.

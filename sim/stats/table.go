@@ -133,6 +133,47 @@ func (t *Table) AddSeries(metric int, xs []float64, level, zero float64) {
 	}
 }
 
+// AddPaths adds several runs' paths of metric, as AddSeries does for each
+// path in turn, with the same result. It visits each bucket's sketch once
+// for all the paths, which keeps that sketch in cache while its values go
+// in: for a table larger than the cache, much faster than path by path.
+func (t *Table) AddPaths(metric int, paths [][]float64, level, zero float64) {
+	n := 0
+	for _, xs := range paths {
+		if len(xs) > t.buckets {
+			panic("stats: Table.AddPaths: more values than buckets")
+		}
+		n = max(n, len(xs))
+	}
+	if n == 0 {
+		return
+	}
+	first := t.cell(metric, 0, "AddPaths")
+	cells := t.cells[first : first+n]
+	last, lastIdx := -1.0, 0 // the last magnitude mapped, and its bucket
+	for b := range cells {
+		c := &cells[b]
+		for _, xs := range paths {
+			if b >= len(xs) {
+				continue
+			}
+			d := xs[b] - level
+			if math.IsNaN(d) || math.IsInf(d, 0) {
+				continue
+			}
+			a := math.Abs(d)
+			if a < zero || a == 0 {
+				c.addAt(0, 0)
+				continue
+			}
+			if a != last {
+				last, lastIdx = a, c.index(a) // every cell has the same alpha
+			}
+			c.addAt(d, lastIdx)
+		}
+	}
+}
+
 // Sketch returns the sketch of (metric, bucket) itself, not a copy. It
 // panics if metric or bucket is out of range.
 func (t *Table) Sketch(metric, bucket int) *Sketch {

@@ -280,7 +280,8 @@ func TestTableWriteTo(t *testing.T) {
 	}
 }
 
-// TestTableAddSeries: AddSeries gives the table that Add of each
+// TestTableAddSeries: AddSeries and AddPaths (of groups of paths of
+// varying size and length) give the table that Add of each
 // deviation gives, with repeated values, zeros, values within the zero
 // threshold of the level, NaN and infinities (skipped) along the path.
 func TestTableAddSeries(t *testing.T) {
@@ -289,6 +290,8 @@ func TestTableAddSeries(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	viaSeries := NewTable(tableMetrics, 50, testAlpha, testMaxB)
 	viaAdd := NewTable(tableMetrics, 50, testAlpha, testMaxB)
+	viaPaths := NewTable(tableMetrics, 50, testAlpha, testMaxB)
+	pending := make([][][]float64, len(tableMetrics)) // by metric, paths not yet added
 	for run := range 300 {
 		xs := make([]float64, 50-run%7) // some paths end early
 		x := level
@@ -308,6 +311,10 @@ func TestTableAddSeries(t *testing.T) {
 		}
 		m := run % len(tableMetrics)
 		viaSeries.AddSeries(m, xs, level, zero)
+		if pending[m] = append(pending[m], xs); len(pending[m]) == 1+run%9 {
+			viaPaths.AddPaths(m, pending[m], level, zero)
+			pending[m] = nil
+		}
 		for b, x := range xs {
 			d := x - level
 			switch {
@@ -319,7 +326,11 @@ func TestTableAddSeries(t *testing.T) {
 			}
 		}
 	}
+	for m, paths := range pending {
+		viaPaths.AddPaths(m, paths, level, zero)
+	}
 	equalBytes(t, "AddSeries and Add", mustMarshal(t, viaSeries), mustMarshal(t, viaAdd))
+	equalBytes(t, "AddPaths and Add", mustMarshal(t, viaPaths), mustMarshal(t, viaAdd))
 	if viaSeries.Sketch(0, 0).Count() == 0 {
 		t.Error("nothing was added")
 	}
