@@ -112,6 +112,30 @@ func (x *Index) Unsafe(p vault.ProfileID) []vault.AccountID {
 	return x.out
 }
 
+// CloneInto makes dst a copy of x over sys, a clone of the System x
+// indexes, reusing the storage dst holds, and returns it; a nil dst gives
+// Clone's result.
+func (x *Index) CloneInto(dst *Index, sys *rwausd.System) *Index {
+	if dst == nil {
+		return x.Clone(sys)
+	}
+	if dst == x {
+		panic("agents: Index.CloneInto onto itself")
+	}
+	byP := dst.byP
+	dst.sys, dst.prof = sys, x.prof // prof never changes
+	dst.byP = byP[:0]
+	for p := range x.byP {
+		var e []entry
+		if p < len(byP) {
+			e = byP[p][:0] // read before the append below overwrites byP[p]
+		}
+		dst.byP = append(dst.byP, append(e, x.byP[p]...))
+	}
+	dst.ratio = append(dst.ratio[:0], x.ratio...)
+	return dst
+}
+
 // Clone returns a copy of the index over sys, a clone of the System it
 // indexes.
 func (x *Index) Clone(sys *rwausd.System) *Index {

@@ -2,6 +2,7 @@ package agents
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -79,5 +80,24 @@ func TestIndexMatchesScan(t *testing.T) {
 		if !slices.IsSortedFunc(l, cmpEntry) {
 			t.Fatal("index out of order")
 		}
+	}
+
+	// CloneInto onto the index in use gives Clone's index, sharing nothing
+	// with the one copied.
+	tmplSys := sys.Clone()
+	tmpl := x.Clone(tmplSys)
+	want := tmpl.Clone(tmplSys)
+	for _, u := range urns[:50] {
+		_ = sys.Mint(sys.Vat.Accounts[u].Owner, u, w(100))
+		x.Touch(u)
+	}
+	got := tmpl.CloneInto(x, sys)
+	if got != x || !reflect.DeepEqual(got.byP, want.byP) || !reflect.DeepEqual(got.ratio, want.ratio) {
+		t.Fatal("CloneInto onto a used index differs from Clone")
+	}
+	got.Touch(urns[0])
+	got.byP[0][0].ratio = -1
+	if !reflect.DeepEqual(tmpl.byP, want.byP) {
+		t.Fatal("changing the copy changed the index copied")
 	}
 }

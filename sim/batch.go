@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/tempest-risk/tempest/market"
+	"github.com/tempest-risk/tempest/sim/stats"
 )
 
 // Options control a batch.
@@ -99,9 +100,15 @@ const (
 
 // RunOne runs run i of the batch on the market buffers mw. A panic or a
 // broken invariant is recorded in the result, with the partial summary.
-func RunOne(c *Compiled, master uint64, i int, mw *market.World, trace Tracer) (res *RunResult) {
+func RunOne(c *Compiled, master uint64, i int, mw *market.World, trace Tracer) *RunResult {
+	res, _ := runOne(c, master, i, mw, trace, nil)
+	return res
+}
+
+// runOne is RunOne reusing the protocol storage of spare, a finished run of
+// the batch (nil for none); it also returns the run, for the next call.
+func runOne(c *Compiled, master uint64, i int, mw *market.World, trace Tracer, spare *Run) (res *RunResult, r *Run) {
 	res = &RunResult{Index: i, Seed: RunSeed(master, i)}
-	var r *Run
 	defer func() {
 		if p := recover(); p != nil {
 			res.Failed = true
@@ -116,16 +123,16 @@ func RunOne(c *Compiled, master uint64, i int, mw *market.World, trace Tracer) (
 		res.Summary, res.Series = c.summarise(r)
 	}()
 	var err error
-	r, err = NewRun(c, master, i, mw)
+	r, err = newRun(c, master, i, mw, spare)
 	if err != nil {
 		res.Failed, res.Err = true, err.Error()
-		return res
+		return res, nil
 	}
 	r.trace = trace
 	if err := r.Execute(); err != nil {
 		res.Failed, res.Err, res.FailStep = true, err.Error(), r.Stats.FailStep
 	}
-	return res
+	return res, r
 }
 
 // summarise evaluates the summary metrics (NaN without a run).
@@ -208,6 +215,7 @@ func RunBatch(ctx context.Context, c *Compiled, opt Options) (*Result, error) {
 		mw     *market.World
 		buf    []byte   // journal record encoding
 		sketch sketcher // the quantile sketches of the runs this worker ran
+		spare  *Run     // the worker's last run, whose protocol storage the next reuses
 	}
 	window := 4 * opt.Workers
 	slots := make(chan struct{}, window)
@@ -242,6 +250,9 @@ func RunBatch(ctx context.Context, c *Compiled, opt Options) (*Result, error) {
 				var err error
 				if res, err = j.read(i, &buf); err != nil {
 					return err
+				}
+				if out.table == nil {
+					out.table = out.newTable()
 				}
 				out.addSeries(out.table, res)
 			} else {
@@ -284,7 +295,8 @@ dispatch:
 			if opt.tracer != nil {
 				tr = opt.tracer(i)
 			}
-			res := RunOne(c, opt.Seed, i, w.mw, tr)
+			res, r := runOne(c, opt.Seed, i, w.mw, tr, w.spare)
+			w.spare = r
 			err := j.append(res, &w.buf)
 			if err == nil {
 				// Each worker sketches its own runs' paths: the sketches merge
@@ -309,13 +321,15 @@ dispatch:
 		}
 		return nil, err
 	}
-	for _, w := range all {
+	tables := make([]*stats.Table, len(all))
+	for k, w := range all {
 		if w.sketch.table != nil {
 			out.flushSketch(&w.sketch)
-			if err := out.table.Merge(w.sketch.table); err != nil {
-				return nil, err
-			}
+			tables[k] = w.sketch.table
 		}
+	}
+	if err := out.mergeTables(tables...); err != nil {
+		return nil, err
 	}
 	wall := time.Since(start)
 	if err := out.finish(wall, opt); err != nil {

@@ -33,7 +33,7 @@ type outputs struct {
 	runsTmp *os.File
 	runsBuf *bufio.Writer
 	runs    *csv.Writer
-	table   *stats.Table
+	table   *stats.Table // the batch's sketches: nil until a journal replay or the end of the batch
 	paths   []*RunResult
 	failed  int
 	n       int
@@ -64,12 +64,11 @@ func newOutputs(c *Compiled, opt Options, first int) (*outputs, error) {
 		return nil, err
 	}
 	o.series = c.Series()
-	o.table = o.newTable()
 	return o, nil
 }
 
 // newTable returns an empty quantile table for the batch's series; a worker
-// fills its own and finish merges them, in any order, into o.table.
+// fills its own and mergeTables merges them, in any order, into o.table.
 func (o *outputs) newTable() *stats.Table {
 	names := make([]string, len(o.series))
 	for k, m := range o.series {
@@ -88,6 +87,27 @@ func (o *outputs) addSeries(t *stats.Table, res *RunResult) {
 	for k, ser := range res.Series {
 		t.AddSeries(k, ser, o.series[k].Level, seriesResolution)
 	}
+}
+
+// mergeTables makes o.table the merge of the tables given and those it
+// holds already (nil entries are skipped): the first is kept and the others
+// merged into it, so a single-worker batch merges nothing.
+func (o *outputs) mergeTables(ts ...*stats.Table) error {
+	for _, t := range ts {
+		switch {
+		case t == nil:
+		case o.table == nil:
+			o.table = t
+		default:
+			if err := o.table.Merge(t); err != nil {
+				return err
+			}
+		}
+	}
+	if o.table == nil {
+		o.table = o.newTable() // no run succeeded
+	}
+	return nil
 }
 
 // seriesGroup is how many runs a worker's sketcher holds before adding

@@ -2,7 +2,10 @@ package sim
 
 import (
 	"math"
+	"reflect"
 	"testing"
+
+	"github.com/tempest-risk/tempest/market"
 )
 
 // TestSeriesResolution: a series value within seriesResolution of its
@@ -16,6 +19,7 @@ func TestSeriesResolution(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer o.abort()
+	o.table = o.newTable()
 	peg := -1
 	for k, m := range o.series {
 		if m.Name == "peg" {
@@ -54,4 +58,55 @@ func TestSeriesResolution(t *testing.T) {
 	if got := s.Min(); math.Abs(got+0.01) > 1e-15 {
 		t.Errorf("min %g, want -0.01", got)
 	}
+}
+
+// TestRunReusesSpare: a run built in the storage of a finished run (as a
+// batch's workers do) gives the result of a run built afresh, including
+// after a run whose auctions left the protocol far from the template.
+func TestRunReusesSpare(t *testing.T) {
+	c := loadCompiled(t, "../configs/bench/cdp-gbm.toml")
+	if !c.S.FixedPopulation {
+		t.Fatal("the bench scenario no longer has a fixed population: pick another")
+	}
+	world := func() *market.World {
+		mw, err := market.NewWorld(c.Market)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return mw
+	}
+	mw := world()
+	var spare *Run
+	for i := range 4 {
+		got, r := runOne(c, 11, i, mw, nil, spare)
+		want := RunOne(c, 11, i, world(), nil)
+		if !sameResult(got, want) {
+			t.Fatalf("run %d differs when built in a finished run's storage", i)
+		}
+		if spare != nil && r.Sys != spare.Sys {
+			t.Fatalf("run %d did not reuse the spare's protocol", i)
+		}
+		spare = r
+	}
+}
+
+// sameResult compares run results bit for bit (NaN equals NaN).
+func sameResult(a, b *RunResult) bool {
+	bits := func(xs []float64) []uint64 {
+		out := make([]uint64, len(xs))
+		for k, x := range xs {
+			out[k] = math.Float64bits(x)
+		}
+		return out
+	}
+	if a.Index != b.Index || a.Seed != b.Seed || a.Failed != b.Failed || a.Err != b.Err || a.FailStep != b.FailStep ||
+		!reflect.DeepEqual(bits(a.Summary), bits(b.Summary)) || len(a.Series) != len(b.Series) {
+		return false
+	}
+	for k := range a.Series {
+		if !reflect.DeepEqual(bits(a.Series[k]), bits(b.Series[k])) {
+			return false
+		}
+	}
+	return true
 }

@@ -76,13 +76,19 @@ type cpoolRun struct {
 // world is cloned from a template built once per master seed; otherwise the
 // population is drawn from the run's own stream.
 func NewRun(c *Compiled, master uint64, i int, mw *market.World) (*Run, error) {
+	return newRun(c, master, i, mw, nil)
+}
+
+// newRun is NewRun reusing the protocol storage of spare, a run of the same
+// batch that has finished (nil for none). The run is the same either way.
+func newRun(c *Compiled, master uint64, i int, mw *market.World, spare *Run) (*Run, error) {
 	seed := RunSeed(master, i)
 	if c.S.FixedPopulation {
 		t, err := c.template(master)
 		if err != nil {
 			return nil, err
 		}
-		r := t.cloneRun(i, seed, mw)
+		r := t.cloneRun(i, seed, mw, spare)
 		return r, nil
 	}
 	r := &Run{C: c, Index: i, Seed: seed, mw: mw}
@@ -138,11 +144,19 @@ type templateEntry struct {
 
 // cloneRun starts run i from the template t: a deep copy of the protocol,
 // pools, oracles and agents, with the run's own market paths and streams.
-func (t *Run) cloneRun(i int, seed uint64, mw *market.World) *Run {
+// The protocol and the account index go into the storage of spare, a
+// finished run of the same template, when there is one; nothing else of
+// spare is reused (its series may still be in use).
+func (t *Run) cloneRun(i int, seed uint64, mw *market.World, spare *Run) *Run {
 	r := &Run{C: t.C, Index: i, Seed: seed, mw: mw, feeds: t.feeds, Tokens: t.Tokens, Ref: t.Ref,
 		PoolAcct: t.PoolAcct, LP: t.LP, Outside: t.Outside}
 	mw.Generate(stream(seed, streamMarket))
-	r.Sys = t.Sys.Clone()
+	var sys *rwausd.System
+	var index *agents.Index
+	if spare != nil {
+		sys, index = spare.Sys, spare.index
+	}
+	r.Sys = t.Sys.CloneInto(sys)
 	if t.Pool != nil {
 		p := *t.Pool
 		r.Pool = &p
@@ -168,7 +182,7 @@ func (t *Run) cloneRun(i int, seed uint64, mw *market.World) *Run {
 		}
 	}
 	r.order = stream(seed, streamOrder)
-	r.index = t.index.Clone(r.Sys)
+	r.index = t.index.CloneInto(index, r.Sys)
 	r.receipts = make([][]agents.Receipt, len(r.Agents))
 	r.View = t.View
 	v := &r.View

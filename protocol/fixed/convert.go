@@ -359,7 +359,14 @@ func ToFloat(x *uint256.Int, decimals uint) float64 {
 	s := 63 + b - n
 	var q, t uint256.Int
 	sticky := false
-	if s >= 0 {
+	if s >= 0 && s <= 256-n {
+		// x·2^s fits 256 bits: one 256-bit division gives q and the
+		// remainder.
+		var r uint256.Int
+		t.Lsh(x, uint(s))
+		q.DivMod(&t, den, &r)
+		sticky = !r.IsZero()
+	} else if s >= 0 {
 		a := min(s, 256-n)
 		t.Lsh(x, uint(a))
 		var p2 uint256.Int

@@ -5,7 +5,27 @@ package rwausd
 import (
 	"github.com/tempest-risk/tempest/protocol/auction"
 	"github.com/tempest-risk/tempest/protocol/pegrail"
+	"github.com/tempest-risk/tempest/protocol/token"
 )
+
+// CloneInto makes dst a deep copy of s's state with an empty journal,
+// reusing the ledger and engine storage dst holds (a System a run has
+// finished with), and returns it; a nil dst gives Clone's result. The
+// result equals Clone's. dst must not be s.
+func (s *System) CloneInto(dst *System) *System {
+	if dst == nil {
+		return s.Clone()
+	}
+	if dst == s {
+		panic("rwausd: System.CloneInto onto itself")
+	}
+	l := s.L.CloneInto(dst.L)
+	vat := s.Vat.CloneInto(dst.Vat, l)
+	c := s.cloneModules(l)
+	c.Vat = vat
+	*dst = *c
+	return dst
+}
 
 // Clone returns a deep copy of the System's state with an empty journal. Two
 // clones compare equal with reflect.DeepEqual exactly when the Systems'
@@ -13,9 +33,16 @@ import (
 // state).
 func (s *System) Clone() *System {
 	l := s.L.Clone()
+	c := s.cloneModules(l)
+	c.Vat = s.Vat.Clone(l)
+	return c
+}
+
+// cloneModules returns a copy of s over the cloned ledger l, with every module
+// but the vault engine cloned (c.Vat is s's until the caller sets it).
+func (s *System) cloneModules(l *token.Ledger) *System {
 	c := *s
 	c.L = l
-	c.Vat = s.Vat.Clone(l)
 	c.Dog = s.Dog.Clone(&l.J)
 	c.Clip = make([]*auction.Clipper, len(s.Clip))
 	for i, k := range s.Clip {

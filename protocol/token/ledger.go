@@ -169,6 +169,32 @@ func (l *Ledger) CheckInvariants() error {
 	return nil
 }
 
+// CloneInto makes dst a deep copy of l with an empty journal, reusing the
+// storage dst holds (a ledger a run has finished with), and returns it; a
+// nil dst gives Clone's result. dst must not be l.
+func (l *Ledger) CloneInto(dst *Ledger) *Ledger {
+	if dst == nil {
+		return l.Clone()
+	}
+	if dst == l {
+		panic("token: Ledger.CloneInto onto itself")
+	}
+	dst.J.reset()
+	dst.accounts = l.accounts
+	dst.names = append(dst.names[:0], l.names...)
+	old := dst.tokens
+	dst.tokens = dst.tokens[:0]
+	for i, tk := range l.tokens {
+		var bal []uint256.Int
+		if i < len(old) {
+			bal = old[i].bal[:0] // read before the append below overwrites old[i]
+		}
+		tk.bal = append(bal, tk.bal...)
+		dst.tokens = append(dst.tokens, tk)
+	}
+	return dst
+}
+
 // Clone returns a deep copy of the ledger with an empty journal.
 func (l *Ledger) Clone() *Ledger {
 	c := &Ledger{accounts: l.accounts, names: append([]string(nil), l.names...)}

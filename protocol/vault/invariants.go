@@ -56,6 +56,36 @@ func (e *Engine) CheckInvariants() error {
 	return nil
 }
 
+// CloneInto makes dst a deep copy of e's state over ledger l (normally a
+// clone of e.L), reusing the storage dst holds, and returns it; a nil dst
+// gives Clone's result. dst must not be e. dst's caches (not state) are
+// kept: they are keyed by their inputs.
+func (e *Engine) CloneInto(dst *Engine, l *token.Ledger) *Engine {
+	if dst == nil {
+		return e.Clone(l)
+	}
+	if dst == e {
+		panic("vault: Engine.CloneInto onto itself")
+	}
+	scratch, memo := dst.scratch, dst.memo
+	profiles, accounts, dai, sin := dst.Profiles, dst.Accounts, dst.dai, dst.sin
+	*dst = *e
+	dst.L, dst.scratch, dst.memo = l, scratch, memo
+	dst.Profiles = profiles[:0]
+	for i, p := range e.Profiles {
+		var gem []uint256.Int
+		if i < len(profiles) {
+			gem = profiles[i].gem[:0] // read before the append below overwrites profiles[i]
+		}
+		p.gem = append(gem, p.gem...)
+		dst.Profiles = append(dst.Profiles, p)
+	}
+	dst.Accounts = append(accounts[:0], e.Accounts...)
+	dst.dai = append(dai[:0], e.dai...)
+	dst.sin = append(sin[:0], e.sin...)
+	return dst
+}
+
 // Clone returns a deep copy of the engine's state over ledger l (normally a
 // clone of e.L), for comparisons in tests and what-if analysis.
 func (e *Engine) Clone(l *token.Ledger) *Engine {

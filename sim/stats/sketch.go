@@ -491,6 +491,23 @@ func (st *store) merge(o *store, maxB int) {
 	if o.total == 0 {
 		return
 	}
+	lo, hi, occLo, occHi := o.lo, o.hi, 1, 0 // the union's range and st's occupied one
+	if st.total > 0 {
+		lo, hi, occLo, occHi = min(lo, st.lo), max(hi, st.hi), st.lo, st.hi
+	}
+	if hi-lo < maxB {
+		// Nothing collapses: make room for the union once and add the
+		// counts bucket by bucket.
+		st.ensure(lo, hi, maxB, occLo, occHi)
+		for k := o.lo; k <= o.hi; k++ {
+			if c := o.get(k - o.offset); c != 0 {
+				st.put(k-st.offset, st.get(k-st.offset)+c)
+			}
+		}
+		st.lo, st.hi = lo, hi
+		st.total += o.total
+		return
+	}
 	for k := o.hi; k >= o.lo; k-- {
 		if c := o.get(k - o.offset); c != 0 {
 			st.add(k, c, maxB)
