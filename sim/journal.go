@@ -605,14 +605,21 @@ func (j *journal) count() int { return j.resumed + j.appended }
 
 // close syncs and closes the journal and keeps it, for a resume. No
 // append may be in progress or follow.
-func (j *journal) close() error {
+func (j *journal) close() error { return j.shut(true) }
+
+// shut stops the syncer and closes the journal, syncing it first if sync
+// is set.
+func (j *journal) shut(sync bool) error {
 	if j == nil || j.f == nil {
 		return nil
 	}
 	close(j.stop)
 	close(j.kick)
 	<-j.syncDone
-	err := j.f.Sync()
+	var err error
+	if sync {
+		err = j.f.Sync()
+	}
 	if cerr := j.f.Close(); err == nil {
 		err = cerr
 	}
@@ -623,9 +630,10 @@ func (j *journal) close() error {
 	return err
 }
 
-// remove closes and deletes the journal of a completed batch.
+// remove closes and deletes the journal of a completed batch, without
+// syncing what is about to be deleted.
 func (j *journal) remove() error {
-	j.close()
+	j.shut(false)
 	if err := os.Remove(j.path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}

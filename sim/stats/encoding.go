@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/bits"
 )
 
 // ErrCorrupt is returned (wrapped, with the reason) by the UnmarshalBinary
@@ -48,15 +49,93 @@ func (s *Sum) UnmarshalBinary(data []byte) error {
 }
 
 func (s *Sum) appendBody(b []byte) []byte {
-	m := s.exact()
+	var acc wide
+	acc.sum(s)
 	flags := s.special
-	if m.Sign() < 0 {
+	if acc.neg() {
 		flags |= flagNegative
+		acc.negate()
 	}
-	mag := m.Abs(m).Bytes()
 	b = append(b, flags)
-	b = binary.AppendUvarint(b, uint64(len(mag)))
-	return append(b, mag...)
+	n := acc.byteLen()
+	b = binary.AppendUvarint(b, uint64(n))
+	return acc.appendBytes(b, n)
+}
+
+// wide is a two's complement integer of wideLimbs 64-bit limbs, least
+// significant first: wide enough for a Sum's exact total in units of
+// 2^-1074 (partials below 2^1024, carries of 2^1023 counted in an int64:
+// under 2^2162 in magnitude). It spares encoding the allocations of
+// math/big.
+type wide [wideLimbs]uint64
+
+const wideLimbs = 35
+
+// sum sets w to the exact total of s (as Sum.exact does).
+func (w *wide) sum(s *Sum) {
+	*w = wide{}
+	for _, p := range s.partials {
+		mant, shift := scaledParts(p)
+		w.addShifted(mant, shift, p < 0)
+	}
+	if s.over != 0 {
+		o := uint64(s.over)
+		if s.over < 0 {
+			o = -o
+		}
+		w.addShifted(o, carryShift, s.over < 0)
+	}
+}
+
+// addShifted adds v·2^shift to w, or subtracts it if neg.
+func (w *wide) addShifted(v uint64, shift uint, neg bool) {
+	k, off := shift/64, shift%64
+	lo, hi := v<<off, uint64(0)
+	if off > 0 {
+		hi = v >> (64 - off)
+	}
+	var c uint64
+	if !neg {
+		w[k], c = bits.Add64(w[k], lo, 0)
+		w[k+1], c = bits.Add64(w[k+1], hi, c)
+		for i := k + 2; c != 0 && i < wideLimbs; i++ {
+			w[i], c = bits.Add64(w[i], 0, c)
+		}
+		return
+	}
+	w[k], c = bits.Sub64(w[k], lo, 0)
+	w[k+1], c = bits.Sub64(w[k+1], hi, c)
+	for i := k + 2; c != 0 && i < wideLimbs; i++ {
+		w[i], c = bits.Sub64(w[i], 0, c)
+	}
+}
+
+func (w *wide) neg() bool { return w[wideLimbs-1]>>63 != 0 }
+
+func (w *wide) negate() {
+	var c uint64 = 1
+	for i := range w {
+		w[i], c = bits.Add64(^w[i], 0, c)
+	}
+}
+
+// byteLen returns the length of w's big-endian magnitude without leading
+// zero bytes (w ≥ 0).
+func (w *wide) byteLen() int {
+	for i := wideLimbs - 1; i >= 0; i-- {
+		if w[i] != 0 {
+			return i*8 + (bits.Len64(w[i])+7)/8
+		}
+	}
+	return 0
+}
+
+// appendBytes appends the n low bytes of w, big-endian.
+func (w *wide) appendBytes(b []byte, n int) []byte {
+	for i := n - 1; i >= 0; i-- {
+		b = append(b, byte(w[i/8]>>(8*(i%8))))
+	}
+	return b
 }
 
 // MarshalBinary encodes the sketch in the canonical format described in the

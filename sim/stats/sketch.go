@@ -292,7 +292,11 @@ func (s *Sketch) Quantiles(qs, out []float64) {
 		k++
 	}
 	seen := uint64(0)
-	emit := func(v float64) {
+	// emit assigns the quantiles whose rank the buckets passed so far
+	// reach: sign times bucket j's representative (0 for the zero bucket),
+	// computed only if some quantile takes it.
+	emit := func(j int, sign float64) {
+		v, have := 0.0, sign == 0
 		for k < len(qs) {
 			r := rank(qs[k])
 			if k > 0 && qs[k] < qs[k-1] {
@@ -306,6 +310,9 @@ func (s *Sketch) Quantiles(qs, out []float64) {
 			if r >= seen {
 				return
 			}
+			if !have {
+				v, have = sign*s.value(j), true
+			}
 			out[k] = min(max(v, s.min), s.max)
 			k++
 		}
@@ -315,20 +322,20 @@ func (s *Sketch) Quantiles(qs, out []float64) {
 		for j := st.hi; j >= st.lo && k < len(qs); j-- {
 			if c := st.get(j - st.offset); c > 0 {
 				seen += c
-				emit(-s.value(j))
+				emit(j, -1)
 			}
 		}
 	}
 	if s.zeros > 0 {
 		seen += s.zeros
-		emit(0)
+		emit(0, 0)
 	}
 	st = &s.pos
 	if st.total > 0 {
 		for j := st.lo; j <= st.hi && k < len(qs); j++ {
 			if c := st.get(j - st.offset); c > 0 {
 				seen += c
-				emit(s.value(j))
+				emit(j, 1)
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // ErrMismatch is returned (wrapped, with the difference) when merging
@@ -346,27 +347,49 @@ func (t *Table) WriteCSV(w io.Writer, bucketTime func(b int) float64, quantiles 
 		header = append(header, "p"+strconv.FormatFloat(100*q, 'g', 10, 64))
 	}
 	header = append(header, "max")
+	// The header and the metric names go through encoding/csv, for its
+	// quoting; the numbers, which never need quotes, are appended to one
+	// reused line.
 	cw := csv.NewWriter(w)
 	if err := cw.Write(header); err != nil {
 		return err
 	}
-	row := make([]string, len(header))
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	names := make([]string, len(t.metrics))
+	for m, name := range t.metrics {
+		names[m] = csvField(name)
+	}
+	var line []byte
+	num := func(x float64) {
+		line = append(line, ',')
+		if !math.IsNaN(x) {
+			line = strconv.AppendFloat(line, x, 'g', 10, 64)
+		}
+	}
 	qv := make([]float64, len(quantiles))
 	sorted := slices.IsSorted(quantiles)
-	for m, name := range t.metrics {
+	for m, name := range names {
 		lv := 0.0
 		if level != nil {
 			lv = level(m)
 		}
-		at := func(x float64) string { return formatFloat(x + lv) }
 		for b := range t.buckets {
 			s := &t.cells[m*t.buckets+b]
 			tb := float64(b)
 			if bucketTime != nil {
 				tb = bucketTime(b)
 			}
-			row = append(row[:0], name, strconv.Itoa(b), formatFloat(tb),
-				strconv.FormatUint(s.Count(), 10), at(s.Mean()), at(s.Min()))
+			line = append(line[:0], name...)
+			line = append(line, ',')
+			line = strconv.AppendInt(line, int64(b), 10)
+			num(tb)
+			line = append(line, ',')
+			line = strconv.AppendUint(line, s.Count(), 10)
+			num(s.Mean() + lv)
+			num(s.Min() + lv)
 			if sorted {
 				s.Quantiles(quantiles, qv)
 			} else {
@@ -375,22 +398,27 @@ func (t *Table) WriteCSV(w io.Writer, bucketTime func(b int) float64, quantiles 
 				}
 			}
 			for _, x := range qv {
-				row = append(row, at(x))
+				num(x + lv)
 			}
-			row = append(row, at(s.Max()))
-			if err := cw.Write(row); err != nil {
+			num(s.Max() + lv)
+			line = append(line, '\n')
+			if _, err := w.Write(line); err != nil {
 				return err
 			}
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return nil
 }
 
-// formatFloat formats x for WriteCSV: 10 significant digits, "" for NaN.
-func formatFloat(x float64) string {
-	if math.IsNaN(x) {
+// csvField returns s as encoding/csv writes it among other fields:
+// quoted if it needs to be.
+func csvField(s string) string {
+	if s == "" {
 		return ""
 	}
-	return strconv.FormatFloat(x, 'g', 10, 64)
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write([]string{s})
+	w.Flush()
+	return strings.TrimSuffix(b.String(), "\n")
 }
