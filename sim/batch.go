@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -73,6 +74,43 @@ type RunResult struct {
 	FailStep int
 	Summary  []float64   // in SummaryMetrics order
 	Series   [][]float64 // by series metric, then bucket
+
+	// In a batch, Series is lent from a pool: it goes back once the
+	// worker has sketched it and the aggregator has recorded the run.
+	refs atomic.Int32
+	pool *seriesPool
+}
+
+// release gives up one holder's use of r.Series; the last returns the
+// buffers to their pool.
+func (r *RunResult) release() {
+	if r.pool != nil && r.refs.Add(-1) == 0 {
+		r.pool.put(r.Series)
+	}
+}
+
+// seriesPool recycles the series buffers of finished runs, so that a run
+// does not allocate its own. It holds at most cap(ch) buffers; one more is
+// dropped, and a run finding none allocates.
+type seriesPool struct{ ch chan [][]float64 }
+
+func (p *seriesPool) get() [][]float64 {
+	select {
+	case b := <-p.ch:
+		return b
+	default:
+		return nil
+	}
+}
+
+func (p *seriesPool) put(b [][]float64) {
+	if b == nil {
+		return
+	}
+	select {
+	case p.ch <- b:
+	default:
+	}
 }
 
 // quantileLevels are the quantiles of quantiles.csv.
@@ -101,13 +139,14 @@ const (
 // RunOne runs run i of the batch on the market buffers mw. A panic or a
 // broken invariant is recorded in the result, with the partial summary.
 func RunOne(c *Compiled, master uint64, i int, mw *market.World, trace Tracer) *RunResult {
-	res, _ := runOne(c, master, i, mw, trace, nil)
+	res, _ := runOne(c, master, i, mw, trace, nil, nil)
 	return res
 }
 
 // runOne is RunOne reusing the protocol storage of spare, a finished run of
-// the batch (nil for none); it also returns the run, for the next call.
-func runOne(c *Compiled, master uint64, i int, mw *market.World, trace Tracer, spare *Run) (res *RunResult, r *Run) {
+// the batch, and the series buffers series (nil for none); it also returns
+// the run, for the next call.
+func runOne(c *Compiled, master uint64, i int, mw *market.World, trace Tracer, spare *Run, series [][]float64) (res *RunResult, r *Run) {
 	res = &RunResult{Index: i, Seed: RunSeed(master, i)}
 	defer func() {
 		if p := recover(); p != nil {
@@ -123,7 +162,7 @@ func runOne(c *Compiled, master uint64, i int, mw *market.World, trace Tracer, s
 		res.Summary, res.Series = c.summarise(r)
 	}()
 	var err error
-	r, err = newRun(c, master, i, mw, spare)
+	r, err = newRun(c, master, i, mw, spare, series)
 	if err != nil {
 		res.Failed, res.Err = true, err.Error()
 		return res, nil
@@ -218,6 +257,9 @@ func RunBatch(ctx context.Context, c *Compiled, opt Options) (*Result, error) {
 		spare  *Run     // the worker's last run, whose protocol storage the next reuses
 	}
 	window := 4 * opt.Workers
+	// Buffers are out at the aggregator (window runs), in the workers'
+	// sketch groups and in the runs in progress.
+	pool := &seriesPool{ch: make(chan [][]float64, window+opt.Workers*(seriesGroup+1))}
 	slots := make(chan struct{}, window)
 	workers := make(chan *worker, opt.Workers)
 	all := make([]*worker, opt.Workers)
@@ -264,7 +306,9 @@ func RunBatch(ctx context.Context, c *Compiled, opt Options) (*Result, error) {
 				started++
 				<-slots
 			}
-			if err := out.add(res); err != nil {
+			err := out.add(res)
+			res.release()
+			if err != nil {
 				return err
 			}
 			if opt.Progress != nil {
@@ -295,8 +339,10 @@ dispatch:
 			if opt.tracer != nil {
 				tr = opt.tracer(i)
 			}
-			res, r := runOne(c, opt.Seed, i, w.mw, tr, w.spare)
+			res, r := runOne(c, opt.Seed, i, w.mw, tr, w.spare, pool.get())
 			w.spare = r
+			res.pool = pool
+			res.refs.Store(2) // the worker's sketcher, and the aggregator
 			err := j.append(res, &w.buf)
 			if err == nil {
 				// Each worker sketches its own runs' paths: the sketches merge

@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -124,9 +125,11 @@ type sketcher struct {
 	paths [][]float64 // scratch: one metric's paths of the group
 }
 
-// add adds the series of a successful run, a group at a time.
+// sketch adds the series of a successful run, a group at a time, and
+// releases each run's series once added.
 func (o *outputs) sketch(s *sketcher, res *RunResult) {
 	if res.Failed || res.Series == nil {
+		res.release()
 		return // failed runs are listed, not aggregated
 	}
 	if s.table == nil {
@@ -148,6 +151,9 @@ func (o *outputs) flushSketch(s *sketcher) {
 			s.paths = append(s.paths, res.Series[k])
 		}
 		s.table.AddPaths(k, s.paths, o.series[k].Level, seriesResolution)
+	}
+	for _, res := range s.runs {
+		res.release()
 	}
 	clear(s.runs)
 	s.runs = s.runs[:0]
@@ -190,7 +196,12 @@ func (o *outputs) add(res *RunResult) error {
 		return err
 	}
 	if !res.Failed && res.Series != nil && len(o.paths) < samplePaths {
-		o.paths = append(o.paths, res)
+		// A copy: the run's buffers go back to their pool.
+		p := &RunResult{Index: res.Index, Series: make([][]float64, len(res.Series))}
+		for k, s := range res.Series {
+			p.Series[k] = slices.Clone(s)
+		}
+		o.paths = append(o.paths, p)
 	}
 	return nil
 }

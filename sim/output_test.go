@@ -60,9 +60,10 @@ func TestSeriesResolution(t *testing.T) {
 	}
 }
 
-// TestRunReusesSpare: a run built in the storage of a finished run (as a
-// batch's workers do) gives the result of a run built afresh, including
-// after a run whose auctions left the protocol far from the template.
+// TestRunReusesSpare: a run built in the storage of a finished run and in
+// its series buffers (as a batch's workers do) gives the result of a run
+// built afresh, including after a run whose auctions left the protocol far
+// from the template.
 func TestRunReusesSpare(t *testing.T) {
 	c := loadCompiled(t, "../configs/bench/cdp-gbm.toml")
 	if !c.S.FixedPopulation {
@@ -77,16 +78,17 @@ func TestRunReusesSpare(t *testing.T) {
 	}
 	mw := world()
 	var spare *Run
+	var series [][]float64 // the last run's series buffers, recycled
 	for i := range 4 {
-		got, r := runOne(c, 11, i, mw, nil, spare)
+		got, r := runOne(c, 11, i, mw, nil, spare, series)
 		want := RunOne(c, 11, i, world(), nil)
 		if !sameResult(got, want) {
 			t.Fatalf("run %d differs when built in a finished run's storage", i)
 		}
-		if spare != nil && r.Sys != spare.Sys {
-			t.Fatalf("run %d did not reuse the spare's protocol", i)
+		if spare != nil && (r.Sys != spare.Sys || &got.Series[0][0] != &series[0][0]) {
+			t.Fatalf("run %d did not reuse the spare's protocol and series", i)
 		}
-		spare = r
+		spare, series = r, got.Series
 	}
 }
 

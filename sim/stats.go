@@ -53,11 +53,31 @@ func (st *Stats) init(r *Run) {
 	for _, k := range r.Keepers {
 		st.keeperValue0 += agents.KeeperValue(&r.View, k.Acct)
 	}
-	n := len(r.C.Series())
-	st.series = make([][]float64, n)
-	for k := range st.series {
-		st.series[k] = make([]float64, r.C.buckets)
+	st.series = r.C.seriesBuffer(r.recycled)
+	r.recycled = nil
+}
+
+// seriesBuffer returns buf, cleared, if it has the shape of this batch's
+// series (one slice of c.buckets values per series), else a new buffer.
+func (c *Compiled) seriesBuffer(buf [][]float64) [][]float64 {
+	n := len(c.series) + len(c.Assets)
+	if len(buf) == n {
+		for _, s := range buf {
+			if len(s) != c.buckets {
+				buf = nil
+				break
+			}
+			clear(s)
+		}
+		if buf != nil {
+			return buf
+		}
 	}
+	buf = make([][]float64, n)
+	for k := range buf {
+		buf[k] = make([]float64, c.buckets)
+	}
+	return buf
 }
 
 func (st *Stats) onBark(r *Run, t *agents.Tx, br *rwausd.BarkResult) {

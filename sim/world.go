@@ -58,8 +58,9 @@ type Run struct {
 	receipts [][]agents.Receipt
 	index    *agents.Index
 
-	Stats Stats
-	trace Tracer
+	Stats    Stats
+	trace    Tracer
+	recycled [][]float64 // a finished run's series buffers for Stats to reuse
 }
 
 // cpoolRun is a constant-product pool of a run and its ledger accounts.
@@ -76,22 +77,23 @@ type cpoolRun struct {
 // world is cloned from a template built once per master seed; otherwise the
 // population is drawn from the run's own stream.
 func NewRun(c *Compiled, master uint64, i int, mw *market.World) (*Run, error) {
-	return newRun(c, master, i, mw, nil)
+	return newRun(c, master, i, mw, nil, nil)
 }
 
 // newRun is NewRun reusing the protocol storage of spare, a run of the same
-// batch that has finished (nil for none). The run is the same either way.
-func newRun(c *Compiled, master uint64, i int, mw *market.World, spare *Run) (*Run, error) {
+// batch that has finished (nil for none), and series, series buffers no
+// longer in use (nil for none). The run is the same either way.
+func newRun(c *Compiled, master uint64, i int, mw *market.World, spare *Run, series [][]float64) (*Run, error) {
 	seed := RunSeed(master, i)
 	if c.S.FixedPopulation {
 		t, err := c.template(master)
 		if err != nil {
 			return nil, err
 		}
-		r := t.cloneRun(i, seed, mw, spare)
+		r := t.cloneRun(i, seed, mw, spare, series)
 		return r, nil
 	}
-	r := &Run{C: c, Index: i, Seed: seed, mw: mw}
+	r := &Run{C: c, Index: i, Seed: seed, mw: mw, recycled: series}
 	mw.Generate(stream(seed, streamMarket))
 	r.feeds = feedIndices(c, mw)
 	if err := r.setup(stream(seed, streamPopulation)); err != nil {
@@ -144,12 +146,12 @@ type templateEntry struct {
 
 // cloneRun starts run i from the template t: a deep copy of the protocol,
 // pools, oracles and agents, with the run's own market paths and streams.
-// The protocol and the account index go into the storage of spare, a
-// finished run of the same template, when there is one; nothing else of
-// spare is reused (its series may still be in use).
-func (t *Run) cloneRun(i int, seed uint64, mw *market.World, spare *Run) *Run {
+// The protocol, the account index and the per-agent slices go into the
+// storage of spare, a finished run of the same template, when there is
+// one; nothing else of spare is reused (its series may still be in use).
+func (t *Run) cloneRun(i int, seed uint64, mw *market.World, spare *Run, series [][]float64) *Run {
 	r := &Run{C: t.C, Index: i, Seed: seed, mw: mw, feeds: t.feeds, Tokens: t.Tokens, Ref: t.Ref,
-		PoolAcct: t.PoolAcct, LP: t.LP, Outside: t.Outside}
+		PoolAcct: t.PoolAcct, LP: t.LP, Outside: t.Outside, recycled: series}
 	mw.Generate(stream(seed, streamMarket))
 	var sys *rwausd.System
 	var index *agents.Index
@@ -169,8 +171,21 @@ func (t *Run) cloneRun(i int, seed uint64, mw *market.World, spare *Run) *Run {
 	r.oracles = append([]market.Oracle(nil), t.oracles...)
 	r.lastVal = append([]float64(nil), t.lastVal...)
 	r.lastHas = append([]bool(nil), t.lastHas...)
-	r.Agents = make([]agents.Agent, len(t.Agents))
-	r.rngs = make([]*rand.Rand, len(t.Agents))
+	n := len(t.Agents)
+	if spare != nil && len(spare.Agents) == n {
+		// The slices of the spare run, emptied: every entry is set below
+		// or by schedule.
+		r.Agents, r.rngs, r.receipts = spare.Agents, spare.rngs, spare.receipts
+		clear(r.rngs)
+		for k := range r.receipts {
+			r.receipts[k] = r.receipts[k][:0]
+		}
+		r.Keepers = spare.Keepers[:0]
+	} else {
+		r.Agents = make([]agents.Agent, n)
+		r.rngs = make([]*rand.Rand, n)
+		r.receipts = make([][]agents.Receipt, n)
+	}
 	for k, a := range t.Agents {
 		c := a.Clone()
 		r.Agents[k] = c
@@ -183,7 +198,6 @@ func (t *Run) cloneRun(i int, seed uint64, mw *market.World, spare *Run) *Run {
 	}
 	r.order = stream(seed, streamOrder)
 	r.index = t.index.CloneInto(index, r.Sys)
-	r.receipts = make([][]agents.Receipt, len(r.Agents))
 	r.View = t.View
 	v := &r.View
 	v.Sys, v.Pool, v.Index, v.Receipts = r.Sys, r.Pool, r.index, r.receipts
