@@ -181,6 +181,9 @@ func (t *Run) cloneRun(i int, seed uint64, mw *market.World, spare *Run, series 
 			r.receipts[k] = r.receipts[k][:0]
 		}
 		r.Keepers = spare.Keepers[:0]
+		// The block's scratch: emptied before each use.
+		r.wake, r.touched, r.txs, r.sorted, r.idx, r.keys =
+			spare.wake, spare.touched[:0], spare.txs[:0], spare.sorted[:0], spare.idx[:0], spare.keys[:0]
 	} else {
 		r.Agents = make([]agents.Agent, n)
 		r.rngs = make([]*rand.Rand, n)

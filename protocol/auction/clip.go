@@ -384,6 +384,25 @@ func (c *Clipper) remove(k int) {
 
 // Clone returns a deep copy bound to journal j, holding only the running
 // sales (capacity is not state).
+// CloneInto makes dst a copy of c over journal j, as Clone does, reusing
+// dst's sale storage (cleared, so that Reserve exposes only zero sales),
+// and returns it; a nil dst gives Clone's result. dst must not be c.
+func (c *Clipper) CloneInto(dst *Clipper, j *token.Journal) *Clipper {
+	if dst == nil {
+		return c.Clone(j)
+	}
+	if dst == c {
+		panic("auction: Clipper.CloneInto onto itself")
+	}
+	sales := dst.Sales[:cap(dst.Sales)]
+	clear(sales)
+	*dst = *c
+	dst.J = j
+	dst.Sales = append(sales[:0], c.Sales[:c.N]...)
+	dst.memo, dst.next = [4]priceMemo{}, 0
+	return dst
+}
+
 func (c *Clipper) Clone(j *token.Journal) *Clipper {
 	d := *c
 	d.J = j

@@ -21,7 +21,7 @@ func (s *System) CloneInto(dst *System) *System {
 	}
 	l := s.L.CloneInto(dst.L)
 	vat := s.Vat.CloneInto(dst.Vat, l)
-	c := s.cloneModules(l)
+	c := s.cloneModules(l, dst.Clip)
 	c.Vat = vat
 	*dst = *c
 	return dst
@@ -33,21 +33,27 @@ func (s *System) CloneInto(dst *System) *System {
 // state).
 func (s *System) Clone() *System {
 	l := s.L.Clone()
-	c := s.cloneModules(l)
+	c := s.cloneModules(l, nil)
 	c.Vat = s.Vat.Clone(l)
 	return c
 }
 
 // cloneModules returns a copy of s over the cloned ledger l, with every module
-// but the vault engine cloned (c.Vat is s's until the caller sets it).
-func (s *System) cloneModules(l *token.Ledger) *System {
+// but the vault engine cloned (c.Vat is s's until the caller sets it). The
+// auctions reuse the storage of spare, the auctions of a System a run has
+// finished with, if not nil.
+func (s *System) cloneModules(l *token.Ledger, spare []*auction.Clipper) *System {
 	c := *s
 	c.L = l
 	c.Dog = s.Dog.Clone(&l.J)
 	c.Clip = make([]*auction.Clipper, len(s.Clip))
 	for i, k := range s.Clip {
 		if k != nil {
-			c.Clip[i] = k.Clone(&l.J)
+			var d *auction.Clipper
+			if i < len(spare) {
+				d = spare[i]
+			}
+			c.Clip[i] = k.CloneInto(d, &l.J)
 		}
 	}
 	c.Vow = s.Vow.Clone(&l.J)
