@@ -397,7 +397,18 @@ func ToFloat(x *uint256.Int, decimals uint) float64 {
 	}
 	// m ≥ 2^62, so bit 0 lies below float64's rounding bit: it only breaks
 	// ties, as the discarded remainder would.
-	return math.Ldexp(float64(m), -s)
+	return scale2(float64(m), -s)
+}
+
+// scale2 returns x·2^e for x in [2^62, 2^64], as math.Ldexp does. Where
+// 2^e is a normal float64 and the product cannot leave the normal range,
+// the product is exact and one multiplication gives it; elsewhere (a
+// subnormal result, which rounds) math.Ldexp does.
+func scale2(x float64, e int) float64 {
+	if e >= -1022+64 && e <= 1023-64 {
+		return x * math.Float64frombits(uint64(1023+e)<<52)
+	}
+	return math.Ldexp(x, e)
 }
 
 // maxPow5Word is the largest n with 5^n < 2^64.
@@ -431,7 +442,7 @@ func toFloatPow5(x *uint256.Int, decimals uint) float64 {
 	if sticky || r0 != 0 {
 		m |= 1
 	}
-	return math.Ldexp(float64(m), -s-int(decimals))
+	return scale2(float64(m), -s-int(decimals))
 }
 
 // ToFloatInt is ToFloat for a two's complement int256 x.
