@@ -559,10 +559,11 @@ func (j *journal) startSyncer() {
 	j.kick = make(chan struct{}, 1)
 	j.stop = make(chan struct{})
 	j.syncDone = make(chan struct{})
+	f := j.f
 	go func() {
 		defer close(j.syncDone)
 		for range j.kick {
-			if err := j.f.Sync(); err != nil {
+			if err := f.Sync(); err != nil {
 				j.mu.Lock()
 				if j.broken == nil {
 					j.broken = fmt.Errorf("%s: %w", j.path, err)
@@ -605,21 +606,14 @@ func (j *journal) count() int { return j.resumed + j.appended }
 
 // close syncs and closes the journal and keeps it, for a resume. No
 // append may be in progress or follow.
-func (j *journal) close() error { return j.shut(true) }
-
-// shut stops the syncer and closes the journal, syncing it first if sync
-// is set.
-func (j *journal) shut(sync bool) error {
+func (j *journal) close() error {
 	if j == nil || j.f == nil {
 		return nil
 	}
 	close(j.stop)
 	close(j.kick)
 	<-j.syncDone
-	var err error
-	if sync {
-		err = j.f.Sync()
-	}
+	err := j.f.Sync()
 	if cerr := j.f.Close(); err == nil {
 		err = cerr
 	}
@@ -630,10 +624,16 @@ func (j *journal) shut(sync bool) error {
 	return err
 }
 
-// remove closes and deletes the journal of a completed batch, without
-// syncing what is about to be deleted.
+// remove closes and deletes the journal of a completed batch. It neither
+// syncs what is about to be deleted nor waits for a sync in progress: the
+// syncer ends on its own, and the descriptor closes when its sync returns.
 func (j *journal) remove() error {
-	j.shut(false)
+	if j != nil && j.f != nil {
+		close(j.stop)
+		close(j.kick)
+		j.f.Close()
+		j.f = nil
+	}
 	if err := os.Remove(j.path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
