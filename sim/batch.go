@@ -14,7 +14,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/tempest-risk/tempest/market"
-	"github.com/tempest-risk/tempest/sim/stats"
 )
 
 // Options control a batch.
@@ -253,7 +252,7 @@ func RunBatch(ctx context.Context, c *Compiled, opt Options) (*Result, error) {
 	type worker struct {
 		mw     *market.World
 		buf    []byte   // journal record encoding
-		sketch sketcher // the quantile sketches of the runs this worker ran
+		sketch sketcher // the runs this worker has yet to sketch
 		spare  *Run     // the worker's last run, whose protocol storage the next reuses
 	}
 	window := 4 * opt.Workers
@@ -293,10 +292,7 @@ func RunBatch(ctx context.Context, c *Compiled, opt Options) (*Result, error) {
 				if res, err = j.read(i, &buf); err != nil {
 					return err
 				}
-				if out.table == nil {
-					out.table = out.newTable()
-				}
-				out.addSeries(out.table, res)
+				out.addSeries(res)
 			} else {
 				select {
 				case res = <-ready[started%window]:
@@ -345,9 +341,9 @@ dispatch:
 			res.refs.Store(2) // the worker's sketcher, and the aggregator
 			err := j.append(res, &w.buf)
 			if err == nil {
-				// Each worker sketches its own runs' paths: the sketches merge
-				// exactly in any order, so the aggregator, which must go in
-				// run order, does not do this per-value work.
+				// Each worker sketches its own runs' paths: sketches do not
+				// depend on the order of their values, so the aggregator,
+				// which must go in run order, does not do this per-value work.
 				out.sketch(&w.sketch, res)
 			}
 			workers <- w
@@ -367,15 +363,8 @@ dispatch:
 		}
 		return nil, err
 	}
-	tables := make([]*stats.Table, len(all))
-	for k, w := range all {
-		if w.sketch.table != nil {
-			out.flushSketch(&w.sketch)
-			tables[k] = w.sketch.table
-		}
-	}
-	if err := out.mergeTables(tables...); err != nil {
-		return nil, err
+	for _, w := range all {
+		out.flushSketch(&w.sketch)
 	}
 	wall := time.Since(start)
 	if err := out.finish(wall, opt); err != nil {

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tempest-risk/tempest/sim/stats"
@@ -34,7 +35,8 @@ type outputs struct {
 	runsTmp *os.File
 	runsBuf *bufio.Writer
 	runs    *csv.Writer
-	table   *stats.Table // the batch's sketches: nil until a journal replay or the end of the batch
+	table   *stats.Table // the batch's sketches, filled by the workers
+	rows    []sync.Mutex // by metric: the right to add to that metric's sketches
 	paths   []*RunResult
 	failed  int
 	n       int
@@ -65,11 +67,12 @@ func newOutputs(c *Compiled, opt Options, first int) (*outputs, error) {
 		return nil, err
 	}
 	o.series = c.Series()
+	o.table = o.newTable()
+	o.rows = make([]sync.Mutex, len(o.series))
 	return o, nil
 }
 
-// newTable returns an empty quantile table for the batch's series; a worker
-// fills its own and mergeTables merges them, in any order, into o.table.
+// newTable returns an empty quantile table for the batch's series.
 func (o *outputs) newTable() *stats.Table {
 	names := make([]string, len(o.series))
 	for k, m := range o.series {
@@ -78,37 +81,18 @@ func (o *outputs) newTable() *stats.Table {
 	return stats.NewTable(names, o.c.buckets, sketchAlpha, sketchBuckets)
 }
 
-// addSeries adds the series of a successful run to t: each value, as its
-// deviation from the series' level, into the sketch of its time bucket.
-// Deviations below seriesResolution count as zero.
-func (o *outputs) addSeries(t *stats.Table, res *RunResult) {
+// addSeries adds the series of a successful run to o.table: each value, as
+// its deviation from the series' level, into the sketch of its time
+// bucket. Deviations below seriesResolution count as zero.
+func (o *outputs) addSeries(res *RunResult) {
 	if res.Failed || res.Series == nil {
 		return // failed runs are listed, not aggregated
 	}
 	for k, ser := range res.Series {
-		t.AddSeries(k, ser, o.series[k].Level, seriesResolution)
+		o.rows[k].Lock()
+		o.table.AddSeries(k, ser, o.series[k].Level, seriesResolution)
+		o.rows[k].Unlock()
 	}
-}
-
-// mergeTables makes o.table the merge of the tables given and those it
-// holds already (nil entries are skipped): the first is kept and the others
-// merged into it, so a single-worker batch merges nothing.
-func (o *outputs) mergeTables(ts ...*stats.Table) error {
-	for _, t := range ts {
-		switch {
-		case t == nil:
-		case o.table == nil:
-			o.table = t
-		default:
-			if err := o.table.Merge(t); err != nil {
-				return err
-			}
-		}
-	}
-	if o.table == nil {
-		o.table = o.newTable() // no run succeeded
-	}
-	return nil
 }
 
 // seriesGroup is how many runs a worker's sketcher holds before adding
@@ -117,40 +101,61 @@ func (o *outputs) mergeTables(ts ...*stats.Table) error {
 // fetched once per run. It bounds the series held per worker.
 const seriesGroup = 16
 
-// sketcher is a worker's quantile table and the runs it holds for the
-// next group.
+// sketcher holds a worker's runs for the next group.
 type sketcher struct {
-	table *stats.Table
 	runs  []*RunResult
 	paths [][]float64 // scratch: one metric's paths of the group
+	done  []bool      // scratch: the metrics of the group added
 }
 
-// sketch adds the series of a successful run, a group at a time, and
-// releases each run's series once added.
+// sketch adds the series of a successful run to the batch's table, a group
+// at a time, and releases each run's series once added.
 func (o *outputs) sketch(s *sketcher, res *RunResult) {
 	if res.Failed || res.Series == nil {
 		res.release()
 		return // failed runs are listed, not aggregated
-	}
-	if s.table == nil {
-		s.table = o.newTable()
 	}
 	if s.runs = append(s.runs, res); len(s.runs) == seriesGroup {
 		o.flushSketch(s)
 	}
 }
 
-// flushSketch adds the series of the runs s holds.
+// flushSketch adds the series of the runs s holds to o.table. Workers share
+// the table a metric at a time: a worker takes the metrics whose lock is
+// free first and waits only when every metric it has left is busy. The
+// sketches do not depend on the order values arrive in, so neither do the
+// files.
 func (o *outputs) flushSketch(s *sketcher) {
 	if len(s.runs) == 0 {
 		return
 	}
-	for k := range o.series {
+	n := len(o.series)
+	s.done = append(s.done[:0], make([]bool, n)...)
+	for left := n; left > 0; {
+		k := -1
+		for m := range n {
+			if !s.done[m] && o.rows[m].TryLock() {
+				k = m
+				break
+			}
+		}
+		if k < 0 { // every metric left is busy: wait for one
+			for m := range n {
+				if !s.done[m] {
+					k = m
+					o.rows[k].Lock()
+					break
+				}
+			}
+		}
 		s.paths = s.paths[:0]
 		for _, res := range s.runs {
 			s.paths = append(s.paths, res.Series[k])
 		}
-		s.table.AddPaths(k, s.paths, o.series[k].Level, seriesResolution)
+		o.table.AddPaths(k, s.paths, o.series[k].Level, seriesResolution)
+		o.rows[k].Unlock()
+		s.done[k] = true
+		left--
 	}
 	for _, res := range s.runs {
 		res.release()

@@ -19,7 +19,6 @@ func TestSeriesResolution(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer o.abort()
-	o.table = o.newTable()
 	peg := -1
 	for k, m := range o.series {
 		if m.Name == "peg" {
@@ -39,7 +38,7 @@ func TestSeriesResolution(t *testing.T) {
 		if err := o.add(res); err != nil {
 			t.Fatal(err)
 		}
-		o.addSeries(o.table, res)
+		o.addSeries(res)
 	}
 	s := o.table.Sketch(peg, 0)
 	if s.Count() != 4 {

@@ -42,10 +42,11 @@ const (
 )
 
 // sumInitCap is the capacity given to the partials on the first Add. Random
-// data of one sign needs two or three partials; adversarial data spanning
-// the whole float64 range needs about 40, at which point the slice grows
-// once or twice and then stays.
-const sumInitCap = 32
+// data of one sign needs two or three partials, so a table of thousands of
+// sums stays small; adversarial data spanning the whole float64 range
+// needs about 40, at which point the slice grows a few times and then
+// stays.
+const sumInitCap = 4
 
 // Add adds x to the sum exactly. It does not allocate except the first
 // time and, rarely, when the expansion outgrows its capacity.
