@@ -35,8 +35,9 @@ type outputs struct {
 	runsTmp *os.File
 	runsBuf *bufio.Writer
 	runs    *csv.Writer
-	table   *stats.Table // the batch's sketches, filled by the workers
-	rows    []sync.Mutex // by metric: the right to add to that metric's sketches
+	table   *stats.Table  // the batch's sketches, filled by the workers; read through sketches()
+	ready   chan struct{} // closed once table is built
+	rows    []sync.Mutex  // by metric: the right to add to that metric's sketches
 	paths   []*RunResult
 	failed  int
 	n       int
@@ -67,9 +68,21 @@ func newOutputs(c *Compiled, opt Options, first int) (*outputs, error) {
 		return nil, err
 	}
 	o.series = c.Series()
-	o.table = o.newTable()
 	o.rows = make([]sync.Mutex, len(o.series))
+	// The table (thousands of sketches) is built while the first runs
+	// execute; its first user waits for it.
+	o.ready = make(chan struct{})
+	go func() {
+		o.table = o.newTable()
+		close(o.ready)
+	}()
 	return o, nil
+}
+
+// sketches returns the batch's table, once built.
+func (o *outputs) sketches() *stats.Table {
+	<-o.ready
+	return o.table
 }
 
 // newTable returns an empty quantile table for the batch's series.
@@ -90,7 +103,7 @@ func (o *outputs) addSeries(res *RunResult) {
 	}
 	for k, ser := range res.Series {
 		o.rows[k].Lock()
-		o.table.AddSeries(k, ser, o.series[k].Level, seriesResolution)
+		o.sketches().AddSeries(k, ser, o.series[k].Level, seriesResolution)
 		o.rows[k].Unlock()
 	}
 }
@@ -152,7 +165,7 @@ func (o *outputs) flushSketch(s *sketcher) {
 		for _, res := range s.runs {
 			s.paths = append(s.paths, res.Series[k])
 		}
-		o.table.AddPaths(k, s.paths, o.series[k].Level, seriesResolution)
+		o.sketches().AddPaths(k, s.paths, o.series[k].Level, seriesResolution)
 		o.rows[k].Unlock()
 		s.done[k] = true
 		left--
@@ -230,6 +243,7 @@ func bucketEnd(b, bucket, steps int, dt int64) float64 {
 
 // finish writes the remaining files and renames every one into place.
 func (o *outputs) finish(wall time.Duration, opt Options) error {
+	table := o.sketches()
 	o.runs.Flush()
 	if err := o.runs.Error(); err != nil {
 		return err
@@ -251,11 +265,11 @@ func (o *outputs) finish(wall time.Duration, opt Options) error {
 	// The files are independent: write them side by side.
 	if err := f.writeAll([]string{QuantilesFile, PathsFile, SketchesFile, ManifestFile}, []func(*bufio.Writer) error{
 		func(w *bufio.Writer) error {
-			return o.table.WriteCSV(w, o.c.bucketTime, quantileLevels, levels(o.series))
+			return table.WriteCSV(w, o.c.bucketTime, quantileLevels, levels(o.series))
 		},
 		o.writePaths,
 		func(w *bufio.Writer) error {
-			_, err := o.table.WriteTo(w)
+			_, err := table.WriteTo(w)
 			return err
 		},
 		func(w *bufio.Writer) error { return writeJSON(w, o.manifest(wall, opt)) },

@@ -40,7 +40,7 @@ func TestSeriesResolution(t *testing.T) {
 		}
 		o.addSeries(res)
 	}
-	s := o.table.Sketch(peg, 0)
+	s := o.sketches().Sketch(peg, 0)
 	if s.Count() != 4 {
 		t.Fatalf("count %d, want 4", s.Count())
 	}
