@@ -2,7 +2,6 @@ package sim
 
 import (
 	"math"
-	"reflect"
 	"testing"
 
 	"github.com/tempest-risk/tempest/market"
@@ -81,7 +80,7 @@ func TestRunReusesSpare(t *testing.T) {
 	for i := range 4 {
 		got, r := runOne(c, 11, i, mw, nil, spare, series)
 		want := RunOne(c, 11, i, world(), nil)
-		if !sameResult(got, want) {
+		if !sameBits(got, want) {
 			t.Fatalf("run %d differs when built in a finished run's storage", i)
 		}
 		if spare != nil && (r.Sys != spare.Sys || &got.Series[0][0] != &series[0][0]) {
@@ -89,25 +88,4 @@ func TestRunReusesSpare(t *testing.T) {
 		}
 		spare, series = r, got.Series
 	}
-}
-
-// sameResult compares run results bit for bit (NaN equals NaN).
-func sameResult(a, b *RunResult) bool {
-	bits := func(xs []float64) []uint64 {
-		out := make([]uint64, len(xs))
-		for k, x := range xs {
-			out[k] = math.Float64bits(x)
-		}
-		return out
-	}
-	if a.Index != b.Index || a.Seed != b.Seed || a.Failed != b.Failed || a.Err != b.Err || a.FailStep != b.FailStep ||
-		!reflect.DeepEqual(bits(a.Summary), bits(b.Summary)) || len(a.Series) != len(b.Series) {
-		return false
-	}
-	for k := range a.Series {
-		if !reflect.DeepEqual(bits(a.Series[k]), bits(b.Series[k])) {
-			return false
-		}
-	}
-	return true
 }
