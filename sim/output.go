@@ -30,19 +30,20 @@ const (
 
 // outputs streams a batch's results to disk in run order.
 type outputs struct {
-	c       *Compiled
-	dir     string
-	runsTmp *os.File
-	runsBuf *bufio.Writer
-	runs    *csv.Writer
-	table   *stats.Table  // the batch's sketches, filled by the workers; read through sketches()
-	ready   chan struct{} // closed once table is built
-	rows    []sync.Mutex  // by metric: the right to add to that metric's sketches
-	paths   []*RunResult
-	failed  int
-	n       int
-	files   atomicFiles
-	series  []Metric
+	c          *Compiled
+	dir        string
+	runsTmp    *os.File
+	runsBuf    *bufio.Writer
+	runs       *csv.Writer
+	table      *stats.Table  // the batch's sketches, filled by the workers; read through sketches()
+	ready      chan struct{} // closed once table is built (or building it panicked)
+	tablePanic any           // what building the table panicked with
+	rows       []sync.Mutex  // by metric: the right to add to that metric's sketches
+	paths      []*RunResult
+	failed     int
+	n          int
+	files      atomicFiles
+	series     []Metric
 }
 
 func newOutputs(c *Compiled, opt Options, first int) (*outputs, error) {
@@ -73,8 +74,9 @@ func newOutputs(c *Compiled, opt Options, first int) (*outputs, error) {
 	// execute; its first user waits for it.
 	o.ready = make(chan struct{})
 	go func() {
+		defer close(o.ready)
+		defer func() { o.tablePanic = recover() }() // re-raised by sketches
 		o.table = o.newTable()
-		close(o.ready)
 	}()
 	return o, nil
 }
@@ -82,6 +84,9 @@ func newOutputs(c *Compiled, opt Options, first int) (*outputs, error) {
 // sketches returns the batch's table, once built.
 func (o *outputs) sketches() *stats.Table {
 	<-o.ready
+	if o.tablePanic != nil {
+		panic(o.tablePanic)
+	}
 	return o.table
 }
 

@@ -382,8 +382,6 @@ func (c *Clipper) remove(k int) {
 	c.J.SetInt(&c.N, c.N-1)
 }
 
-// Clone returns a deep copy bound to journal j, holding only the running
-// sales (capacity is not state).
 // CloneInto makes dst a copy of c over journal j, as Clone does, reusing
 // dst's sale storage (cleared, so that Reserve exposes only zero sales),
 // and returns it; a nil dst gives Clone's result. dst must not be c.
@@ -403,6 +401,8 @@ func (c *Clipper) CloneInto(dst *Clipper, j *token.Journal) *Clipper {
 	return dst
 }
 
+// Clone returns a deep copy bound to journal j, holding only the running
+// sales (capacity is not state).
 func (c *Clipper) Clone(j *token.Journal) *Clipper {
 	d := *c
 	d.J = j

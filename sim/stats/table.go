@@ -104,10 +104,11 @@ func (t *Table) Add(metric, bucket int, x float64) {
 // AddSeries adds one run's path of metric: xs[b] to the sketch of bucket
 // b, for b < len(xs), as its deviation x − level from a constant level,
 // and as 0 when that deviation is smaller in magnitude than zero. A value
-// whose deviation is NaN or infinite is skipped. The result is that of the corresponding Add
-// calls; AddSeries is faster, as it maps a value repeated along the path
-// (a path that stays put) to its bucket once. It panics if metric is out
-// of range or xs is longer than the table has buckets.
+// whose deviation is NaN or infinite is skipped (where Add would panic);
+// for the others the result is that of the corresponding Add calls.
+// AddSeries is faster, as it maps a value repeated along the path (a path
+// that stays put) to its bucket once. It panics if xs is longer than the
+// table has buckets, or if xs is not empty and metric is out of range.
 func (t *Table) AddSeries(metric int, xs []float64, level, zero float64) {
 	if len(xs) > t.buckets {
 		panic("stats: Table.AddSeries: more values than buckets")
@@ -240,7 +241,7 @@ func (t *Table) WriteTo(w io.Writer) (int64, error) {
 	var n int64
 	for i := range t.cells {
 		b = t.cells[i].appendBody(b)
-		if len(b) < 1<<12 && i < len(t.cells)-1 {
+		if len(b) < 1<<12 {
 			continue // gather small cells into one write
 		}
 		k, err := w.Write(b)
@@ -249,6 +250,13 @@ func (t *Table) WriteTo(w io.Writer) (int64, error) {
 			return n, err
 		}
 		b = b[:0]
+	}
+	if len(b) > 0 { // the last cells, or the header of a table without any
+		k, err := w.Write(b)
+		n += int64(k)
+		if err != nil {
+			return n, err
+		}
 	}
 	return n, nil
 }
@@ -373,11 +381,21 @@ func (t *Table) WriteCSV(w io.Writer, bucketTime func(b int) float64, quantiles 
 	// the first goes to w.
 	mid := len(names) / 2
 	var rest bytes.Buffer
-	done := make(chan error, 1)
-	go func() { done <- t.csvRows(&rest, names, mid, len(names), bucketTime, quantiles, level) }()
+	var restErr error
+	var restPanic any
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() { restPanic = recover() }() // re-raised in the caller
+		restErr = t.csvRows(&rest, names, mid, len(names), bucketTime, quantiles, level)
+	}()
 	err := t.csvRows(w, names, 0, mid, bucketTime, quantiles, level)
-	if rerr := <-done; err == nil {
-		err = rerr
+	<-done
+	if restPanic != nil {
+		panic(restPanic)
+	}
+	if err == nil {
+		err = restErr
 	}
 	if err != nil {
 		return err

@@ -335,3 +335,18 @@ func TestTableAddSeries(t *testing.T) {
 		t.Error("nothing was added")
 	}
 }
+
+// TestTableWithoutMetrics: a table with no metrics still encodes its
+// header, and the encoding decodes to an equal table.
+func TestTableWithoutMetrics(t *testing.T) {
+	t.Parallel()
+	tb := NewTable(nil, 3, testAlpha, testMaxB)
+	b := mustMarshal(t, tb)
+	var got Table
+	if err := got.UnmarshalBinary(b); err != nil {
+		t.Fatalf("%d bytes: %v", len(b), err)
+	}
+	if len(got.Metrics()) != 0 || got.Buckets() != 3 {
+		t.Errorf("decoded %d metrics, %d buckets; want 0, 3", len(got.Metrics()), got.Buckets())
+	}
+}
