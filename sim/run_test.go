@@ -83,3 +83,25 @@ func BenchmarkBenchScenario(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkBenchScenarioReused runs the benchmark scenario as a batch's
+// worker does: each run in the storage and series buffers of the last.
+func BenchmarkBenchScenarioReused(b *testing.B) {
+	c := loadCompiled(b, "../configs/bench/cdp-gbm.toml")
+	mw, err := market.NewWorld(c.Market)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	i := 0
+	var spare *Run
+	var series [][]float64
+	for b.Loop() {
+		res, r := runOne(c, 1, i, mw, nil, spare, series)
+		if res.Failed {
+			b.Fatal(res.Err)
+		}
+		spare, series = r, res.Series
+		i++
+	}
+}
