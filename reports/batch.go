@@ -250,7 +250,11 @@ func (b *Batch) readRuns(name string) error {
 		if r.FailStep, err = strconv.Atoi(rec[3]); err != nil {
 			return c.errf("fail_step: %v", err)
 		}
-		r.Error = rec[4]
+		if rec[4] != "" {
+			// A copy: a field shares the memory of its whole line, which an
+			// empty field would otherwise keep alive for every run.
+			r.Error = strings.Clone(rec[4])
+		}
 		for i, s := range rec[runsFixed:] {
 			v, err := parseFloat(s)
 			if err != nil {
