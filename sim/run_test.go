@@ -47,12 +47,18 @@ func summaryValue(name string, r *Run) float64 {
 	return 0
 }
 
-func BenchmarkBaselineRun(b *testing.B) {
-	c := loadCompiled(b, "../configs/baseline.toml")
+// benchWorld compiles the scenario at path and makes market buffers for it.
+func benchWorld(b *testing.B, path string) (*Compiled, *market.World) {
+	c := loadCompiled(b, path)
 	mw, err := market.NewWorld(c.Market)
 	if err != nil {
 		b.Fatal(err)
 	}
+	return c, mw
+}
+
+func BenchmarkBaselineRun(b *testing.B) {
+	c, mw := benchWorld(b, "../configs/baseline.toml")
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -67,41 +73,33 @@ func BenchmarkBaselineRun(b *testing.B) {
 	}
 }
 
+// BenchmarkBenchScenario runs the benchmark scenario one run at a time:
+// afresh, as RunOne does, and reused, as a batch's worker does (each run
+// in the storage and series buffers of the last).
 func BenchmarkBenchScenario(b *testing.B) {
-	c := loadCompiled(b, "../configs/bench/cdp-gbm.toml")
-	mw, err := market.NewWorld(c.Market)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		res := RunOne(c, 1, i, mw, nil)
-		if res.Failed {
-			b.Fatal(res.Err)
+	c, mw := benchWorld(b, "../configs/bench/cdp-gbm.toml")
+	b.Run("afresh", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			if res := RunOne(c, 1, i, mw, nil); res.Failed {
+				b.Fatal(res.Err)
+			}
+			i++
 		}
-		i++
-	}
-}
-
-// BenchmarkBenchScenarioReused runs the benchmark scenario as a batch's
-// worker does: each run in the storage and series buffers of the last.
-func BenchmarkBenchScenarioReused(b *testing.B) {
-	c := loadCompiled(b, "../configs/bench/cdp-gbm.toml")
-	mw, err := market.NewWorld(c.Market)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	i := 0
-	var spare *Run
-	var series [][]float64
-	for b.Loop() {
-		res, r := runOne(c, 1, i, mw, nil, spare, series)
-		if res.Failed {
-			b.Fatal(res.Err)
+	})
+	b.Run("reused", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		var spare *Run
+		var series [][]float64
+		for b.Loop() {
+			res, r := runOne(c, 1, i, mw, nil, spare, series)
+			if res.Failed {
+				b.Fatal(res.Err)
+			}
+			spare, series = r, res.Series
+			i++
 		}
-		spare, series = r, res.Series
-		i++
-	}
+	})
 }
