@@ -93,15 +93,7 @@ func TestJournalRecordRoundTrip(t *testing.T) {
 // other overrides.
 func shortBaseline(t *testing.T, more ...scenario.Override) *Compiled {
 	t.Helper()
-	s, err := scenario.Load("../configs/baseline.toml", append([]scenario.Override{{Key: "horizon", Value: "3d"}}, more...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := Compile(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return loadCompiled(t, "../configs/baseline.toml", append([]scenario.Override{{Key: "horizon", Value: "3d"}}, more...)...)
 }
 
 // batchFiles are the files a resumed batch must reproduce exactly.

@@ -7,9 +7,9 @@ import (
 	"github.com/tempest-risk/tempest/sim/scenario"
 )
 
-func loadCompiled(t testing.TB, path string) *Compiled {
+func loadCompiled(t testing.TB, path string, overrides ...scenario.Override) *Compiled {
 	t.Helper()
-	s, err := scenario.Load(path)
+	s, err := scenario.Load(path, overrides...)
 	if err != nil {
 		t.Fatal(err)
 	}
