@@ -148,7 +148,11 @@ func (o *outputs) flushSketch(s *sketcher) {
 		return
 	}
 	n := len(o.series)
-	s.done = append(s.done[:0], make([]bool, n)...)
+	if cap(s.done) < n {
+		s.done = make([]bool, n)
+	}
+	s.done = s.done[:n]
+	clear(s.done)
 	for left := n; left > 0; {
 		k := -1
 		for m := range n {
