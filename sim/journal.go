@@ -488,14 +488,14 @@ func (d *decoder) uvarint() uint64 {
 	return v
 }
 
+// varint reads a zigzag varint (binary.AppendVarint's encoding).
 func (d *decoder) varint() int64 {
-	v, n := binary.Varint(d.p)
-	if n <= 0 {
-		d.bad, d.p = true, nil
-		return 0
+	u := d.uvarint()
+	x := int64(u >> 1)
+	if u&1 != 0 {
+		x = ^x
 	}
-	d.p = d.p[n:]
-	return v
+	return x
 }
 
 func (d *decoder) uint64() uint64 {
