@@ -155,8 +155,10 @@ func (c *Clipper) Status(s *Sale, now int64, price *uint256.Int) (done bool, err
 	return now-s.Tic > c.Tail || ratio.Lt(&c.Cusp), nil
 }
 
-// reward sets coin = tip + chip·tab (the keeper incentive).
-func (c *Clipper) reward(coin, tab *uint256.Int) error {
+// Reward sets coin = tip + chip·tab [rad], the keeper incentive for
+// unwinding a tab [rad] (paid at kick and redo, and by a bark that sells at
+// once).
+func (c *Clipper) Reward(coin, tab *uint256.Int) error {
 	if c.Tip.IsZero() && c.Chip.IsZero() {
 		coin.Clear()
 		return nil
@@ -191,7 +193,7 @@ func (c *Clipper) Kick(tab, lot *uint256.Int, usr token.Account, urn int32, now 
 	if top.IsZero() {
 		return 0, ErrZeroTop
 	}
-	if err := c.reward(coin, tab); err != nil {
+	if err := c.Reward(coin, tab); err != nil {
 		return 0, err
 	}
 	if int(c.N) >= len(c.Sales) {
@@ -245,7 +247,7 @@ func (c *Clipper) Redo(id int64, now int64, feed *uint256.Int, coin *uint256.Int
 			return err
 		}
 		if !s.Tab.Lt(&c.Chost) && !v.Lt(&c.Chost) {
-			if err := c.reward(coin, &s.Tab); err != nil {
+			if err := c.Reward(coin, &s.Tab); err != nil {
 				return err
 			}
 		}
