@@ -32,13 +32,14 @@ const (
 	Deal              // ID
 	TickFlop          // ID
 	CPSwap            // Pool, I = 0 sell Amt collateral for rwaUSD, I = 1 buy collateral with Amt rwaUSD; Max = minimum out
+	CPArb             // Pool: trade it back to the market price, sized on its reserves when the transaction runs (PoolArbTrade)
 	numKinds
 )
 
 var kindNames = [...]string{None: "none", Deposit: "deposit", Withdraw: "withdraw", Mint: "mint", Repay: "repay",
 	RepayAll: "repay_all", Bark: "bark", Take: "take", Redo: "redo", SellGem: "sell_gem", BuyGem: "buy_gem",
 	PoolSwap: "pool_swap", ArbRail: "arb_rail", SellExternal: "sell_external", Backstop: "backstop",
-	Recap: "recap", Flop: "flop", Dent: "dent", Deal: "deal", TickFlop: "tick_flop", CPSwap: "cp_swap"}
+	Recap: "recap", Flop: "flop", Dent: "dent", Deal: "deal", TickFlop: "tick_flop", CPSwap: "cp_swap", CPArb: "cp_arb"}
 
 // String names the kind as traces print it.
 func (k Kind) String() string {
@@ -52,7 +53,8 @@ func (k Kind) String() string {
 // contracts use on mainnet. External trades are off chain: no gas.
 var Gas = [numKinds]uint32{Deposit: 180_000, Withdraw: 180_000, Mint: 250_000, Repay: 200_000, RepayAll: 220_000,
 	Bark: 450_000, Take: 300_000, Redo: 150_000, SellGem: 160_000, BuyGem: 160_000, PoolSwap: 180_000,
-	ArbRail: 330_000, Backstop: 200_000, Recap: 150_000, Flop: 200_000, Dent: 120_000, Deal: 100_000, TickFlop: 60_000, CPSwap: 110_000}
+	ArbRail: 330_000, Backstop: 200_000, Recap: 150_000, Flop: 200_000, Dent: 120_000, Deal: 100_000, TickFlop: 60_000, CPSwap: 110_000,
+	CPArb: 130_000}
 
 // Tx is one transaction an agent sends.
 type Tx struct {

@@ -3,7 +3,10 @@
 peer (../shared/bench) and `tempest run` with the same number of runs and
 compares mean liquidations per run and mean final price (difference in
 standard errors of the difference) and the share of runs with a deficit,
-for the 10,000-ETH pool and the 150-ETH pool.
+for the 10,000-ETH pool and the 150-ETH pool. The peer's deficit is what
+sales leave unpaid of debt plus penalty: Tempest's shortfall column. It also
+prints the share Tempest gives when the same book is unwound by Dutch
+auctions instead (sale = "auction"), for contrast.
 
     python3 scripts/same-model.py [RUNS]      # default 2000; needs numpy
 """
@@ -35,12 +38,16 @@ def peer(pool):
     return rec["n_liq"].sum(axis=1), rec["price"][:, -1], rec["deficit"][:, -1]
 
 
-def tempest(pool, out):
+def tempest(pool, out, sale="pool"):
     subprocess.run([os.path.join(root, "tempest"), "run", "configs/bench/cdp-gbm.toml", "--runs", str(M),
-                    "--set", f"pools.eth.liquidity={pool}", "--out", out, "--quiet"], check=True, cwd=root)
+                    "--set", f"pools.eth.liquidity={pool}", "--set", f"auction.eth.sale={sale}",
+                    "--out", out, "--quiet", "--no-report"], check=True, cwd=root, stdout=subprocess.DEVNULL)
     rows = list(csv.DictReader(open(os.path.join(out, "runs.csv"))))
+    bad = [r["run"] for r in rows if r["status"] != "ok"]
+    if bad:
+        sys.exit(f"tempest: runs {bad[:5]} did not finish: see {out}/runs.csv")
     col = lambda k: np.array([float(r[k]) for r in rows])  # noqa: E731
-    return col("liquidations"), col("final_price_eth"), col("bad_debt")
+    return col("liquidations"), col("final_price_eth"), col("shortfall")
 
 
 def mean_se(x):
@@ -58,4 +65,6 @@ with tempfile.TemporaryDirectory() as tmp:
             z = (bm - am) / math.hypot(ase, bse)
             print(f"  {name:22s} numpy {am:9.2f} ± {ase:5.2f}   tempest {bm:9.2f} ± {bse:5.2f}   "
                   f"difference {z:+.2f} SE ({'within' if abs(z) <= 3 else 'OUTSIDE'} 3 SE)")
-        print(f"  runs with a deficit    numpy {np.mean(pd > 0):.3f}   tempest {np.mean(td > 0):.3f} (bad debt > 0)")
+        _, _, ad = tempest(pool, os.path.join(tmp, f"{pool}-auction"), sale="auction")
+        print(f"  runs with a deficit    numpy {np.mean(pd > 0):.3f}   tempest {np.mean(td > 0):.3f} (shortfall > 0)   "
+              f"tempest with Dutch auctions {np.mean(ad > 0):.3f}")

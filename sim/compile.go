@@ -68,6 +68,7 @@ type profileSpec struct {
 	asset  int // market asset index
 	params rwausd.CollateralParams
 	mat    float64 // liquidation ratio s/(1−h)
+	sell   bool    // unwinds sell into the profile's pool at once (sale = "pool")
 }
 
 type railSpec struct {
@@ -148,7 +149,7 @@ func Compile(s *scenario.Scenario) (*Compiled, error) {
 			ps.Calc = auction.Curve{Kind: auction.Stairstep, Step: a.Step.Seconds(), Cut: a.Cut.Ray()}
 		}
 		mat := p.SafetyFactor.Float() / (1 - p.Haircut.Float())
-		c.profiles = append(c.profiles, profileSpec{name: name, token: ti, asset: assetIdx(p.Asset), params: ps, mat: mat})
+		c.profiles = append(c.profiles, profileSpec{name: name, token: ti, asset: assetIdx(p.Asset), params: ps, mat: mat, sell: a.Sale == "pool"})
 		c.oracles = append(c.oracles, s.OracleConfig(name))
 	}
 	for _, name := range s.RailNames() {

@@ -21,6 +21,7 @@ var (
 	ErrNoPool      = errors.New("Pool/no-peg-pool")
 	ErrNoLiquidity = errors.New("External/no-liquidity")
 	ErrNotForSale  = errors.New("External/no-market")
+	ErrAtMarket    = errors.New("Pool/at-market-price")
 )
 
 // exec applies one transaction and fills its receipt. Every branch applies
@@ -48,6 +49,14 @@ func (r *Run) exec(t *agents.Tx, rc *agents.Receipt) {
 	case agents.RepayAll:
 		err = s.RepayAll(t.From, vault.AccountID(t.Account))
 	case agents.Bark:
+		if p, pi := r.saleInto(t); pi >= 0 {
+			var sr rwausd.SaleResult
+			if err = r.barkSell(t, &r.CPools[pi], &sr); err == nil {
+				rc.Out = sr.Coin
+				r.Stats.onSale(r, p, &sr)
+			}
+			break
+		}
 		var br rwausd.BarkResult
 		err = s.Bark(t.From, vault.AccountID(t.Account), &br)
 		if err == nil {
@@ -86,6 +95,8 @@ func (r *Run) exec(t *agents.Tx, rc *agents.Receipt) {
 	case agents.CPSwap:
 		rc.In = t.Amt
 		err = r.cpSwap(t, &rc.Out)
+	case agents.CPArb:
+		err = r.cpArb(t, rc)
 	case agents.Backstop:
 		r.backstopRound()
 	case agents.Recap:
@@ -119,6 +130,44 @@ func atomically[P any](l *token.Ledger, pool *P, f func() error) error {
 	}
 	l.J.Commit()
 	return nil
+}
+
+// saleInto returns the profile of the account a bark names and, if that
+// profile's unwinds sell at once, the index of the pool they sell into
+// (else −1).
+func (r *Run) saleInto(t *agents.Tx) (profile, pool int) {
+	if int(t.Account) < 0 || int(t.Account) >= len(r.Sys.Vat.Accounts) {
+		return 0, -1
+	}
+	p := int(r.Sys.Vat.Accounts[t.Account].Profile)
+	if !r.C.profiles[p].sell {
+		return p, -1
+	}
+	return p, r.View.PoolOf[p]
+}
+
+// barkSell unwinds account t.Account and sells its collateral into pool cp
+// in the same transaction (rwausd.System.BarkSell, whose journal undoes the
+// ledger; the pool is restored from a copy).
+func (r *Run) barkSell(t *agents.Tx, cp *cpoolRun, sr *rwausd.SaleResult) error {
+	l := r.Sys.L
+	stable := r.Sys.Stable
+	var zero uint256.Int // no minimum out: the sale takes what the pool pays
+	saved := *cp.pool
+	err := r.Sys.BarkSell(t.From, vault.AccountID(t.Account), func(from token.Account, amt, out *uint256.Int) error {
+		if err := l.Transfer(cp.token, from, cp.acct, amt); err != nil {
+			return err
+		}
+		var err error
+		if *out, err = cp.pool.SwapExactIn(0, amt, &zero); err != nil {
+			return err
+		}
+		return l.Transfer(stable, cp.acct, from, out)
+	}, sr)
+	if err != nil {
+		*cp.pool = saved
+	}
+	return err
 }
 
 // poolSwap exchanges Amt of coin I for coin J in the peg pool, with Max as
@@ -235,6 +284,20 @@ func (r *Run) cpSwap(t *agents.Tx, out *uint256.Int) error {
 		}
 		return l.Transfer(outTok, cp.acct, t.From, out)
 	})
+}
+
+// cpArb trades pool t.Pool back to the market price, sized on its reserves
+// now (agents.PoolArbTrade); the receipt's Tx records the swap it made.
+func (r *Run) cpArb(t *agents.Tx, rc *agents.Receipt) error {
+	if int(t.Pool) < 0 || int(t.Pool) >= len(r.CPools) {
+		return ErrNoPool
+	}
+	cp := &r.View.CPools[t.Pool]
+	if !agents.PoolArbTrade(cp, r.View.Prices[r.View.ProfileAsset[cp.Profile]], &rc.Tx) {
+		return ErrAtMarket
+	}
+	rc.In = rc.Tx.Amt
+	return r.cpSwap(&rc.Tx, &rc.Out)
 }
 
 // sellExternal sells Amt of a collateral token on the external market for

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/tempest-risk/tempest/market"
+	"github.com/tempest-risk/tempest/sim/scenario"
 )
 
 // TestSeriesResolution: a series value within seriesResolution of its
@@ -61,31 +62,35 @@ func TestSeriesResolution(t *testing.T) {
 // TestRunReusesSpare: a run built in the storage of a finished run and in
 // its series buffers (as a batch's workers do) gives the result of a run
 // built afresh, including after a run whose auctions left the protocol far
-// from the template.
+// from the template, with either way of selling unwound collateral.
 func TestRunReusesSpare(t *testing.T) {
-	c := loadCompiled(t, "../configs/bench/cdp-gbm.toml")
-	if !c.S.FixedPopulation {
-		t.Fatal("the bench scenario no longer has a fixed population: pick another")
-	}
-	world := func() *market.World {
-		mw, err := market.NewWorld(c.Market)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return mw
-	}
-	mw := world()
-	var spare *Run
-	var series [][]float64 // the last run's series buffers, recycled
-	for i := range 4 {
-		got, r := runOne(c, 11, i, mw, nil, spare, series)
-		want := RunOne(c, 11, i, world(), nil)
-		if !sameBits(got, want) {
-			t.Fatalf("run %d differs when built in a finished run's storage", i)
-		}
-		if spare != nil && (r.Sys != spare.Sys || &got.Series[0][0] != &series[0][0]) {
-			t.Fatalf("run %d did not reuse the spare's protocol and series", i)
-		}
-		spare, series = r, got.Series
+	for _, sale := range []string{"auction", "pool"} {
+		t.Run(sale, func(t *testing.T) {
+			c := loadCompiled(t, "../configs/bench/cdp-gbm.toml", scenario.Override{Key: "auction.eth.sale", Value: sale})
+			if !c.S.FixedPopulation {
+				t.Fatal("the bench scenario no longer has a fixed population: pick another")
+			}
+			world := func() *market.World {
+				mw, err := market.NewWorld(c.Market)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return mw
+			}
+			mw := world()
+			var spare *Run
+			var series [][]float64 // the last run's series buffers, recycled
+			for i := range 4 {
+				got, r := runOne(c, 11, i, mw, nil, spare, series)
+				want := RunOne(c, 11, i, world(), nil)
+				if !sameBits(got, want) {
+					t.Fatalf("run %d differs when built in a finished run's storage", i)
+				}
+				if spare != nil && (r.Sys != spare.Sys || &got.Series[0][0] != &series[0][0]) {
+					t.Fatalf("run %d did not reuse the spare's protocol and series", i)
+				}
+				spare, series = r, got.Series
+			}
+		})
 	}
 }

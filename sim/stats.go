@@ -21,10 +21,10 @@ type Stats struct {
 	RailLossMax      float64 // their shortfall below par at the reference price [USD]
 	Liquidations     int
 	LiquidatedDebt   float64 // Σ due [rwaUSD]
-	LiquidatedUSD    float64 // collateral sent to auction at the market price [USD]
+	LiquidatedUSD    float64 // collateral sent to auction or sold at the market price [USD]
 	Takes            int
-	discountNum      float64 // Σ owe · (1 − auction price / market price)
-	discountDen      float64 // Σ owe
+	discountNum      float64 // Σ owe · (1 − auction price / market price), and the same for sales
+	discountDen      float64 // Σ owe, and Σ proceeds of sales
 	BadDebt          float64 // Σ over settled auctions of max(0, due − raised) [rwaUSD]
 	ExternalSold     float64 // collateral sold externally by keepers [USD]
 	keeperValue0     float64
@@ -87,6 +87,21 @@ func (st *Stats) onBark(r *Run, t *agents.Tx, br *rwausd.BarkResult) {
 	p := r.Sys.Vat.Accounts[t.Account].Profile
 	st.LiquidatedUSD += wad(&br.Plan.Dink) * r.View.Prices[r.C.profiles[p].asset]
 	st.sales = append(st.sales, saleRec{profile: int32(p), id: br.ID, due: due})
+}
+
+// onSale records a bark that sold its collateral at once (sale = "pool").
+func (st *Stats) onSale(r *Run, p int, sr *rwausd.SaleResult) {
+	st.Liquidations++
+	due := rad(&sr.Plan.Due)
+	st.LiquidatedDebt += due
+	market := r.View.Prices[r.C.profiles[p].asset]
+	st.LiquidatedUSD += wad(&sr.Plan.Dink) * market
+	got := wad(&sr.Proceeds)
+	if sold := fixed.ToFloat(&sr.Sold, uint(r.Sys.L.Decimals(r.Sys.Vat.Profiles[p].Token))); sold > 0 && market > 0 {
+		st.discountNum += got * (1 - got/(sold*market))
+		st.discountDen += got
+	}
+	st.BadDebt += math.Max(0, due-rad(&sr.Owe))
 }
 
 func (st *Stats) onTake(r *Run, t *agents.Tx, tr *rwausd.TakeResult) {
@@ -224,7 +239,8 @@ func init() {
 		{Metric{"peak_deficit", "Peak deficit", "rwaUSD", "Largest uncovered bad debt at any block.", 0}, func(r *Run) float64 { return r.Stats.PeakDeficit }},
 		{Metric{"reserve_drawn", "Reserve drawn", "rwaUSD", "Largest fall of the net surplus below its starting value.", 0}, func(r *Run) float64 { return math.Max(0, r.Stats.Reserve0-r.Stats.ReserveMin) }},
 		{Metric{"recap", "Recapitalisation", "rwaUSD", "rwaUSD governance transferred into the backstop.", 0}, func(r *Run) float64 { return wad(&r.Sys.Totals.Recap) }},
-		{Metric{"bad_debt", "Bad debt", "rwaUSD", "Sum over settled auctions of the debt their sales did not cover (without penalty).", 0}, func(r *Run) float64 { return r.Stats.BadDebt }},
+		{Metric{"bad_debt", "Bad debt", "rwaUSD", "Sum over settled auctions (or immediate sales, with sale = \"pool\") of the debt they did not cover (without penalty).", 0}, func(r *Run) float64 { return r.Stats.BadDebt }},
+		{Metric{"shortfall", "Unpaid auction target", "rwaUSD", "Sum over settled auctions (or immediate sales) of the target, debt plus penalty, they did not raise.", 0}, func(r *Run) float64 { return rad(&r.Sys.Totals.Shortfall) }},
 		{Metric{"peg_min", "Lowest peg", "USD", "Lowest rwaUSD price at any block.", 0}, func(r *Run) float64 { return r.Stats.PegMin }},
 		{Metric{"peg_max", "Highest peg", "USD", "Highest rwaUSD price at any block.", 0}, func(r *Run) float64 { return r.Stats.PegMax }},
 		{Metric{"hours_off_1pct", "Hours off peg by more than 1%", "hours", "Time with |peg − 1| > 1%.", 0}, func(r *Run) float64 { return float64(r.Stats.PegOff1) * float64(r.C.Dt) / 3600 }},
@@ -232,7 +248,7 @@ func init() {
 		{Metric{"liquidations", "Liquidations", "count", "Accounts unwound (barks).", 0}, func(r *Run) float64 { return float64(r.Stats.Liquidations) }},
 		{Metric{"liquidated_debt", "Debt liquidated", "rwaUSD", "Debt confiscated by unwinds, without penalty.", 0}, func(r *Run) float64 { return r.Stats.LiquidatedDebt }},
 		{Metric{"liquidated_collateral", "Collateral liquidated", "USD", "Market value of the collateral sent to auction.", 0}, func(r *Run) float64 { return r.Stats.LiquidatedUSD }},
-		{Metric{"auctions", "Auctions", "count", "Auctions started.", 0}, func(r *Run) float64 { return float64(r.Sys.Totals.Barks) }},
+		{Metric{"auctions", "Auctions", "count", "Auctions started (immediate sales, with sale = \"pool\").", 0}, func(r *Run) float64 { return float64(r.Sys.Totals.Barks) }},
 		{Metric{"auction_takes", "Auction purchases", "count", "Successful takes.", 0}, func(r *Run) float64 { return float64(r.Stats.Takes) }},
 		{Metric{"mean_discount", "Mean auction discount", "fraction", "Payment-weighted mean of 1 − auction price / market price.", 0}, func(r *Run) float64 { return r.Stats.MeanDiscount() }},
 		{Metric{"keeper_profit", "Keeper profit", "USD", "Keepers' change in holdings at market prices, net of gas.", 0}, func(r *Run) float64 { return r.Stats.keeperProfit(r) }},

@@ -72,6 +72,9 @@ func (s *Scenario) defaults(isDefined func(key ...string) bool) {
 			a = &Auction{}
 			s.Auction[name] = a
 		}
+		if a.Sale == "" {
+			a.Sale = "auction"
+		}
 		setDec(&a.Chop, "1.13")
 		if !a.Hole.Set() {
 			a.Hole = p.DebtCeiling

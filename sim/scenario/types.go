@@ -75,6 +75,7 @@ type Profile struct {
 // Auction is a profile's liquidation and Dutch auction parameters (Dog and
 // Clipper), keyed by profile name.
 type Auction struct {
+	Sale  string   `toml:"sale"`  // "auction" (Dutch auction, the default) or "pool" (sold at once into the profile's pool)
 	Chop  Decimal  `toml:"chop"`  // penalty multiplier, ≥ 1 ("1.13" = 13%)
 	Hole  Decimal  `toml:"hole"`  // in-auction limit [rwaUSD]
 	Buf   Decimal  `toml:"buf"`   // starting price multiplier, ≥ 1

@@ -107,6 +107,15 @@ func (s *Scenario) validateProtocol(p *problems) {
 			p.add(k, "auction tables are keyed by profile name", "no profile %q", name)
 			continue
 		}
+		switch a.Sale {
+		case "auction":
+		case "pool":
+			if !s.hasPool(name) {
+				p.add(k+".sale", "a pool sale sells into the profile's constant-product pool: add a [pools.NAME] table with profile = \""+name+"\"", "no pool for profile %q", name)
+			}
+		default:
+			p.add(k+".sale", `"auction" (a Dutch auction) or "pool" (sold at once into the profile's pool)`, "unknown sale %q", a.Sale)
+		}
 		rangeCheck(p, k+".chop", a.Chop, "1", "", false, false, "the penalty multiplier: 1.13 adds 13% to the debt")
 		rangeCheck(p, k+".hole", a.Hole, "0", "", true, false, "")
 		rangeCheck(p, k+".buf", a.Buf, "1", "", false, false, "the start price is oracle price × buf, so buf must be at least 1")
@@ -420,4 +429,14 @@ func (s *Scenario) validateAgents(p *problems) {
 		s.validateDist(p, "agents.arbitrageurs.capital", a.Capital, false)
 		s.validateDist(p, "agents.arbitrageurs.latency", a.Latency, true)
 	}
+}
+
+// hasPool reports whether a [pools.NAME] table trades profile's collateral.
+func (s *Scenario) hasPool(profile string) bool {
+	for _, pl := range s.Pools {
+		if pl.Profile == profile {
+			return true
+		}
+	}
+	return false
 }
