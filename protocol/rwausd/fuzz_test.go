@@ -54,7 +54,8 @@ type fuzzWorld struct {
 	users  []token.Account
 	urns   []vault.AccountID
 	gov    token.Account
-	prices []uint64 // oracle price in cents, by profile
+	market token.Account // buys what BarkSell sells, with rwaUSD from the rail
+	prices []uint64      // oracle price in cents, by profile
 }
 
 func newFuzzWorld(t testing.TB) *fuzzWorld {
@@ -107,6 +108,14 @@ func newFuzzWorld(t testing.TB) *fuzzWorld {
 			}
 		}
 	}
+	w.market = s.AddAccount("market")
+	if err := s.L.Mint(w.ref, w.market, uint256.NewInt(2e11)); err != nil { // 200,000 USDX
+		t.Fatal(err)
+	}
+	var q pegrail.Quote
+	if err := s.SellGem(w.market, 0, uint256.NewInt(2e11), &q); err != nil {
+		t.Fatal(err)
+	}
 	w.prices = []uint64{200000, 3000000} // $2,000 and $30,000
 	for k, i := range w.prof {
 		if err := s.Poke(i, w.price(k), true); err != nil {
@@ -144,6 +153,24 @@ func (w *fuzzWorld) step(r *bytes) (string, error) {
 	case 4:
 		return "repayAll", s.RepayAll(owner, urn)
 	case 5:
+		if pct := r.u8(); pct%2 == 1 {
+			// Sell at once to the market account at up to 127% of the
+			// oracle price; it may lack the rwaUSD, and the sale reverts.
+			var sr SaleResult
+			return "barkSell", s.BarkSell(user, urn, func(from token.Account, amt, out *uint256.Int) error {
+				i := s.Vat.Accounts[urn].Profile
+				tok := s.Vat.Profiles[i].Token
+				if err := s.L.Transfer(tok, from, w.market, amt); err != nil {
+					return err
+				}
+				out.Mul(amt, &s.Vat.Profiles[i].Scale)
+				out.Mul(out, w.price(int(i)))
+				out.Mul(out, uint256.NewInt(uint64(pct/2)))
+				out.Div(out, uint256.NewInt(100))
+				out.Div(out, uint256.NewInt(1e18))
+				return s.L.Transfer(s.Stable, w.market, from, out)
+			}, &sr)
+		}
 		var br BarkResult
 		return "bark", s.Bark(user, urn, &br)
 	case 6:
@@ -231,6 +258,10 @@ func FuzzSystem(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 2, 1, 0, 10, 0, 0, 0, 8, 0, 0, 5, 0, 0, 0, 5})
 	f.Add([]byte{1, 0, 1, 2, 200, 0, 9, 2, 1, 1, 8, 0, 0, 1, 1, 1, 5, 3, 1, 1, 6, 0, 255, 0, 0, 9, 9, 0, 0, 13})
 	f.Add([]byte{2, 1, 2, 11, 50, 7, 3, 1, 2, 12, 9, 4, 2, 0, 2, 18, 0, 4, 0, 0, 0, 15, 0, 0, 0, 16, 0, 20, 0})
+	// 100 ETH, 90,000 minted, two 30% falls, then a bark that sells at once
+	// at 100% and at 75% of the oracle price.
+	f.Add([]byte{0, 0, 0, 0, 0, 99, 4, 0, 0, 0, 2, 0x23, 0x27, 5, 0, 0, 0, 8, 0, 1, 0, 0, 0, 8, 0, 1, 0, 0, 0, 5, 201})
+	f.Add([]byte{0, 0, 0, 0, 0, 99, 4, 0, 0, 0, 2, 0x23, 0x27, 5, 0, 0, 0, 8, 0, 1, 0, 0, 0, 8, 0, 1, 0, 0, 0, 5, 151})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		w := newFuzzWorld(t)
 		r := &bytes{b: data}
