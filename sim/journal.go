@@ -33,7 +33,7 @@ const JournalFile = "runs.journal"
 
 const (
 	journalMagic  = "TMPJRNL1"
-	journalFormat = 1
+	journalFormat = 2
 	frameHeader   = 8       // length and checksum
 	maxFrame      = 1 << 30 // larger lengths are corrupt
 )
@@ -388,8 +388,10 @@ const (
 
 // encodeRecord appends the frame of res to b. Floats keep their exact
 // bits; each series is stored as the XOR of each value's bits with the
-// previous value's, as a uvarint, which is short for the many series that
-// change slowly or not at all.
+// previous value's, as a uvarint, except that a run of values equal to the
+// previous one (an XOR of zero) is stored as a 0 and the run's length less
+// one: most series are constant for long stretches (format 2; format 1 had
+// no runs).
 func encodeRecord(b []byte, res *RunResult) []byte {
 	start := len(b)
 	b = append(b, make([]byte, frameHeader)...)
@@ -415,10 +417,21 @@ func encodeRecord(b []byte, res *RunResult) []byte {
 		for _, ser := range res.Series {
 			b = binary.AppendUvarint(b, uint64(len(ser)))
 			var prev uint64
-			for _, x := range ser {
-				v := math.Float64bits(x)
-				b = binary.AppendUvarint(b, v^prev)
-				prev = v
+			for t := 0; t < len(ser); {
+				v := math.Float64bits(ser[t])
+				if v != prev {
+					b = binary.AppendUvarint(b, v^prev)
+					prev = v
+					t++
+					continue
+				}
+				n := 1 // a run of repeats: 0, then the run's length less one
+				for t+n < len(ser) && math.Float64bits(ser[t+n]) == prev {
+					n++
+				}
+				b = append(b, 0)
+				b = binary.AppendUvarint(b, uint64(n-1))
+				t += n
 			}
 		}
 	}
@@ -459,9 +472,21 @@ func decodeRecord(p []byte, h journalHeader, res *RunResult) error {
 			}
 			ser := make([]float64, n)
 			var prev uint64
-			for t := range ser {
-				prev ^= d.uvarint()
-				ser[t] = math.Float64frombits(prev)
+			for t := 0; t < len(ser) && !d.bad; {
+				x := d.uvarint()
+				if x != 0 {
+					prev ^= x
+					ser[t] = math.Float64frombits(prev)
+					t++
+					continue
+				}
+				run := d.uvarint()
+				if run >= uint64(len(ser)-t) {
+					return errRecord
+				}
+				for end := t + int(run) + 1; t < end; t++ {
+					ser[t] = math.Float64frombits(prev)
+				}
 			}
 			res.Series[k] = ser
 		}

@@ -41,7 +41,7 @@ func sameBits(a, b *RunResult) bool {
 }
 
 func TestJournalRecordRoundTrip(t *testing.T) {
-	h := journalHeader{First: 0, Last: 100, Summary: 4, Series: 2, Buckets: 3}
+	h := journalHeader{First: 0, Last: 100, Summary: 4, Series: 2, Buckets: 8}
 	nan := math.Float64frombits(0x7ff8000000000123) // a NaN with a payload
 	for _, res := range []*RunResult{
 		{Index: 7, Seed: math.MaxUint64, Summary: []float64{1, -0.0, nan, math.Inf(1)},
@@ -49,6 +49,11 @@ func TestJournalRecordRoundTrip(t *testing.T) {
 		{Index: 99, Seed: 3, Failed: true, Err: "panic: boom\nstack line", FailStep: 42,
 			Summary: []float64{nan, nan, nan, nan}}, // no series
 		{Index: 0, Failed: true, FailStep: -1, Summary: make([]float64, 4), Series: [][]float64{{}, {2}}},
+		// Runs of repeats: from the start (a run of the initial zero), in
+		// the middle, at the end, of NaNs, and -0 after 0 (different bits).
+		{Index: 1, Summary: make([]float64, 4), Series: [][]float64{{0, 0, 0, 0, 0, 0, 0, 0},
+			{1, 1, 2, 2, 2, 0, -0.0, -0.0}}},
+		{Index: 2, Summary: make([]float64, 4), Series: [][]float64{{nan, nan, nan, 1, 1, 1, 1, 1}, {3, 4, 3, 4, 3, 4, 3, 4}}},
 	} {
 		b := encodeRecord([]byte("prefix"), res)
 		payload, err := readFrame(bytes.NewReader(b[len("prefix"):]), nil, int64(len(b)-len("prefix")))
@@ -81,9 +86,18 @@ func TestJournalRecordRoundTrip(t *testing.T) {
 	if _, err := readFrame(bytes.NewReader(huge), nil, int64(len(huge))); err == nil {
 		t.Error("frame longer than the file was read")
 	}
-	// Records of another shape are refused.
-	b := encodeRecord(nil, &RunResult{Summary: make([]float64, 3)})
+	// A run longer than what is left of its series is refused.
+	b := encodeRecord(nil, &RunResult{Summary: make([]float64, 4), Series: [][]float64{{}, {5, 5, 5}}})
 	var got RunResult
+	if err := decodeRecord(b[frameHeader:], h, &got); err != nil || got.Series[1][2] != 5 {
+		t.Fatalf("a run to the end of its series: %v, %v", err, got.Series)
+	}
+	b[len(b)-1]++ // the run of two repeats becomes three, past the end
+	if err := decodeRecord(b[frameHeader:], h, &got); err == nil {
+		t.Error("a run past the end of its series decoded")
+	}
+	// Records of another shape are refused.
+	b = encodeRecord(nil, &RunResult{Summary: make([]float64, 3)})
 	if err := decodeRecord(b[frameHeader:], h, &got); err == nil {
 		t.Error("record with 3 summaries decoded for a header of 4")
 	}
