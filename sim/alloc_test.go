@@ -2,8 +2,6 @@ package sim
 
 import (
 	"testing"
-
-	"github.com/tempest-risk/tempest/market"
 )
 
 // steadyAllocs runs a scenario's first warm blocks, then measures the
@@ -11,14 +9,7 @@ import (
 func steadyAllocs(t *testing.T, path string, warm, measure int) float64 {
 	t.Helper()
 	c := loadCompiled(t, path)
-	mw, err := market.NewWorld(c.Market)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := NewRun(c, c.S.Seed, 0, mw)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := firstRun(t, c)
 	step := 1
 	for ; step <= warm; step++ {
 		if err := r.block(step); err != nil {

@@ -38,14 +38,7 @@ func crashGold(t *testing.T, r *Run) {
 // reverts Dog/not-unsafe, and each finds its receipt in the next view.
 func TestRacingKeepers(t *testing.T) {
 	c := loadCompiled(t, tiny)
-	mw, err := market.NewWorld(c.Market)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := NewRun(c, c.S.Seed, 0, mw)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := firstRun(t, c)
 	crashGold(t, r)
 	for _, a := range r.Agents {
 		if b, ok := a.(*agents.Borrower); ok {

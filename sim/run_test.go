@@ -20,8 +20,10 @@ func loadCompiled(t testing.TB, path string, overrides ...scenario.Override) *Co
 	return c
 }
 
-func TestBaselineOneRun(t *testing.T) {
-	c := loadCompiled(t, "../configs/baseline.toml")
+// firstRun builds run 0 of c's batch at the scenario's seed, in fresh
+// market buffers.
+func firstRun(t testing.TB, c *Compiled) *Run {
+	t.Helper()
 	mw, err := market.NewWorld(c.Market)
 	if err != nil {
 		t.Fatal(err)
@@ -30,6 +32,12 @@ func TestBaselineOneRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return r
+}
+
+func TestBaselineOneRun(t *testing.T) {
+	c := loadCompiled(t, "../configs/baseline.toml")
+	r := firstRun(t, c)
 	if err := r.Execute(); err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/holiman/uint256"
 
-	"github.com/tempest-risk/tempest/market"
 	"github.com/tempest-risk/tempest/protocol/fixed"
 	"github.com/tempest-risk/tempest/sim/scenario"
 )
@@ -22,14 +21,7 @@ func TestPoolSale(t *testing.T) {
 	c := loadCompiled(t, "../configs/bench/cdp-gbm.toml",
 		scenario.Override{Key: "pools.eth.liquidity", Value: "150"},
 		scenario.Override{Key: "auction.eth.sale", Value: "pool"})
-	mw, err := market.NewWorld(c.Market)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := NewRun(c, c.S.Seed, 0, mw)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := firstRun(t, c)
 	cp := &r.CPools[0]
 	for step := 1; step <= c.Steps; step++ {
 		if err := r.block(step); err != nil {

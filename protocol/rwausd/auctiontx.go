@@ -29,13 +29,9 @@ type BarkResult struct {
 // Dog/dusty-auction-from-partial-liquidation, Dog/null-auction,
 // Clipper/stopped-incorrect, Clipper/invalid-price, ...
 func (s *System) Bark(kpr token.Account, u vault.AccountID, r *BarkResult) error {
-	if int(u) < 0 || int(u) >= len(s.Vat.Accounts) {
-		return ErrNoSuchAccount
-	}
-	i := s.Vat.Accounts[u].Profile
-	c := s.Clip[i]
-	if c == nil {
-		return ErrNoAuction
+	i, c, err := s.clipper(u)
+	if err != nil {
+		return err
 	}
 	c.Reserve()
 	s.Vow.Reserve()
@@ -43,20 +39,23 @@ func (s *System) Bark(kpr token.Account, u vault.AccountID, r *BarkResult) error
 	return s.end(s.bark(kpr, u, i, c, r))
 }
 
+// clipper returns account u's profile and its Clipper.
+func (s *System) clipper(u vault.AccountID) (vault.ProfileID, *auction.Clipper, error) {
+	if int(u) < 0 || int(u) >= len(s.Vat.Accounts) {
+		return 0, nil, ErrNoSuchAccount
+	}
+	i := s.Vat.Accounts[u].Profile
+	if s.Clip[i] == nil {
+		return i, nil, ErrNoAuction
+	}
+	return i, s.Clip[i], nil
+}
+
 func (s *System) bark(kpr token.Account, u vault.AccountID, i vault.ProfileID, c *auction.Clipper, r *BarkResult) error {
 	a := &s.Vat.Accounts[u]
 	p := &s.Vat.Profiles[i]
 	plan := &r.Plan
-	if err := s.Dog.PlanBark(int(i), &a.Locked, &a.Principal, &p.FeeIndex, &p.SafePrice, &p.Dust, plan); err != nil {
-		return err
-	}
-	var dink, dart uint256.Int
-	dink.Neg(&plan.Dink)
-	dart.Neg(&plan.Dart)
-	if err := s.Vat.Grab(u, s.ClipAcct[i], s.VowAcct, &dink, &dart); err != nil {
-		return err
-	}
-	if err := s.Vow.Fess(&plan.Due, s.Now); err != nil {
+	if err := s.seize(u, i, plan); err != nil {
 		return err
 	}
 	if err := s.Dog.AddDirt(int(i), &plan.Tab); err != nil {
@@ -71,11 +70,36 @@ func (s *System) bark(kpr token.Account, u vault.AccountID, i vault.ProfileID, c
 		return err
 	}
 	r.ID = id
-	if !r.Coin.IsZero() {
-		if err := s.Vat.Suck(s.VowAcct, kpr, &r.Coin); err != nil {
+	return s.barked(kpr, plan, &r.Coin)
+}
+
+// seize runs bark's checks and arithmetic for account u of profile i into
+// plan and confiscates what it says (Vat.grab: the collateral to the
+// profile's auction account, the debt to the backstop, where Vow.fess
+// queues it).
+func (s *System) seize(u vault.AccountID, i vault.ProfileID, plan *auction.BarkPlan) error {
+	a := &s.Vat.Accounts[u]
+	p := &s.Vat.Profiles[i]
+	if err := s.Dog.PlanBark(int(i), &a.Locked, &a.Principal, &p.FeeIndex, &p.SafePrice, &p.Dust, plan); err != nil {
+		return err
+	}
+	var dink, dart uint256.Int
+	dink.Neg(&plan.Dink)
+	dart.Neg(&plan.Dart)
+	if err := s.Vat.Grab(u, s.ClipAcct[i], s.VowAcct, &dink, &dart); err != nil {
+		return err
+	}
+	return s.Vow.Fess(&plan.Due, s.Now)
+}
+
+// barked ends a bark: it pays kpr the keeper reward coin [rad] as unbacked
+// debt of the backstop (Vat.suck) and counts the bark in the totals.
+func (s *System) barked(kpr token.Account, plan *auction.BarkPlan, coin *uint256.Int) error {
+	if !coin.IsZero() {
+		if err := s.Vat.Suck(s.VowAcct, kpr, coin); err != nil {
 			return err
 		}
-		s.add(&s.Totals.KeeperRewards, &r.Coin)
+		s.add(&s.Totals.KeeperRewards, coin)
 	}
 	s.addN(&s.Totals.Barks, 1)
 	s.add(&s.Totals.Liquidated, &plan.Due)

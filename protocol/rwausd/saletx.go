@@ -51,13 +51,9 @@ func (s *System) BarkSell(kpr token.Account, u vault.AccountID, sell Seller, r *
 	if sell == nil {
 		panic("rwausd: BarkSell with a nil seller")
 	}
-	if int(u) < 0 || int(u) >= len(s.Vat.Accounts) {
-		return ErrNoSuchAccount
-	}
-	i := s.Vat.Accounts[u].Profile
-	c := s.Clip[i]
-	if c == nil {
-		return ErrNoAuction
+	i, c, err := s.clipper(u)
+	if err != nil {
+		return err
 	}
 	if c.Stopped >= 1 {
 		return auction.ErrStopped
@@ -68,23 +64,12 @@ func (s *System) BarkSell(kpr token.Account, u vault.AccountID, sell Seller, r *
 }
 
 func (s *System) barkSell(kpr token.Account, u vault.AccountID, i vault.ProfileID, c *auction.Clipper, sell Seller, r *SaleResult) error {
-	a := &s.Vat.Accounts[u]
-	p := &s.Vat.Profiles[i]
-	owner := a.Owner
+	owner := s.Vat.Accounts[u].Owner
 	plan := &r.Plan
-	if err := s.Dog.PlanBark(int(i), &a.Locked, &a.Principal, &p.FeeIndex, &p.SafePrice, &p.Dust, plan); err != nil {
+	if err := s.seize(u, i, plan); err != nil {
 		return err
 	}
-	var dink, dart uint256.Int
-	dink.Neg(&plan.Dink)
-	dart.Neg(&plan.Dart)
 	clip := s.ClipAcct[i]
-	if err := s.Vat.Grab(u, clip, s.VowAcct, &dink, &dart); err != nil {
-		return err
-	}
-	if err := s.Vow.Fess(&plan.Due, s.Now); err != nil {
-		return err
-	}
 	if err := s.exitGem(i, clip, &plan.Dink, &r.Sold); err != nil {
 		return err
 	}
@@ -119,21 +104,12 @@ func (s *System) barkSell(kpr token.Account, u vault.AccountID, i vault.ProfileI
 		}
 	}
 	r.Short.Sub(&plan.Tab, &r.Owe)
-	if err := c.Reward(&r.Coin, &plan.Tab); err != nil {
-		return err
-	}
-	if !r.Coin.IsZero() {
-		if err := s.Vat.Suck(s.VowAcct, kpr, &r.Coin); err != nil {
-			return err
-		}
-		s.add(&s.Totals.KeeperRewards, &r.Coin)
-	}
-	s.addN(&s.Totals.Barks, 1)
-	s.add(&s.Totals.Liquidated, &plan.Due)
-	s.add(&s.Totals.LiquidatedLot, &plan.Dink)
 	s.add(&s.Totals.Raised, &r.Owe)
 	if !r.Short.IsZero() {
 		s.add(&s.Totals.Shortfall, &r.Short)
 	}
-	return nil
+	if err := c.Reward(&r.Coin, &plan.Tab); err != nil {
+		return err
+	}
+	return s.barked(kpr, plan, &r.Coin)
 }
