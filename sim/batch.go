@@ -281,7 +281,8 @@ func RunBatch(ctx context.Context, c *Compiled, opt Options) (*Result, error) {
 	g.SetLimit(opt.Workers + 1) // the workers, and the aggregator
 	g.Go(func() error {
 		var buf []byte
-		started := 0 // runs started, then aggregated
+		var rebuild *market.World // market paths of recorded runs, for their derived series
+		started := 0              // runs started, then aggregated
 		for i := first; i < last; i++ {
 			if err := gctx.Err(); err != nil {
 				return err
@@ -291,6 +292,14 @@ func RunBatch(ctx context.Context, c *Compiled, opt Options) (*Result, error) {
 				var err error
 				if res, err = j.read(i, &buf); err != nil {
 					return err
+				}
+				if res.Series != nil && !res.Failed && len(hdr.Derived) > 0 {
+					if rebuild == nil {
+						if rebuild, err = market.NewWorld(c.Market); err != nil {
+							return err
+						}
+					}
+					c.rebuildDerived(res, hdr.Derived, rebuild)
 				}
 				out.addSeries(res)
 			} else {

@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -57,6 +58,7 @@ type journalHeader struct {
 	Summary      int    `json:"summary"` // values per record
 	Series       int    `json:"series"`
 	Buckets      int    `json:"buckets"`
+	Derived      []int  `json:"derived"` // series that successful runs' records leave out (Compiled.derived)
 	Command      string `json:"command"` // the command that reproduces the batch
 }
 
@@ -69,7 +71,7 @@ func newJournalHeader(c *Compiled, opt Options, first, last int) journalHeader {
 		Tool: "tempest", Format: journalFormat, Version: opt.Version, Scenario: c.S.Name,
 		ConfigSHA256: ConfigHash(c), Seed: opt.Seed, Runs: opt.Runs, Shard: k, Shards: n,
 		First: first, Last: last, Summary: len(c.summary) + len(c.Assets), Series: len(c.Series()),
-		Buckets: c.buckets, Command: opt.Command,
+		Buckets: c.buckets, Derived: c.derived(), Command: opt.Command,
 	}
 }
 
@@ -244,7 +246,7 @@ func sameBatch(path string, got, want journalHeader) error {
 		}
 	}
 	if got.First != want.First || got.Last != want.Last || got.Summary != want.Summary ||
-		got.Series != want.Series || got.Buckets != want.Buckets {
+		got.Series != want.Series || got.Buckets != want.Buckets || !slices.Equal(got.Derived, want.Derived) {
 		return &ResumeError{Msg: fmt.Sprintf("%s: recorded runs [%d, %d) of %d summaries and %d×%d series values, this batch [%d, %d) of %d and %d×%d",
 			path, got.First, got.Last, got.Summary, got.Series, got.Buckets, want.First, want.Last, want.Summary, want.Series, want.Buckets),
 			Hint: "run without --resume to start over"}
@@ -384,15 +386,19 @@ func sealFrame(b []byte) {
 const (
 	recFailed    = 1 << iota
 	recHasSeries // Series is not nil
+	recDerived   // the header's Derived series are left out
 )
 
-// encodeRecord appends the frame of res to b. Floats keep their exact
+// encodeRecord appends the frame of res to b, leaving out the series whose
+// index is in derived (sorted) when the run succeeded: its market paths
+// determine them, and a resume rebuilds them (Compiled.rebuildDerived).
+// Floats keep their exact
 // bits; each series is stored as the XOR of each value's bits with the
 // previous value's, as a uvarint, except that a run of values equal to the
 // previous one (an XOR of zero) is stored as a 0 and the run's length less
 // one: most series are constant for long stretches (format 2; format 1 had
 // no runs).
-func encodeRecord(b []byte, res *RunResult) []byte {
+func encodeRecord(b []byte, res *RunResult, derived []int) []byte {
 	start := len(b)
 	b = append(b, make([]byte, frameHeader)...)
 	b = binary.AppendUvarint(b, uint64(res.Index))
@@ -404,6 +410,12 @@ func encodeRecord(b []byte, res *RunResult) []byte {
 	if res.Series != nil {
 		flags |= recHasSeries
 	}
+	if res.Failed || res.Series == nil {
+		derived = nil // a failed run's series stop where it failed: keep them all
+	}
+	if len(derived) > 0 {
+		flags |= recDerived
+	}
 	b = append(b, flags)
 	b = binary.AppendVarint(b, int64(res.FailStep))
 	b = binary.AppendUvarint(b, uint64(len(res.Err)))
@@ -414,7 +426,11 @@ func encodeRecord(b []byte, res *RunResult) []byte {
 	}
 	if res.Series != nil {
 		b = binary.AppendUvarint(b, uint64(len(res.Series)))
-		for _, ser := range res.Series {
+		for k, ser := range res.Series {
+			if len(derived) > 0 && derived[0] == k {
+				derived = derived[1:]
+				continue
+			}
 			b = binary.AppendUvarint(b, uint64(len(ser)))
 			var prev uint64
 			for t := 0; t < len(ser); {
@@ -442,7 +458,9 @@ func encodeRecord(b []byte, res *RunResult) []byte {
 var errRecord = errors.New("malformed record")
 
 // decodeRecord decodes the payload p of a run record into res, checking
-// its shape against the header. Summary and Series are newly allocated.
+// its shape against the header. Summary and Series are newly allocated;
+// the series the record leaves out (the header's Derived) are nil, for the
+// caller to rebuild.
 func decodeRecord(p []byte, h journalHeader, res *RunResult) error {
 	d := decoder{p: p}
 	idx := d.uvarint()
@@ -452,7 +470,8 @@ func decodeRecord(p []byte, h journalHeader, res *RunResult) error {
 	errLen := d.uvarint()
 	errStr := string(d.bytes(errLen))
 	ns := d.uvarint()
-	if d.bad || ns != uint64(h.Summary) || idx > math.MaxInt32 || flags&^(recFailed|recHasSeries) != 0 {
+	if d.bad || ns != uint64(h.Summary) || idx > math.MaxInt32 || flags&^(recFailed|recHasSeries|recDerived) != 0 ||
+		(flags&recDerived != 0 && (flags&recHasSeries == 0 || flags&recFailed != 0 || len(h.Derived) == 0)) {
 		return errRecord
 	}
 	*res = RunResult{Index: int(idx), Seed: seed, Failed: flags&recFailed != 0, Err: errStr, FailStep: int(failStep),
@@ -465,7 +484,15 @@ func decodeRecord(p []byte, h journalHeader, res *RunResult) error {
 			return errRecord
 		}
 		res.Series = make([][]float64, h.Series)
+		derived := h.Derived
+		if flags&recDerived == 0 {
+			derived = nil
+		}
 		for k := range res.Series {
+			if len(derived) > 0 && derived[0] == k {
+				derived = derived[1:]
+				continue // left nil: the caller rebuilds it
+			}
 			n := d.uvarint()
 			if d.bad || n > uint64(h.Buckets) {
 				return errRecord
@@ -608,7 +635,7 @@ func (j *journal) startSyncer() {
 // append records a completed run; a sync follows shortly. buf is the
 // caller's reusable encoding buffer.
 func (j *journal) append(res *RunResult, buf *[]byte) error {
-	*buf = encodeRecord((*buf)[:0], res)
+	*buf = encodeRecord((*buf)[:0], res, j.h.Derived)
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.broken != nil {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -55,7 +56,7 @@ func TestJournalRecordRoundTrip(t *testing.T) {
 			{1, 1, 2, 2, 2, 0, -0.0, -0.0}}},
 		{Index: 2, Summary: make([]float64, 4), Series: [][]float64{{nan, nan, nan, 1, 1, 1, 1, 1}, {3, 4, 3, 4, 3, 4, 3, 4}}},
 	} {
-		b := encodeRecord([]byte("prefix"), res)
+		b := encodeRecord([]byte("prefix"), res, nil)
 		payload, err := readFrame(bytes.NewReader(b[len("prefix"):]), nil, int64(len(b)-len("prefix")))
 		if err != nil {
 			t.Fatal(err)
@@ -87,7 +88,7 @@ func TestJournalRecordRoundTrip(t *testing.T) {
 		t.Error("frame longer than the file was read")
 	}
 	// A run longer than what is left of its series is refused.
-	b := encodeRecord(nil, &RunResult{Summary: make([]float64, 4), Series: [][]float64{{}, {5, 5, 5}}})
+	b := encodeRecord(nil, &RunResult{Summary: make([]float64, 4), Series: [][]float64{{}, {5, 5, 5}}}, nil)
 	var got RunResult
 	if err := decodeRecord(b[frameHeader:], h, &got); err != nil || got.Series[1][2] != 5 {
 		t.Fatalf("a run to the end of its series: %v, %v", err, got.Series)
@@ -97,7 +98,7 @@ func TestJournalRecordRoundTrip(t *testing.T) {
 		t.Error("a run past the end of its series decoded")
 	}
 	// Records of another shape are refused.
-	b = encodeRecord(nil, &RunResult{Summary: make([]float64, 3)})
+	b = encodeRecord(nil, &RunResult{Summary: make([]float64, 3)}, nil)
 	if err := decodeRecord(b[frameHeader:], h, &got); err == nil {
 		t.Error("record with 3 summaries decoded for a header of 4")
 	}
@@ -343,5 +344,64 @@ func TestResumeWithoutJournal(t *testing.T) {
 	}
 	if res.Resumed != 0 || res.Runs != 2 {
 		t.Errorf("%+v", res)
+	}
+}
+
+// TestRebuildDerived: the series a journal leaves out (gas price, asset
+// prices) are rebuilt from a run's seed bit for bit, for the baseline (a
+// drawn population, shocks) and the benchmark (a fixed population).
+func TestRebuildDerived(t *testing.T) {
+	for _, path := range []string{"../configs/baseline.toml", "../configs/bench/cdp-gbm.toml"} {
+		c := loadCompiled(t, path, scenario.Override{Key: "horizon", Value: "3d"}, scenario.Override{Key: "bucket", Value: "5h"})
+		derived := c.derived()
+		if len(derived) != 1+len(c.Assets) {
+			t.Fatalf("%s: derived series %v, want gas and %d prices", path, derived, len(c.Assets))
+		}
+		mw, err := market.NewWorld(c.Market)
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := market.NewWorld(c.Market)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			want := RunOne(c, 5, i, mw, nil)
+			got := &RunResult{Index: want.Index, Seed: want.Seed, Summary: want.Summary, Series: slices.Clone(want.Series)}
+			for _, k := range derived {
+				got.Series[k] = nil
+			}
+			c.rebuildDerived(got, derived, other)
+			if !sameBits(want, got) {
+				t.Fatalf("%s run %d: rebuilt series differ", path, i)
+			}
+		}
+	}
+}
+
+// TestJournalRecordDerived: a successful run's record leaves out the
+// header's derived series (decoded as nil, for the caller to rebuild); a
+// failed run's keeps them, since its series stop where it failed.
+func TestJournalRecordDerived(t *testing.T) {
+	h := journalHeader{Last: 10, Summary: 1, Series: 3, Buckets: 4, Derived: []int{0, 2}}
+	series := [][]float64{{1, 2, 3, 4}, {5, 6, 7, 8}, {9, 9, 9, 9}}
+	for _, failed := range []bool{false, true} {
+		res := &RunResult{Index: 3, Failed: failed, Summary: []float64{1}, Series: series}
+		b := encodeRecord(nil, res, h.Derived)
+		var got RunResult
+		if err := decodeRecord(b[frameHeader:], h, &got); err != nil {
+			t.Fatal(err)
+		}
+		want := &RunResult{Index: 3, Failed: failed, Summary: []float64{1}, Series: series}
+		if !failed {
+			want.Series = [][]float64{nil, series[1], nil}
+		}
+		if !sameBits(want, &got) || (got.Series[0] == nil) != !failed {
+			t.Errorf("failed %v: decoded %v, want %v", failed, got.Series, want.Series)
+		}
+		// A header without derived series refuses a record that left some out.
+		if err := decodeRecord(b[frameHeader:], journalHeader{Last: 10, Summary: 1, Series: 3, Buckets: 4}, &got); (err == nil) == !failed {
+			t.Errorf("failed %v: decoded against a header without derived series: %v", failed, err)
+		}
 	}
 }

@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"sync"
+
+	"github.com/tempest-risk/tempest/market"
 )
 
 // Metric describes one recorded quantity. Series metrics are recorded at the
@@ -24,6 +26,10 @@ type Metric struct {
 type seriesMetric struct {
 	Metric
 	value func(r *Run) float64
+	// market, for a series that the run's market paths alone determine, is
+	// its value at step from the market buffers: the journal does not store
+	// such series, a resume rebuilds them from the run's seed.
+	market func(mw *market.World, step int) float64
 }
 
 type summaryMetric struct {
@@ -47,7 +53,16 @@ func RegisterSeries(m Metric, value func(r *Run) float64) {
 			panic(fmt.Sprintf("sim: series metric %q registered twice", m.Name))
 		}
 	}
-	registry.series = append(registry.series, seriesMetric{m, value})
+	registry.series = append(registry.series, seriesMetric{Metric: m, value: value})
+}
+
+// registerMarketSeries adds a series metric whose value at a step is a
+// function of the market paths alone.
+func registerMarketSeries(m Metric, value func(mw *market.World, step int) float64) {
+	RegisterSeries(m, func(r *Run) float64 { return value(r.mw, r.Step) })
+	registry.Lock()
+	defer registry.Unlock()
+	registry.series[len(registry.series)-1].market = value
 }
 
 // RegisterSummary adds a per-run summary metric. It panics on a duplicate
@@ -117,6 +132,45 @@ func (c *Compiled) Summary() []Metric {
 			Desc: "External market price of " + a + " at the end of the run."})
 	}
 	return out
+}
+
+// derived returns the indices of the series that the run's market paths
+// alone determine: the registered market series and the asset prices.
+func (c *Compiled) derived() []int {
+	var out []int
+	for k, s := range c.series {
+		if s.market != nil {
+			out = append(out, k)
+		}
+	}
+	for a := range c.Assets {
+		out = append(out, len(c.series)+a)
+	}
+	return out
+}
+
+// rebuildDerived sets res's derived series (k in derived) to the values its
+// run recorded, from the run's market paths generated anew in mw: a series
+// value of bucket b is taken at the bucket's last block, as Run.block
+// records it.
+func (c *Compiled) rebuildDerived(res *RunResult, derived []int, mw *market.World) {
+	mw.Generate(stream(res.Seed, streamMarket))
+	feeds := feedIndices(c, mw)
+	for _, k := range derived {
+		s := res.Series[k]
+		if s == nil {
+			s = make([]float64, c.buckets)
+			res.Series[k] = s
+		}
+		for b := range s {
+			step := min((b+1)*c.bucket, c.Steps)
+			if k < len(c.series) {
+				s[b] = c.series[k].market(mw, step)
+			} else {
+				s[b] = mw.Price(feeds[k-len(c.series)], step)
+			}
+		}
+	}
 }
 
 func (c *Compiled) seriesValue(k int, r *Run) float64 {

@@ -6,6 +6,7 @@ import (
 	"github.com/holiman/uint256"
 
 	"github.com/tempest-risk/tempest/agents"
+	"github.com/tempest-risk/tempest/market"
 	"github.com/tempest-risk/tempest/protocol/fixed"
 	"github.com/tempest-risk/tempest/protocol/rwausd"
 )
@@ -228,8 +229,8 @@ func init() {
 			}
 			return e
 		})
-	RegisterSeries(Metric{"gas_price", "Gas price", "gwei", "Gas price of the block.", 0},
-		func(r *Run) float64 { return r.View.GasPrice })
+	registerMarketSeries(Metric{"gas_price", "Gas price", "gwei", "Gas price of the block.", 0},
+		func(mw *market.World, step int) float64 { return mw.GasPrice(step) })
 
 	for _, m := range []struct {
 		Metric
