@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -253,6 +254,31 @@ func bucketEnd(b, bucket, steps int, dt int64) float64 {
 // finish writes the remaining files and renames every one into place.
 func (o *outputs) finish(wall time.Duration, opt Options) error {
 	table := o.sketches()
+	f := &o.files
+	f.adopt(o.runsTmp.Name(), RunsFile)
+	// The files are independent: write them side by side, and runs.csv's
+	// sync with them.
+	runs := make(chan error, 1)
+	go func() { runs <- o.closeRuns() }()
+	err := f.writeAll([]string{QuantilesFile, PathsFile, SketchesFile, ManifestFile}, []func(*bufio.Writer) error{
+		func(w *bufio.Writer) error {
+			return table.WriteCSV(w, o.c.bucketTime, quantileLevels, levels(o.series))
+		},
+		o.writePaths,
+		func(w *bufio.Writer) error {
+			_, err := table.WriteTo(w)
+			return err
+		},
+		func(w *bufio.Writer) error { return writeJSON(w, o.manifest(wall, opt)) },
+	})
+	if err := errors.Join(<-runs, err); err != nil {
+		return err
+	}
+	return f.commit()
+}
+
+// closeRuns flushes, syncs and closes runs.csv's temporary file.
+func (o *outputs) closeRuns() error {
 	o.runs.Flush()
 	if err := o.runs.Error(); err != nil {
 		return err
@@ -266,26 +292,7 @@ func (o *outputs) finish(wall time.Duration, opt Options) error {
 	if err := o.runsTmp.Chmod(0o644); err != nil { // CreateTemp makes 0600
 		return err
 	}
-	if err := o.runsTmp.Close(); err != nil {
-		return err
-	}
-	f := &o.files
-	f.adopt(o.runsTmp.Name(), RunsFile)
-	// The files are independent: write them side by side.
-	if err := f.writeAll([]string{QuantilesFile, PathsFile, SketchesFile, ManifestFile}, []func(*bufio.Writer) error{
-		func(w *bufio.Writer) error {
-			return table.WriteCSV(w, o.c.bucketTime, quantileLevels, levels(o.series))
-		},
-		o.writePaths,
-		func(w *bufio.Writer) error {
-			_, err := table.WriteTo(w)
-			return err
-		},
-		func(w *bufio.Writer) error { return writeJSON(w, o.manifest(wall, opt)) },
-	}); err != nil {
-		return err
-	}
-	return f.commit()
+	return o.runsTmp.Close()
 }
 
 // abort removes temporary files left by a failed batch.
