@@ -399,11 +399,18 @@ func (st *store) bigAt(j int) int {
 
 // incr adds c to the count at index k of the array.
 func (st *store) incr(k int, c uint64) {
-	if n := uint64(st.counts[k]) + c; n < inOver {
+	switch n := uint64(st.counts[k]) + c; {
+	case n < inOver:
 		st.counts[k] = uint8(n)
-		return
+	case st.counts[k] < inOver:
+		st.put(k, n)
+	default:
+		b := &st.over[st.bigAt(st.offset+k)]
+		if uint64(b.count)+c > 1<<32-1 {
+			panic("stats: more than 2^32-1 values in one bucket")
+		}
+		b.count += uint32(c)
 	}
-	st.put(k, st.get(k)+c)
 }
 
 // put sets the count at index k of the array. It panics past 2^32 − 1
