@@ -14,8 +14,9 @@ const (
 	// MaxAlpha bounds the relative accuracy from above; alpha must be below
 	// it.
 	MaxAlpha = 1.0
-	// MaxMaxBuckets bounds the bucket limit per sign (5 MiB of counts), so
-	// that neither a configuration nor a decoded shard can make a store
+	// MaxMaxBuckets bounds the bucket limit per sign (1.25 MiB of counts,
+	// and 8 MiB more if every bucket holds 255 values or more), so that
+	// neither a configuration nor a decoded shard can make a store
 	// allocate without bound.
 	MaxMaxBuckets = 1 << 20
 )
