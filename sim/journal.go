@@ -138,7 +138,7 @@ type journal struct {
 	path     string
 	f        *os.File
 	h        journalHeader
-	recorded []int64 // offset of the record of run First+i, -1 if not recorded; fixed once opened
+	recorded []int64 // offset of the record of run First+i, -1 if not recorded; fixed once opened, nil for a new journal
 	resumed  int     // runs recorded when it was opened
 
 	mu       sync.Mutex // serialises appends
@@ -178,10 +178,7 @@ func createJournal(path string, h journalHeader) (*journal, error) {
 		return nil, err
 	}
 	syncDir(filepath.Dir(path))
-	j := &journal{path: path, f: f, h: h, recorded: make([]int64, h.Last-h.First)}
-	for i := range j.recorded {
-		j.recorded[i] = -1
-	}
+	j := &journal{path: path, f: f, h: h}
 	j.startSyncer()
 	return j, nil
 }
@@ -581,7 +578,7 @@ func (d *decoder) bytes(n uint64) []byte {
 }
 
 // has reports whether run i was recorded when the journal was opened.
-func (j *journal) has(i int) bool { return j.recorded[i-j.h.First] >= 0 }
+func (j *journal) has(i int) bool { return j.recorded != nil && j.recorded[i-j.h.First] >= 0 }
 
 // read returns the recorded result of run i, reading its frame into buf.
 func (j *journal) read(i int, buf *[]byte) (*RunResult, error) {

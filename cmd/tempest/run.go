@@ -203,9 +203,22 @@ func (f *runFlags) options(s *scenario.Scenario, file string) sim.Options {
 	return opt
 }
 
+// batchGCPercent is the garbage collector's target heap growth (GOGC)
+// while a batch runs. A batch's live heap is mostly long-lived: its
+// quantile table and the series buffers its runs recycle. With the default
+// of 100 the heap grows to twice that between collections, which a long
+// batch reaches and a short one does not, so peak memory would grow with
+// the run count; 25 bounds that growth to a quarter. The runs allocate
+// little, so the extra collections cost no measurable time.
+const batchGCPercent = 25
+
 // runBatch runs the batch and, on an interrupt, says that the runs in
-// progress are finishing.
+// progress are finishing. Unless GOGC is set, the batch runs with the
+// garbage collector's target at batchGCPercent.
 func runBatch(ctx context.Context, c *sim.Compiled, opt sim.Options, stderr io.Writer) (*sim.Result, error) {
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(batchGCPercent))
+	}
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)

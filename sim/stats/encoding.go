@@ -440,7 +440,7 @@ func (d *decoder) store(st *store, s *Sketch) {
 		d.fail("bucket index out of range")
 		return
 	}
-	st.narrow = make([]uint16, n)
+	st.counts = make([]uint8, n)
 	st.offset, st.lo, st.hi = int(lo), int(lo), int(lo)+int(n)-1
 	for k := range int(n) {
 		c := d.uvarint()

@@ -14,8 +14,9 @@ const (
 	// MaxAlpha bounds the relative accuracy from above; alpha must be below
 	// it.
 	MaxAlpha = 1.0
-	// MaxMaxBuckets bounds the bucket limit per sign (5 MiB of counts), so
-	// that neither a configuration nor a decoded shard can make a store
+	// MaxMaxBuckets bounds the bucket limit per sign (1.25 MiB of counts,
+	// and 8 MiB more if every bucket holds 255 values or more), so that
+	// neither a configuration nor a decoded shard can make a store
 	// allocate without bound.
 	MaxMaxBuckets = 1 << 20
 )
@@ -29,9 +30,9 @@ const (
 // apart. Each bucket holds an integer count, and every value of bucket i is
 // within relative error α of its representative 2γ^i/(γ+1) = γ^i·(1−α).
 //
-// Each store keeps at most maxBuckets consecutive buckets (2 bytes each, 4
-// once a bucket passes 65,535 values, in an array of at most
-// 1.25·maxBuckets). When a value
+// Each store keeps at most maxBuckets consecutive buckets (a byte each in
+// an array of at most 1.25·maxBuckets, and 8 more for a bucket of 255
+// values or more). When a value
 // would widen a store beyond that, the buckets of lowest magnitude (those
 // nearest zero) are collapsed into the lowest bucket kept, so quantiles of
 // large magnitude stay accurate while those near zero degrade. Collapsing
@@ -348,62 +349,99 @@ func (s *Sketch) Quantiles(qs, out []float64) {
 // at index k. Buckets outside [lo, hi] are zero and, when the store is not
 // empty, the buckets lo and hi are not.
 //
-// Counts are 16-bit until one of them passes 2^16 − 1, and 32-bit from
-// then on: a cell of a batch of fewer than 65,536 runs never widens, and
-// half the bytes per bucket is half the memory of a batch's quantile grid.
+// A count takes one byte: most buckets of a batch's quantile grid hold
+// fewer than 255 values, and a byte per bucket is half the memory of two.
+// A bucket holding more is marked inOver and its count is kept in over, a
+// list sorted by bucket: the buckets that many values fall into are few.
 type store struct {
-	narrow []uint16 // the counts while every bucket holds fewer than 2^16 values
-	wide   []uint32 // the counts once one has held more (narrow is then nil)
+	counts []uint8    // the counts below inOver, and inOver for those in over
+	over   []bigCount // the counts of 255 or more, by increasing bucket
 	offset int
 	lo, hi int
 	total  uint64
+}
+
+// inOver marks a count of 255 or more, kept in store.over.
+const inOver = 1<<8 - 1
+
+// bigCount is the count of a bucket holding 255 values or more.
+type bigCount struct {
+	bucket int32 // indices fit 32 bits (see MinAlpha)
+	count  uint32
 }
 
 // minStoreLen is the length of a store's first allocation.
 const minStoreLen = 16
 
 // size returns the number of buckets the counts array covers.
-func (st *store) size() int {
-	if st.wide != nil {
-		return len(st.wide)
-	}
-	return len(st.narrow)
-}
+func (st *store) size() int { return len(st.counts) }
 
 // get returns the count at index k of the array (bucket offset+k).
 func (st *store) get(k int) uint64 {
-	if st.wide != nil {
-		return uint64(st.wide[k])
+	if c := st.counts[k]; c < inOver {
+		return uint64(c)
 	}
-	return uint64(st.narrow[k])
+	return uint64(st.over[st.bigAt(st.offset+k)].count)
 }
 
-// put sets the count at index k of the array, widening the counts when c
-// needs it. It panics past 2^32 − 1 values in one bucket, far beyond any
-// batch.
-func (st *store) put(k int, c uint64) {
-	if st.wide == nil {
-		if c <= 1<<16-1 {
-			st.narrow[k] = uint16(c)
-			return
+// bigAt returns the position in st.over of bucket j, or where it would go.
+func (st *store) bigAt(j int) int {
+	lo, hi := 0, len(st.over)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if int(st.over[m].bucket) < j {
+			lo = m + 1
+		} else {
+			hi = m
 		}
-		st.wide = make([]uint32, len(st.narrow))
-		for i, n := range st.narrow {
-			st.wide[i] = uint32(n)
-		}
-		st.narrow = nil
 	}
+	return lo
+}
+
+// incr adds c to the count at index k of the array.
+func (st *store) incr(k int, c uint64) {
+	switch n := uint64(st.counts[k]) + c; {
+	case n < inOver:
+		st.counts[k] = uint8(n)
+	case st.counts[k] < inOver:
+		st.put(k, n)
+	default:
+		b := &st.over[st.bigAt(st.offset+k)]
+		if uint64(b.count)+c > 1<<32-1 {
+			panic("stats: more than 2^32-1 values in one bucket")
+		}
+		b.count += uint32(c)
+	}
+}
+
+// put sets the count at index k of the array. It panics past 2^32 − 1
+// values in one bucket, far beyond any batch.
+func (st *store) put(k int, c uint64) {
 	if c > 1<<32-1 {
 		panic("stats: more than 2^32-1 values in one bucket")
 	}
-	st.wide[k] = uint32(c)
+	wasBig := st.counts[k] == inOver
+	if c < inOver {
+		st.counts[k] = uint8(c)
+		if wasBig {
+			i := st.bigAt(st.offset + k)
+			st.over = slices.Delete(st.over, i, i+1)
+		}
+		return
+	}
+	i := st.bigAt(st.offset + k)
+	if !wasBig {
+		st.counts[k] = inOver
+		st.over = slices.Insert(st.over, i, bigCount{bucket: int32(st.offset + k)})
+	}
+	st.over[i].count = uint32(c)
 }
 
 // clone returns a copy of st with its own counts.
 func (st *store) clone() store {
 	c := *st
-	c.narrow = slices.Clone(st.narrow)
-	c.wide = slices.Clone(st.wide)
+	c.counts = slices.Clone(st.counts)
+	c.over = slices.Clone(st.over)
 	return c
 }
 
@@ -427,7 +465,7 @@ func (st *store) add(i int, c uint64, maxB int) {
 			}
 			st.ensure(floor, i, maxB, floor, st.hi)
 			st.lo = floor
-			st.put(floor-st.offset, st.get(floor-st.offset)+moved)
+			st.incr(floor-st.offset, moved)
 		} else {
 			st.ensure(st.lo, i, maxB, st.lo, st.hi)
 		}
@@ -439,7 +477,7 @@ func (st *store) add(i int, c uint64, maxB int) {
 		st.ensure(i, st.hi, maxB, st.lo, st.hi)
 		st.lo = i
 	}
-	st.put(i-st.offset, st.get(i-st.offset)+c)
+	st.incr(i-st.offset, c)
 	st.total += c
 }
 
@@ -464,21 +502,17 @@ func (st *store) ensure(lo, hi, maxB, occLo, occHi int) {
 	// Centre [lo, hi] so that the store can grow either way before it has
 	// to move again.
 	off := lo - (n-span)/2
-	if st.wide != nil {
-		st.wide = relocate(st.wide, n, occLo-off, occLo-st.offset, occHi-occLo+1)
-	} else {
-		st.narrow = relocate(st.narrow, n, occLo-off, occLo-st.offset, occHi-occLo+1)
-	}
+	st.counts = relocate(st.counts, n, occLo-off, occLo-st.offset, occHi-occLo+1)
 	st.offset = off
 }
 
 // relocate moves the m counts at old[from:] to index to of an array of n
 // counts: old itself when it has length n (the rest cleared), else a new
 // one.
-func relocate[T uint16 | uint32](old []T, n, to, from, m int) []T {
+func relocate(old []uint8, n, to, from, m int) []uint8 {
 	counts := old
 	if n > len(old) {
-		counts = make([]T, n)
+		counts = make([]uint8, n)
 	}
 	if m <= 0 {
 		clear(counts)
@@ -508,7 +542,7 @@ func (st *store) merge(o *store, maxB int) {
 		st.ensure(lo, hi, maxB, occLo, occHi)
 		for k := o.lo; k <= o.hi; k++ {
 			if c := o.get(k - o.offset); c != 0 {
-				st.put(k-st.offset, st.get(k-st.offset)+c)
+				st.incr(k-st.offset, c)
 			}
 		}
 		st.lo, st.hi = lo, hi
@@ -545,12 +579,8 @@ func (st *store) find(rank uint64, seen *uint64, desc bool) (int, bool) {
 
 func (st *store) reset() {
 	if st.total > 0 {
-		from, to := st.lo-st.offset, st.hi-st.offset+1
-		if st.wide != nil {
-			clear(st.wide[from:to])
-		} else {
-			clear(st.narrow[from:to])
-		}
+		clear(st.counts[st.lo-st.offset : st.hi-st.offset+1])
 	}
+	st.over = st.over[:0]
 	st.total, st.lo, st.hi = 0, 0, 0
 }

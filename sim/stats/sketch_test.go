@@ -429,50 +429,64 @@ func TestQuantilesOnePass(t *testing.T) {
 	}
 }
 
-// TestSketchWideCounts passes 65,535 values in one bucket, where a store's
-// 16-bit counts widen to 32 bits: counts, quantiles and the encoding must
-// be those of the same values however they arrive (added one by one,
-// merged from halves, decoded).
-func TestSketchWideCounts(t *testing.T) {
+// TestSketchBigCounts passes 254 values in some buckets, where a store
+// keeps their counts apart from its bytes, and collapses such buckets:
+// counts, quantiles and the encoding must be those of the same values
+// however they arrive (added one by one, in reverse, merged from halves,
+// decoded).
+func TestSketchBigCounts(t *testing.T) {
 	t.Parallel()
-	const n = 1<<16 + 500
-	xs := make([]float64, 0, n+200)
+	const n = 1000
+	var xs []float64
 	for i := range n {
-		xs = append(xs, 2+float64(i%3)*1e-9) // one bucket
-	}
-	for i := range 200 {
-		xs = append(xs, -float64(i+1), float64(i+10)) // others, both signs
+		xs = append(xs, 2+float64(i%3)*1e-9, 3, float64(i%300+1)) // two buckets of n values, others below 255
+		if i < 200 {
+			xs = append(xs, -float64(i+1)) // the other sign
+		}
 	}
 	whole := sketchOf(testAlpha, testMaxB, xs)
-	if whole.pos.wide == nil || whole.pos.narrow != nil {
-		t.Fatal("the positive store did not widen past 65,535 values in a bucket")
+	if len(whole.pos.over) != 2 {
+		t.Fatalf("%d positive buckets of 255 values or more, want 2", len(whole.pos.over))
 	}
-	if whole.neg.wide != nil {
-		t.Error("the negative store widened with 200 values")
+	if len(whole.neg.over) != 0 {
+		t.Error("the negative store kept a count apart with 200 values")
 	}
-	a := sketchOf(testAlpha, testMaxB, xs[:len(xs)/2])
-	b := sketchOf(testAlpha, testMaxB, xs[len(xs)/2:])
-	if a.pos.wide != nil || b.pos.wide != nil {
-		t.Fatal("a half widened")
+	a := NewSketch(testAlpha, testMaxB)
+	b := NewSketch(testAlpha, testMaxB)
+	for i, x := range xs {
+		[]*Sketch{a, b}[i*7/len(xs)%2].Add(x) // alternate slices of the values
+	}
+	if len(a.pos.over) == 0 || len(b.pos.over) == 0 {
+		t.Fatal("a half kept no count apart")
 	}
 	a.Merge(b)
 	want := mustMarshal(t, whole)
 	equalBytes(t, "merged halves", mustMarshal(t, a), want)
+	equalBytes(t, "reversed", mustMarshal(t, sketchOf(testAlpha, testMaxB, reversed(xs))), want)
 	var dec Sketch
 	if err := dec.UnmarshalBinary(want); err != nil {
 		t.Fatal(err)
 	}
-	if dec.pos.wide == nil {
-		t.Error("decoding did not widen the store")
-	}
 	equalBytes(t, "decoded", mustMarshal(t, &dec), want)
+	// With 64 buckets, the buckets of 2 and 3 collapse into the lowest
+	// bucket kept below 300, whatever the order.
+	small := sketchOf(testAlpha, 64, xs)
+	if len(small.pos.over) != 1 {
+		t.Errorf("collapsed store keeps %d counts apart, want 1", len(small.pos.over))
+	}
+	equalBytes(t, "collapsed, reversed", mustMarshal(t, sketchOf(testAlpha, 64, reversed(xs))), mustMarshal(t, small))
 	if got := whole.Count(); got != uint64(len(xs)) {
 		t.Errorf("count %d, want %d", got, len(xs))
 	}
-	if q := whole.Quantile(0.5); math.Abs(q-2)/2 > testAlpha {
-		t.Errorf("median %g, want 2 within %g", q, testAlpha)
+	for _, c := range []struct{ q, want float64 }{{0.2, 2}, {0.5, 3}} {
+		if got := whole.Quantile(c.q); math.Abs(got-c.want)/c.want > testAlpha {
+			t.Errorf("quantile %g is %g, want %g within %g", c.q, got, c.want, testAlpha)
+		}
 	}
 	whole.Reset()
+	if len(whole.pos.over) != 0 {
+		t.Error("Reset kept counts apart")
+	}
 	whole.Add(3)
 	if got := whole.Quantile(0.5); got != 3 {
 		t.Errorf("after Reset, the median of {3} is %g", got)
