@@ -50,10 +50,10 @@ func (r *Run) exec(t *agents.Tx, rc *agents.Receipt) {
 		err = s.RepayAll(t.From, vault.AccountID(t.Account))
 	case agents.Bark:
 		if p, pi := r.saleInto(t); pi >= 0 {
-			var sr rwausd.SaleResult
-			if err = r.barkSell(t, &r.CPools[pi], &sr); err == nil {
+			sr := &r.sale
+			if err = r.barkSell(t, &r.CPools[pi], sr); err == nil {
 				rc.Out = sr.Coin
-				r.Stats.onSale(r, p, &sr)
+				r.Stats.onSale(r, p, sr)
 			}
 			break
 		}

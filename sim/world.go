@@ -51,6 +51,7 @@ type Run struct {
 	wake     wakeQueue // the agents' wake calendar
 	touched  []int32   // agents with receipts this block
 	rc       agents.Receipt
+	sale     rwausd.SaleResult // reused: the seller it is passed to would make a local escape
 	txs      []agents.Tx
 	sorted   []agents.Tx
 	idx      []int32
