@@ -231,7 +231,8 @@ func buildDocument(b *Batch, dir string, figs []Figure, sums []metricSummary, fa
 			"bucket: the median (solid), the mean (dashed), the 50%% band p25–p75 (dark), the 90%% band p5–p95 "+
 			"(light) and the first runs as thin sample paths. Percentiles come from streaming quantile sketches of "+
 			"bounded relative error; means, minima and maxima are exact, except that a value within a millionth "+
-			"of a unit of the series' level is recorded as the level; sample paths are exact.",
+			"of a unit of the series' level (for the price of a volatile asset, within 0.1%% of its starting price) "+
+			"is recorded as the level; sample paths are exact.",
 			group3(b.OK()), Num(b.Manifest.BucketHours))},
 		figureGrid{figs: fans})
 	distributionSection(d, sums, dists)

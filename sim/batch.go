@@ -121,7 +121,8 @@ var quantileLevels = []float64{0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99}
 //
 // A series value, or its deviation from the series' Level, of magnitude
 // below seriesResolution (a millionth of the metric's unit: of a dollar,
-// of the peg, of an hour) is sketched as zero. Without that floor the
+// of the peg, of an hour; for a volatile asset's price, priceResolution of
+// its starting price: Compiled.resolution) is sketched as zero. Without that floor the
 // sketch would spend buckets on ever smaller deviations as runs are added
 // (the smallest of n deviations shrinks like 1/n), and its memory would
 // grow with the batch; with it, the buckets a cell can use are fixed by

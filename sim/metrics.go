@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"sync"
 
 	"github.com/tempest-risk/tempest/market"
@@ -112,12 +113,36 @@ func (c *Compiled) Series() []Metric {
 	for _, a := range c.Assets {
 		mt := Metric{Name: "price_" + a, Label: "Price of " + a, Unit: "USD",
 			Desc: "External market price of " + a + "."}
-		if as := c.S.Market.Assets[a]; as.Process == "peg" || as.Process == "constant" {
-			mt.Level = as.Initial // a stablecoin: resolve small moves around its peg
-		}
+		// Sketched as deviations from the starting price: a stablecoin's
+		// small moves around its peg, and a volatile asset's moves of a
+		// fraction of a percent, keep their resolution (the sketches'
+		// relative accuracy of 1% would otherwise round a $4,000 price to
+		// the nearest $40 or so).
+		mt.Level = c.S.Market.Assets[a].Initial
 		out = append(out, mt)
 	}
 	return out
+}
+
+// priceResolution is the resolution of a volatile asset's price series, as
+// a share of its starting price: deviations from it below 0.1% are
+// sketched as none. Like seriesResolution it keeps the buckets a cell can
+// use fixed by the range of the prices, not by the number of runs.
+const priceResolution = 1e-3
+
+// resolution returns the magnitude below which a value of series k (or its
+// deviation from the series' Level) is sketched as zero: seriesResolution,
+// or for the price of an asset that is not a stablecoin, priceResolution of
+// its starting price.
+func (c *Compiled) resolution(k int) float64 {
+	if k < len(c.series) {
+		return seriesResolution
+	}
+	as := c.S.Market.Assets[c.Assets[k-len(c.series)]]
+	if as.Process == "peg" || as.Process == "constant" {
+		return seriesResolution
+	}
+	return max(seriesResolution, priceResolution*math.Abs(as.Initial))
 }
 
 // Summary returns the summary metrics of this batch, in runs.csv order:

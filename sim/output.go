@@ -102,14 +102,14 @@ func (o *outputs) newTable() *stats.Table {
 
 // addSeries adds the series of a successful run to o.table: each value, as
 // its deviation from the series' level, into the sketch of its time
-// bucket. Deviations below seriesResolution count as zero.
+// bucket. Deviations below the series' resolution count as zero.
 func (o *outputs) addSeries(res *RunResult) {
 	if res.Failed || res.Series == nil {
 		return // failed runs are listed, not aggregated
 	}
 	for k, ser := range res.Series {
 		o.rows[k].Lock()
-		o.sketches().AddSeries(k, ser, o.series[k].Level, seriesResolution)
+		o.sketches().AddSeries(k, ser, o.series[k].Level, o.c.resolution(k))
 		o.rows[k].Unlock()
 	}
 }
@@ -175,7 +175,7 @@ func (o *outputs) flushSketch(s *sketcher) {
 		for _, res := range s.runs {
 			s.paths = append(s.paths, res.Series[k])
 		}
-		o.sketches().AddPaths(k, s.paths, o.series[k].Level, seriesResolution)
+		o.sketches().AddPaths(k, s.paths, o.series[k].Level, o.c.resolution(k))
 		o.rows[k].Unlock()
 		s.done[k] = true
 		left--

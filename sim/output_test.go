@@ -59,6 +59,51 @@ func TestSeriesResolution(t *testing.T) {
 	}
 }
 
+// TestPriceResolution: a volatile asset's price is sketched as its
+// deviation from the starting price, so moves of a fraction of a percent
+// stay apart in the quantiles (the sketch's 1% relative accuracy on the
+// price itself would merge them); moves below priceResolution of the
+// starting price count as none.
+func TestPriceResolution(t *testing.T) {
+	c := loadCompiled(t, "../configs/baseline.toml")
+	o, err := newOutputs(c, Options{Out: t.TempDir()}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.abort()
+	gold := -1
+	for k, m := range o.series {
+		if m.Name == "price_gold" {
+			gold = k
+		}
+	}
+	p0 := c.S.Market.Assets["gold"].Initial
+	if gold < 0 || o.series[gold].Level != p0 || o.c.resolution(gold) != priceResolution*p0 {
+		t.Fatalf("price_gold: %+v, resolution %g", o.series, o.c.resolution(gold))
+	}
+	moves := []float64{0.0004, -0.0002, 0.004, 0.008, -0.006} // shares of the starting price
+	for i, m := range moves {
+		res := &RunResult{Index: i, Summary: make([]float64, len(c.Summary())), Series: make([][]float64, len(o.series))}
+		for k := range res.Series {
+			res.Series[k] = make([]float64, c.buckets)
+		}
+		res.Series[gold][0] = p0 * (1 + m)
+		if err := o.add(res); err != nil {
+			t.Fatal(err)
+		}
+		o.addSeries(res)
+	}
+	s := o.sketches().Sketch(gold, 0)
+	// In rank order the deviations are −0.6%, 0, 0 (the two below 0.1%),
+	// +0.4% and +0.8%, each within 1% of itself.
+	for i, want := range []float64{-0.006, 0, 0, 0.004, 0.008} {
+		got := s.Quantile(float64(i) / 4)
+		if math.Abs(got-want*p0) > 0.01*math.Abs(want*p0) {
+			t.Errorf("quantile %.2f: deviation %g, want %g", float64(i)/4, got, want*p0)
+		}
+	}
+}
+
 // TestRunReusesSpare: a run built in the storage of a finished run and in
 // its series buffers (as a batch's workers do) gives the result of a run
 // built afresh, including after a run whose auctions left the protocol far
