@@ -2,45 +2,57 @@ package sim
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/tempest-risk/tempest/market"
 	"github.com/tempest-risk/tempest/sim/scenario"
+	"github.com/tempest-risk/tempest/sim/stats"
 )
+
+// sketchValues adds, as the first bucket of series name in runs 0, 1, ...
+// of the baseline's outputs, one value each (all other values zero), and
+// returns the bucket's sketch and the series' index.
+func sketchValues(t *testing.T, name string, values []float64) (*outputs, int, *stats.Sketch) {
+	t.Helper()
+	c := loadCompiled(t, "../configs/baseline.toml")
+	o, err := newOutputs(c, Options{Out: t.TempDir()}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(o.abort)
+	k := slices.IndexFunc(o.series, func(m Metric) bool { return m.Name == name })
+	if k < 0 {
+		t.Fatalf("baseline has no series %s", name)
+	}
+	for i, v := range values {
+		res := &RunResult{Index: i, Summary: make([]float64, len(c.Summary())), Series: make([][]float64, len(o.series))}
+		for k := range res.Series {
+			res.Series[k] = make([]float64, c.buckets)
+		}
+		res.Series[k][0] = v
+		if err := o.add(res); err != nil {
+			t.Fatal(err)
+		}
+		o.addSeries(res)
+	}
+	return o, k, o.sketches().Sketch(k, 0)
+}
 
 // TestSeriesResolution: a series value within seriesResolution of its
 // level is sketched as the level itself, so the sketch's buckets do not
 // reach ever closer to the level as runs are added; larger deviations
 // keep their value to the sketch's relative accuracy.
 func TestSeriesResolution(t *testing.T) {
-	c := loadCompiled(t, "../configs/baseline.toml")
-	o, err := newOutputs(c, Options{Out: t.TempDir()}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer o.abort()
-	peg := -1
-	for k, m := range o.series {
-		if m.Name == "peg" {
-			peg = k
-		}
-	}
-	if peg < 0 || o.series[peg].Level != 1 {
-		t.Fatalf("baseline has no peg series at level 1: %+v", o.series)
-	}
 	devs := []float64{5e-7, -3e-7, 2e-6, -0.01}
+	pegs := make([]float64, len(devs))
 	for i, d := range devs {
-		res := &RunResult{Index: i, Summary: make([]float64, len(c.Summary())), Series: make([][]float64, len(o.series))}
-		for k := range res.Series {
-			res.Series[k] = make([]float64, c.buckets)
-		}
-		res.Series[peg][0] = 1 + d
-		if err := o.add(res); err != nil {
-			t.Fatal(err)
-		}
-		o.addSeries(res)
+		pegs[i] = 1 + d
 	}
-	s := o.sketches().Sketch(peg, 0)
+	o, peg, s := sketchValues(t, "peg", pegs)
+	if o.series[peg].Level != 1 {
+		t.Fatalf("peg level %g, want 1", o.series[peg].Level)
+	}
 	if s.Count() != 4 {
 		t.Fatalf("count %d, want 4", s.Count())
 	}
@@ -65,35 +77,16 @@ func TestSeriesResolution(t *testing.T) {
 // price itself would merge them); moves below priceResolution of the
 // starting price count as none.
 func TestPriceResolution(t *testing.T) {
-	c := loadCompiled(t, "../configs/baseline.toml")
-	o, err := newOutputs(c, Options{Out: t.TempDir()}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer o.abort()
-	gold := -1
-	for k, m := range o.series {
-		if m.Name == "price_gold" {
-			gold = k
-		}
-	}
-	p0 := c.S.Market.Assets["gold"].Initial
-	if gold < 0 || o.series[gold].Level != p0 || o.c.resolution(gold) != priceResolution*p0 {
-		t.Fatalf("price_gold: %+v, resolution %g", o.series, o.c.resolution(gold))
-	}
+	p0 := loadCompiled(t, "../configs/baseline.toml").S.Market.Assets["gold"].Initial
 	moves := []float64{0.0004, -0.0002, 0.004, 0.008, -0.006} // shares of the starting price
+	prices := make([]float64, len(moves))
 	for i, m := range moves {
-		res := &RunResult{Index: i, Summary: make([]float64, len(c.Summary())), Series: make([][]float64, len(o.series))}
-		for k := range res.Series {
-			res.Series[k] = make([]float64, c.buckets)
-		}
-		res.Series[gold][0] = p0 * (1 + m)
-		if err := o.add(res); err != nil {
-			t.Fatal(err)
-		}
-		o.addSeries(res)
+		prices[i] = p0 * (1 + m)
 	}
-	s := o.sketches().Sketch(gold, 0)
+	o, gold, s := sketchValues(t, "price_gold", prices)
+	if o.series[gold].Level != p0 || o.c.resolution(gold) != priceResolution*p0 {
+		t.Fatalf("price_gold: level %g, resolution %g; want %g and %g", o.series[gold].Level, o.c.resolution(gold), p0, priceResolution*p0)
+	}
 	// In rank order the deviations are −0.6%, 0, 0 (the two below 0.1%),
 	// +0.4% and +0.8%, each within 1% of itself.
 	for i, want := range []float64{-0.006, 0, 0, 0.004, 0.008} {
