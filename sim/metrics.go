@@ -132,14 +132,15 @@ const priceResolution = 1e-3
 
 // resolution returns the magnitude below which a value of series k (or its
 // deviation from the series' Level) is sketched as zero: seriesResolution,
-// or for the price of an asset that is not a stablecoin, priceResolution of
-// its starting price.
+// or for the price of a volatile asset (neither a stablecoin nor a fund's
+// NAV), priceResolution of its starting price.
 func (c *Compiled) resolution(k int) float64 {
 	if k < len(c.series) {
 		return seriesResolution
 	}
 	as := c.S.Market.Assets[c.Assets[k-len(c.series)]]
-	if as.Process == "peg" || as.Process == "constant" {
+	switch as.Process {
+	case "peg", "constant", "nav": // a stablecoin, or a fund's NAV that moves by basis points
 		return seriesResolution
 	}
 	return max(seriesResolution, priceResolution*math.Abs(as.Initial))
