@@ -1,10 +1,13 @@
 //go:build ignore
 
 // Cpuscale measures how much throughput a second goroutine adds on this
-// machine for pure arithmetic (no memory traffic, nothing shared): the
-// ceiling for any 2-worker speed-up measured at the same time. It
-// alternates 1 and 2 goroutines, -pairs times, and prints the median
-// ratio. Run by scripts/bench-peer.sh:
+// machine, the ceiling for any 2-worker speed-up measured at the same time,
+// for two kinds of work that share nothing between goroutines: pure
+// arithmetic (a dependency chain in registers, no memory traffic) and
+// memory-bound work (random reads and writes in a private 8 MiB array per
+// goroutine, which the two cores' shared cache and memory bandwidth can
+// slow, as they can a simulation's). It alternates 1 and 2 goroutines,
+// -pairs times, and prints the median ratios. Run by scripts/bench-peer.sh:
 //
 //	go run scripts/cpuscale.go -pairs 5
 package main
@@ -30,8 +33,22 @@ func spin(n int) uint64 {
 	return x
 }
 
-// timed runs spin(n) on g goroutines at once and returns the wall time.
-func timed(g, n int) time.Duration {
+// walk does n random read-modify-writes in its own array of 1<<20 words
+// (8 MiB), at indices drawn from the same generator.
+func walk(n int) uint64 {
+	a := make([]uint64, 1<<20)
+	x := uint64(1)
+	for range n {
+		x = x*6364136223846793005 + 1442695040888963407
+		i := (x >> 33) & (1<<20 - 1)
+		a[i] += x
+		x ^= a[(i*7)&(1<<20-1)] >> 13
+	}
+	return x
+}
+
+// timed runs f(n) on g goroutines at once and returns the wall time.
+func timed(f func(int) uint64, g, n int) time.Duration {
 	start := time.Now()
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -39,7 +56,7 @@ func timed(g, n int) time.Duration {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			x := spin(n)
+			x := f(n)
 			mu.Lock()
 			sink ^= x
 			mu.Unlock()
@@ -51,15 +68,22 @@ func timed(g, n int) time.Duration {
 
 func main() {
 	pairs := flag.Int("pairs", 5, "alternating 1- and 2-goroutine measurements")
-	steps := flag.Int("steps", 400_000_000, "loop steps per goroutine")
+	steps := flag.Int("steps", 400_000_000, "arithmetic loop steps per goroutine")
+	msteps := flag.Int("memsteps", 40_000_000, "memory loop steps per goroutine")
 	flag.Parse()
-	var ratios []float64
-	for range *pairs {
-		one := timed(1, *steps)
-		two := timed(2, *steps)
-		ratios = append(ratios, 2*one.Seconds()/two.Seconds()) // twice the work in two's time
+	for _, w := range []struct {
+		what string
+		f    func(int) uint64
+		n    int
+	}{{"a pure arithmetic loop", spin, *steps}, {"a memory-bound loop (8 MiB each)", walk, *msteps}} {
+		var ratios []float64
+		for range *pairs {
+			one := timed(w.f, 1, w.n)
+			two := timed(w.f, 2, w.n)
+			ratios = append(ratios, 2*one.Seconds()/two.Seconds()) // twice the work in two's time
+		}
+		slices.Sort(ratios)
+		fmt.Printf("machine ceiling: %s on 2 goroutines gives %.2fx the throughput of 1 (median of %d pairs; range %.2f-%.2f)\n",
+			w.what, ratios[len(ratios)/2], len(ratios), ratios[0], ratios[len(ratios)-1])
 	}
-	slices.Sort(ratios)
-	fmt.Printf("machine ceiling: a pure arithmetic loop on 2 goroutines gives %.2fx the throughput of 1 (median of %d pairs; range %.2f-%.2f)\n",
-		ratios[len(ratios)/2], len(ratios), ratios[0], ratios[len(ratios)-1])
 }
