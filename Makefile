@@ -47,7 +47,7 @@ vet:
 # benchmark scenario (1,000 vaults x 720 hourly steps x 100 runs).
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./protocol/... ./market/... ./sim/...
-	$(GO) test -run 'SteadyStateAllocs' -v ./sim/ | grep -E '^(---|ok)'
+	$(GO) test -run 'SteadyStateAllocs' -v ./sim/ | grep -E '^(---|ok)|allocations in'
 	/usr/bin/time -f 'tempest run cdp-gbm --runs 100: %es wall, %MKiB peak RSS' \
 		./tempest run configs/bench/cdp-gbm.toml --runs 100 --out out/bench --quiet
 
