@@ -182,15 +182,26 @@ func (l *Ledger) CloneInto(dst *Ledger) *Ledger {
 	dst.J.reset()
 	dst.accounts = l.accounts
 	dst.names = append(dst.names[:0], l.names...)
-	old := dst.tokens
-	dst.tokens = dst.tokens[:0]
-	for i, tk := range l.tokens {
-		var bal []uint256.Int
+	dst.tokens = CopyReusing(dst.tokens, l.tokens, func(t *tokenState) *[]uint256.Int { return &t.bal })
+	return dst
+}
+
+// CopyReusing copies src into dst's storage and returns it: each element
+// is copied, and its inner slice of words (inner returns a pointer to it)
+// is copied into the storage of the inner slice of the element of dst it
+// replaces, so a clone built in the storage of an earlier one allocates
+// only where src has grown.
+func CopyReusing[T any](dst, src []T, inner func(*T) *[]uint256.Int) []T {
+	old := dst
+	dst = dst[:0]
+	for i := range src {
+		var words []uint256.Int
 		if i < len(old) {
-			bal = old[i].bal[:0] // read before the append below overwrites old[i]
+			words = (*inner(&old[i]))[:0] // read before the append below overwrites old[i]
 		}
-		tk.bal = append(bal, tk.bal...)
-		dst.tokens = append(dst.tokens, tk)
+		dst = append(dst, src[i])
+		w := inner(&dst[i]) // still src[i]'s words: copy them into the reused storage
+		*w = append(words, *w...)
 	}
 	return dst
 }

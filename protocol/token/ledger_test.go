@@ -3,6 +3,7 @@ package token
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/holiman/uint256"
@@ -161,5 +162,49 @@ func BenchmarkTransferInTx(b *testing.B) {
 		l.J.Begin()
 		_ = l.Transfer(tk, x, y, one)
 		l.J.Rollback()
+	}
+}
+
+// TestCopyReusing: the copy equals src, shares no words with it, and reuses
+// the inner storage of the elements it replaces, whether dst was shorter or
+// longer than src.
+func TestCopyReusing(t *testing.T) {
+	type elem struct {
+		id    int
+		words []uint256.Int
+	}
+	inner := func(e *elem) *[]uint256.Int { return &e.words }
+	mk := func(n, base int) []elem {
+		out := make([]elem, n)
+		for i := range out {
+			out[i].id = base + i
+			for k := 0; k <= i; k++ {
+				out[i].words = append(out[i].words, *uint256.NewInt(uint64(base + 10*i + k)))
+			}
+		}
+		return out
+	}
+	for _, n := range []int{0, 2, 3, 5} {
+		src := mk(3, 100)
+		dst := mk(n, 0)
+		for i := range dst {
+			dst[i].words = slices.Grow(dst[i].words, 8) // room for any src element
+		}
+		storage := make([]*uint256.Int, len(dst))
+		for i := range dst {
+			storage[i] = &dst[i].words[:1][0]
+		}
+		got := CopyReusing(dst, src, inner)
+		if !reflect.DeepEqual(got, src) {
+			t.Fatalf("dst of %d: copy %v, want %v", n, got, src)
+		}
+		for i := range got {
+			if &got[i].words[0] == &src[i].words[0] {
+				t.Fatalf("dst of %d: element %d shares its words with src", n, i)
+			}
+			if i < n && &got[i].words[0] != storage[i] {
+				t.Errorf("dst of %d: element %d did not reuse the storage it replaced", n, i)
+			}
+		}
 	}
 }

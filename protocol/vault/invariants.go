@@ -71,15 +71,7 @@ func (e *Engine) CloneInto(dst *Engine, l *token.Ledger) *Engine {
 	profiles, accounts, dai, sin := dst.Profiles, dst.Accounts, dst.dai, dst.sin
 	*dst = *e
 	dst.L, dst.scratch, dst.memo = l, scratch, memo
-	dst.Profiles = profiles[:0]
-	for i, p := range e.Profiles {
-		var gem []uint256.Int
-		if i < len(profiles) {
-			gem = profiles[i].gem[:0] // read before the append below overwrites profiles[i]
-		}
-		p.gem = append(gem, p.gem...)
-		dst.Profiles = append(dst.Profiles, p)
-	}
+	dst.Profiles = token.CopyReusing(profiles, e.Profiles, func(p *Profile) *[]uint256.Int { return &p.gem })
 	dst.Accounts = append(accounts[:0], e.Accounts...)
 	dst.dai = append(dai[:0], e.dai...)
 	dst.sin = append(sin[:0], e.sin...)
