@@ -45,6 +45,7 @@ type outputs struct {
 	n          int
 	files      atomicFiles
 	series     []Metric
+	resolution []float64 // by series: Compiled.resolution, looked up once
 }
 
 func newOutputs(c *Compiled, opt Options, first int) (*outputs, error) {
@@ -70,6 +71,10 @@ func newOutputs(c *Compiled, opt Options, first int) (*outputs, error) {
 		return nil, err
 	}
 	o.series = c.Series()
+	o.resolution = make([]float64, len(o.series))
+	for k := range o.resolution {
+		o.resolution[k] = c.resolution(k)
+	}
 	o.rows = make([]sync.Mutex, len(o.series))
 	// The table (thousands of sketches) is built while the first runs
 	// execute; its first user waits for it.
@@ -109,7 +114,7 @@ func (o *outputs) addSeries(res *RunResult) {
 	}
 	for k, ser := range res.Series {
 		o.rows[k].Lock()
-		o.sketches().AddSeries(k, ser, o.series[k].Level, o.c.resolution(k))
+		o.sketches().AddSeries(k, ser, o.series[k].Level, o.resolution[k])
 		o.rows[k].Unlock()
 	}
 }
@@ -175,7 +180,7 @@ func (o *outputs) flushSketch(s *sketcher) {
 		for _, res := range s.runs {
 			s.paths = append(s.paths, res.Series[k])
 		}
-		o.sketches().AddPaths(k, s.paths, o.series[k].Level, o.c.resolution(k))
+		o.sketches().AddPaths(k, s.paths, o.series[k].Level, o.resolution[k])
 		o.rows[k].Unlock()
 		s.done[k] = true
 		left--
