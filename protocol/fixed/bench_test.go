@@ -107,6 +107,15 @@ func BenchmarkToFloat(b *testing.B) {
 	}
 }
 
+// BenchmarkToFloatRad converts a rad (45 decimals), the unit of debt.
+func BenchmarkToFloatRad(b *testing.B) {
+	x := u256("1234567800000000000000123456789012345678901234567890")
+	b.ReportAllocs()
+	for b.Loop() {
+		benchFloat = ToFloat(x, 45)
+	}
+}
+
 func BenchmarkParseDecimal(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {

@@ -351,6 +351,9 @@ func ToFloat(x *uint256.Int, decimals uint) float64 {
 	if decimals <= maxPow5Word {
 		return toFloatPow5(x, decimals)
 	}
+	if decimals <= 2*maxPow5Word {
+		return toFloatPow5x2(x, decimals)
+	}
 	den := &pow10[decimals]
 	n := x.BitLen()
 	b := den.BitLen()
@@ -440,6 +443,41 @@ func toFloatPow5(x *uint256.Int, decimals uint) float64 {
 	_ = q1 // zero: the quotient has at most 64 bits
 	m := q0
 	if sticky || r0 != 0 {
+		m |= 1
+	}
+	return scale2(float64(m), -s-int(decimals))
+}
+
+// toFloatPow5x2 is ToFloat for 27 < decimals ≤ 54 (rad's 45 among them):
+// 5^decimals takes two words, but it is the product of 5^27 and
+// 5^(decimals−27), which take one each, and dividing by one and then the
+// other gives the same quotient as dividing by their product
+// (⌊⌊t/a⌋/b⌋ = ⌊t/(ab)⌋), in word divisions instead of a 256-bit one. The
+// quotient and the sticky bit are those of the general path.
+func toFloatPow5x2(x *uint256.Int, decimals uint) float64 {
+	a := pow5[maxPow5Word][0]
+	b := pow5[decimals-maxPow5Word][0]
+	n := x.BitLen()
+	s := 63 + pow5[decimals].BitLen() - n // x·2^s has at most 63+126 bits: three words
+	var t uint256.Int
+	sticky := false
+	if s >= 0 {
+		t.Lsh(x, uint(s))
+	} else {
+		k := uint(-s)
+		t.Rsh(x, k)
+		var back uint256.Int
+		back.Lsh(&t, k)
+		sticky = !back.Eq(x)
+	}
+	// u = ⌊t/a⌋ has at most 189−62 bits: two words (u1, u0).
+	_, r := bits.Div64(0, t[2], a)
+	u1, r := bits.Div64(r, t[1], a)
+	u0, ra := bits.Div64(r, t[0], a)
+	// ⌊u/b⌋ < 2^64, as in the general path.
+	_, r = bits.Div64(0, u1, b)
+	m, rb := bits.Div64(r, u0, b)
+	if sticky || ra != 0 || rb != 0 {
 		m |= 1
 	}
 	return scale2(float64(m), -s-int(decimals))

@@ -14,7 +14,7 @@ import (
 	"github.com/holiman/uint256"
 )
 
-var testDecimals = []uint{0, 1, 6, 8, 18, 27, 45, 77}
+var testDecimals = []uint{0, 1, 6, 8, 18, 27, 28, 45, 54, 55, 77}
 
 func bPow10(d uint) *big.Int { return new(big.Int).Exp(bi(10), new(big.Int).SetUint64(uint64(d)), nil) }
 
@@ -369,6 +369,12 @@ func TestToFloat(t *testing.T) {
 		// 2^53 + 1 is a tie between 2^53 and 2^53 + 2: ties to even.
 		{"9007199254740993", 0, 9007199254740992},
 		{"9007199254740995", 0, 9007199254740996},
+		// (2^63+2^10)·5^45 / 10^45 is a tie that rounds to even, down; a
+		// remainder in either of rad's two word divisions (by 5^27, then by
+		// 5^18) puts it above the tie, so it rounds up.
+		{"262144000000000029103830456733703613281250000000000", 45, 0x1p+18},
+		{"262144000000000029103830456733703613281250000000001", 45, 0x1.0000000000001p+18},
+		{"262144000000000029103830456733711063861846923828125", 45, 0x1.0000000000001p+18},
 	}
 	for _, tt := range tests {
 		if got := ToFloat(u256(tt.x), tt.d); got != tt.want {
