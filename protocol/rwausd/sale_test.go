@@ -79,6 +79,40 @@ func TestBarkSellShortfall(t *testing.T) {
 	eq(t, "deficit", f.s.Deficit(&d), rad("26.1")) // due 100 + coin 6.1 − 80 raised
 }
 
+// TestBarkSellBesideAuction: the clipper's account holds the lots of the
+// profile's running auctions; a bark with an immediate sale on the same
+// profile passes on only its own collateral and leaves those lots to their
+// auctions.
+func TestBarkSellBesideAuction(t *testing.T) {
+	f := newClipFix(t, nil)
+	s := f.s
+	you := s.AddAccount("you")
+	must(t, s.L.Mint(f.gld, you, ether("40")))
+	must(t, s.Poke(f.gold, ether("5"), true))
+	u := s.OpenAccount(f.gold, you)
+	must(t, s.Deposit(you, u, ether("40")))
+	must(t, s.Mint(you, u, ether("100")))
+	must(t, s.Poke(f.gold, ether("4"), true))
+	br := f.bark(t) // me's account: a Dutch auction of 40 gold
+	clip := s.ClipAcct[f.gold]
+	eq(t, "clip gem before", s.Vat.Gem(f.gold, clip), ether("40"))
+	var r SaleResult
+	must(t, s.BarkSell(f.ali, u, f.seller(t, "4"), &r))
+	f.check(t)
+	eq(t, "sold", &r.Sold, ether("40"))
+	eq(t, "clip gem after", s.Vat.Gem(f.gold, clip), ether("40"))
+	eq(t, "you's free gem", s.Vat.Gem(f.gold, you), new(uint256.Int))
+	eq(t, "you's rest", s.Vat.Dai(you), rad("50"))
+	// The auction runs on: at its top price of 5 the tab of 110 buys 22
+	// gold, and the other 18 of its lot go back to me.
+	var tr TakeResult
+	must(t, s.Take(f.bob, f.gold, br.ID, ether("40"), ray("5"), &tr))
+	f.check(t)
+	eq(t, "bought", &tr.Bought, ether("22"))
+	eq(t, "returned", &tr.Returned, ether("18"))
+	eq(t, "clip gem at the end", s.Vat.Gem(f.gold, clip), new(uint256.Int))
+}
+
 func TestBarkSellReverts(t *testing.T) {
 	f := newClipFix(t, nil)
 	sell := f.seller(t, "4")

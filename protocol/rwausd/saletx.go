@@ -73,9 +73,12 @@ func (s *System) barkSell(kpr token.Account, u vault.AccountID, i vault.ProfileI
 	if err := s.exitGem(i, clip, &plan.Dink, &r.Sold); err != nil {
 		return err
 	}
-	if rest := s.Vat.Gem(i, clip); !rest.IsZero() {
-		var dust uint256.Int
-		dust.Set(rest)
+	// What the exit's floor left of this bark's collateral goes to the
+	// owner: only that, for the clipper's account also holds the lots of
+	// the profile's running auctions.
+	var dust uint256.Int
+	dust.Mul(&r.Sold, &s.Vat.Profiles[i].Scale) // ≤ Dink
+	if dust.Sub(&plan.Dink, &dust); !dust.IsZero() {
 		if err := s.Vat.Flux(i, clip, owner, &dust); err != nil {
 			return err
 		}
