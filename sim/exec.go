@@ -293,7 +293,8 @@ func (r *Run) cpArb(t *agents.Tx, rc *agents.Receipt) error {
 		return ErrNoPool
 	}
 	cp := &r.View.CPools[t.Pool]
-	if !agents.PoolArbTrade(cp, r.View.Prices[r.View.ProfileAsset[cp.Profile]], &rc.Tx) {
+	// The pool quotes rwaUSD; the market, USD.
+	if r.View.Peg <= 0 || !agents.PoolArbTrade(cp, r.View.Prices[r.View.ProfileAsset[cp.Profile]]/r.View.Peg, &rc.Tx) {
 		return ErrAtMarket
 	}
 	rc.In = rc.Tx.Amt

@@ -6,7 +6,9 @@ import (
 
 	"github.com/holiman/uint256"
 
+	"github.com/tempest-risk/tempest/agents"
 	"github.com/tempest-risk/tempest/protocol/fixed"
+	"github.com/tempest-risk/tempest/protocol/token"
 	"github.com/tempest-risk/tempest/sim/scenario"
 )
 
@@ -53,5 +55,39 @@ func TestPoolSale(t *testing.T) {
 	}
 	if err := r.Sys.CheckInvariants(true); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPoolArbAtPeg: a constant-product pool quotes collateral in rwaUSD and
+// the market in USD, so with rwaUSD off its peg the arbitrageur brings the
+// pool to the market price over the peg, not to the market price.
+func TestPoolArbAtPeg(t *testing.T) {
+	c := loadCompiled(t, "../configs/bench/cdp-gbm.toml")
+	r := firstRun(t, c)
+	if err := r.block(1); err != nil {
+		t.Fatal(err)
+	}
+	arb := token.Account(-1)
+	for a := range r.Sys.L.Accounts() {
+		if r.Sys.L.Label(token.Account(a)) == "pool-arb0" {
+			arb = token.Account(a)
+		}
+	}
+	if arb < 0 {
+		t.Fatal("no pool arbitrageur")
+	}
+	cp := &r.CPools[0]
+	market := r.View.Prices[r.C.profiles[0].asset]
+	for _, peg := range []float64{0.95, 1.04, 1} {
+		r.View.Peg = peg
+		var rc agents.Receipt
+		r.exec(&agents.Tx{Kind: agents.CPArb, From: arb, Pool: 0}, &rc)
+		if rc.Err != nil {
+			t.Fatalf("peg %g: %v", peg, rc.Err)
+		}
+		pool := fixed.ToFloat(&cp.pool.Reserve1, 18) / fixed.ToFloat(&cp.pool.Reserve0, 18)
+		if want := market / peg; math.Abs(pool/want-1) > 1e-6 {
+			t.Errorf("peg %g: pool price %.4f rwaUSD, want %.4f (market %.4f USD)", peg, pool, want, market)
+		}
 	}
 }

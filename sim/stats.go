@@ -99,7 +99,7 @@ func (st *Stats) onSale(r *Run, p int, sr *rwausd.SaleResult) {
 	st.LiquidatedUSD += wad(&sr.Plan.Dink) * market
 	got := wad(&sr.Proceeds)
 	if sold := fixed.ToFloat(&sr.Sold, uint(r.Sys.L.Decimals(r.Sys.Vat.Profiles[p].Token))); sold > 0 && market > 0 {
-		st.discountNum += got * (1 - got/(sold*market))
+		st.discountNum += got * (1 - got*r.View.Peg/(sold*market)) // both in USD
 		st.discountDen += got
 	}
 	st.BadDebt += math.Max(0, due-rad(&sr.Owe))
@@ -110,7 +110,7 @@ func (st *Stats) onTake(r *Run, t *agents.Tx, tr *rwausd.TakeResult) {
 	owe := rad(&tr.Owe)
 	market := r.View.Prices[r.C.profiles[t.Profile].asset]
 	if market > 0 {
-		st.discountNum += owe * (1 - ray(&tr.Price)/market)
+		st.discountNum += owe * (1 - ray(&tr.Price)*r.View.Peg/market) // both in USD
 		st.discountDen += owe
 	}
 	for k := range st.sales {
@@ -251,7 +251,7 @@ func init() {
 		{Metric{"liquidated_collateral", "Collateral liquidated", "USD", "Market value of the collateral sent to auction.", 0}, func(r *Run) float64 { return r.Stats.LiquidatedUSD }},
 		{Metric{"auctions", "Auctions", "count", "Auctions started (immediate sales, with sale = \"pool\").", 0}, func(r *Run) float64 { return float64(r.Sys.Totals.Barks) }},
 		{Metric{"auction_takes", "Auction purchases", "count", "Successful takes.", 0}, func(r *Run) float64 { return float64(r.Stats.Takes) }},
-		{Metric{"mean_discount", "Mean auction discount", "fraction", "Payment-weighted mean of 1 − auction price / market price.", 0}, func(r *Run) float64 { return r.Stats.MeanDiscount() }},
+		{Metric{"mean_discount", "Mean auction discount", "fraction", "Payment-weighted mean of 1 − auction price / market price, both in USD (the auction's rwaUSD price at the peg).", 0}, func(r *Run) float64 { return r.Stats.MeanDiscount() }},
 		{Metric{"keeper_profit", "Keeper profit", "USD", "Keepers' change in holdings at market prices, net of gas.", 0}, func(r *Run) float64 { return r.Stats.keeperProfit(r) }},
 		{Metric{"keeper_rewards", "Keeper rewards", "rwaUSD", "Tip and chip paid to keepers (a system cost).", 0}, func(r *Run) float64 { return rad(&r.Sys.Totals.KeeperRewards) }},
 		{Metric{"rail_exposure_max", "Peak peg rail holdings", "reference coins", "Largest reference-coin holdings of the rails.", 0}, func(r *Run) float64 { return r.Stats.RailExposureMax }},
