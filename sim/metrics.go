@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/tempest-risk/tempest/market"
+	"github.com/tempest-risk/tempest/sim/scenario"
 )
 
 // Metric describes one recorded quantity. Series metrics are recorded at the
@@ -31,6 +32,11 @@ type seriesMetric struct {
 	// its value at step from the market buffers: the journal does not store
 	// such series, a resume rebuilds them from the run's seed.
 	market func(mw *market.World, step int) float64
+	// level, for a series that starts at a scenario setting and moves by
+	// fractions of it (the reserve buffer), returns that setting: the
+	// series is sketched as its deviation from it (Metric.Level), with
+	// deviations below priceResolution of it counted as none.
+	level func(s *scenario.Scenario) float64
 }
 
 type summaryMetric struct {
@@ -64,6 +70,15 @@ func registerMarketSeries(m Metric, value func(mw *market.World, step int) float
 	registry.Lock()
 	defer registry.Unlock()
 	registry.series[len(registry.series)-1].market = value
+}
+
+// registerLevelSeries adds a series metric whose Level is a scenario
+// setting (seriesMetric.level).
+func registerLevelSeries(m Metric, level func(s *scenario.Scenario) float64, value func(r *Run) float64) {
+	RegisterSeries(m, value)
+	registry.Lock()
+	defer registry.Unlock()
+	registry.series[len(registry.series)-1].level = level
 }
 
 // RegisterSummary adds a per-run summary metric. It panics on a duplicate
@@ -108,7 +123,11 @@ func SummaryMetrics() []Metric {
 func (c *Compiled) Series() []Metric {
 	out := make([]Metric, 0, len(c.series)+len(c.Assets))
 	for _, s := range c.series {
-		out = append(out, s.Metric)
+		m := s.Metric
+		if s.level != nil {
+			m.Level = s.level(c.S)
+		}
+		out = append(out, m)
 	}
 	for _, a := range c.Assets {
 		mt := Metric{Name: "price_" + a, Label: "Price of " + a, Unit: "USD",
@@ -125,17 +144,21 @@ func (c *Compiled) Series() []Metric {
 }
 
 // priceResolution is the resolution of a volatile asset's price series, as
-// a share of its starting price: deviations from it below 0.1% are
-// sketched as none. Like seriesResolution it keeps the buckets a cell can
+// a share of its starting price, and of a series with a scenario level, as
+// a share of that level: deviations below 0.1% of it are sketched as none. Like seriesResolution it keeps the buckets a cell can
 // use fixed by the range of the prices, not by the number of runs.
 const priceResolution = 1e-3
 
 // resolution returns the magnitude below which a value of series k (or its
 // deviation from the series' Level) is sketched as zero: seriesResolution,
-// or for the price of a volatile asset (neither a stablecoin nor a fund's
-// NAV), priceResolution of its starting price.
+// or priceResolution of the level for a series with a scenario level and
+// of the starting price for the price of a volatile asset (neither a
+// stablecoin nor a fund's NAV).
 func (c *Compiled) resolution(k int) float64 {
 	if k < len(c.series) {
+		if s := &c.series[k]; s.level != nil {
+			return max(seriesResolution, priceResolution*math.Abs(s.level(c.S)))
+		}
 		return seriesResolution
 	}
 	as := c.S.Market.Assets[c.Assets[k-len(c.series)]]

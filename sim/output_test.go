@@ -97,6 +97,33 @@ func TestPriceResolution(t *testing.T) {
 	}
 }
 
+// TestReserveLevel: the reserve buffer is sketched as its deviation from
+// the scenario's reserve, so a move of a fraction of a percent of it shows
+// in the quantiles (on the reserve itself the sketch's 1% accuracy rounds
+// 1.5M to steps of about 30k); moves below priceResolution of it count as
+// none.
+func TestReserveLevel(t *testing.T) {
+	r0 := loadCompiled(t, "../configs/baseline.toml").S.Backstop.Reserve.Float()
+	if r0 <= 0 {
+		t.Fatal("baseline has no reserve: pick another scenario")
+	}
+	moves := []float64{0.0003, 0.003, 0.006, -0.002, 0.009} // shares of the reserve
+	values := make([]float64, len(moves))
+	for i, m := range moves {
+		values[i] = r0 * (1 + m)
+	}
+	o, k, s := sketchValues(t, "reserve", values)
+	if o.series[k].Level != r0 || o.c.resolution(k) != priceResolution*r0 {
+		t.Fatalf("reserve: level %g, resolution %g; want %g and %g", o.series[k].Level, o.c.resolution(k), r0, priceResolution*r0)
+	}
+	for i, want := range []float64{-0.002, 0, 0.003, 0.006, 0.009} {
+		got := s.Quantile(float64(i) / 4)
+		if math.Abs(got-want*r0) > 0.01*math.Abs(want*r0) {
+			t.Errorf("quantile %.2f: deviation %g, want %g", float64(i)/4, got, want*r0)
+		}
+	}
+}
+
 // TestRunReusesSpare: a run built in the storage of a finished run and in
 // its series buffers (as a batch's workers do) gives the result of a run
 // built afresh, including after a run whose auctions left the protocol far

@@ -9,6 +9,7 @@ import (
 	"github.com/tempest-risk/tempest/market"
 	"github.com/tempest-risk/tempest/protocol/fixed"
 	"github.com/tempest-risk/tempest/protocol/rwausd"
+	"github.com/tempest-risk/tempest/sim/scenario"
 )
 
 // Stats accumulates one run's statistics block by block.
@@ -192,7 +193,10 @@ func init() {
 		func(r *Run) float64 { return wad(r.Sys.L.Supply(r.Sys.Stable)) })
 	RegisterSeries(Metric{"deficit", "Deficit", "rwaUSD", "Backstop bad debt covered neither by its surplus nor by collateral still at auction.", 0},
 		func(r *Run) float64 { return r.Stats.deficit })
-	RegisterSeries(Metric{"reserve", "Reserve buffer", "rwaUSD", "Backstop surplus net of bad debt, counting debt at auction as covered.", 0},
+	// The reserve starts at the scenario's and moves by fractions of it:
+	// sketched as deviations from it, its fan chart keeps those moves.
+	registerLevelSeries(Metric{"reserve", "Reserve buffer", "rwaUSD", "Backstop surplus net of bad debt, counting debt at auction as covered.", 0},
+		func(s *scenario.Scenario) float64 { return s.Backstop.Reserve.Float() },
 		func(r *Run) float64 { return r.Stats.reserve })
 	RegisterSeries(Metric{"auctions", "Running auctions", "count", "Auctions running at the end of the bucket.", 0},
 		func(r *Run) float64 {
