@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -124,6 +125,10 @@ func Load(path string) (*File, error) {
 		return nil, scenario.Errors{e}
 	}
 	var es scenario.Errors
+	if f.Base == "" && len(f.Axes) == 0 && f.Parameter == nil && isScenario(md.Undecoded()) {
+		return nil, scenario.Errors{{File: path, Msg: "a scenario file, not a sweep or tune file (it has no base, [[axes]] or [parameter])",
+			Hint: "run it with: tempest run " + path + "; a sweep file names it as its base (configs/sweeps/ holds examples)"}}
+	}
 	for _, k := range md.Undecoded() {
 		es = append(es, f.fileErr(k.String(), "keys of a sweep file: name, description, base, runs, seed, set, budget, figures, mode, samples, [[axes]]; of a tune file: [parameter], [outer], max_runs", "unknown key"))
 	}
@@ -149,6 +154,9 @@ func Load(path string) (*File, error) {
 		return nil, es
 	}
 	f.Base = basePath
+	if _, err := os.Stat(basePath); err != nil {
+		return nil, scenario.Errors{f.fileErr("base", "the path is relative to this file", "%v", err)}
+	}
 	if f.base, err = scenario.Load(basePath, f.fixed...); err != nil {
 		return nil, err
 	}
@@ -165,7 +173,7 @@ func Load(path string) (*File, error) {
 	if f.Seed != nil {
 		f.seed = *f.Seed
 	}
-	metrics := metricNames()
+	metrics := metricNames(f.base)
 	for _, b := range f.Budget {
 		if _, err := ParseConstraint(b, f.base, metrics); err != nil {
 			es = append(es, f.fileErr("budget", "", "%v", err))
@@ -200,13 +208,32 @@ func asParseError(err error, pe *toml.ParseError) bool {
 	return ok
 }
 
-// metricNames lists the per-run metrics a figure may use.
-func metricNames() []string {
+// metricNames lists the per-run metrics a figure may use: the registered
+// ones and, as runs.csv has them, the final price of each of the base
+// scenario's market assets.
+func metricNames(base *scenario.Scenario) []string {
 	var out []string
 	for _, m := range sim.SummaryMetrics() {
 		out = append(out, m.Name)
 	}
+	for _, a := range slices.Sorted(maps.Keys(base.Market.Assets)) {
+		out = append(out, "final_price_"+a)
+	}
 	return out
+}
+
+// isScenario reports whether a file's keys unknown to a sweep file are
+// those of a scenario file.
+func isScenario(keys []toml.Key) bool {
+	for _, k := range keys {
+		if len(k) > 0 {
+			switch k[0] {
+			case "profiles", "market", "agents", "system", "backstop", "oracles":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // MasterSeed is the master seed every point runs with.

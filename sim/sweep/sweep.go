@@ -70,7 +70,7 @@ type Result struct {
 // figures returns the budget's constraints and the figures to report: the
 // budget's, then the file's own (or the defaults), without repeats.
 func (f *File) figures() ([]Constraint, []Figure) {
-	metrics := metricNames()
+	metrics := metricNames(f.base)
 	var cs []Constraint
 	var figs []Figure
 	seen := map[string]bool{}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -165,12 +166,38 @@ func TestBadKeysStopBeforeRunning(t *testing.T) {
 	}
 }
 
+// TestLoadMistakes: a scenario file given as a sweep is named as such in
+// one error, a missing base scenario is reported at the sweep file's base
+// key, and figures may read the final price of any of the base's assets,
+// as runs.csv has them.
+func TestLoadMistakes(t *testing.T) {
+	_, err := Load("../../configs/baseline.toml")
+	var es scenario.Errors
+	if !errors.As(err, &es) || len(es) != 1 || !strings.Contains(es[0].Msg, "a scenario file") || !strings.Contains(es[0].Hint, "tempest run") {
+		t.Errorf("a scenario as a sweep: %v", err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.toml")
+	src := "name = \"x\"\nbase = \"nope.toml\"\n[[axes]]\nkey = \"runs\"\nvalues = [\"10\"]\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Load(path)
+	if !errors.As(err, &es) || len(es) != 1 || es[0].File != path || es[0].Line != 2 || es[0].Key != "base" {
+		t.Errorf("a missing base: %v", err)
+	}
+	f := writeSweep(t, dir, "figures = [\"mean(final_price_gold)\"]\n[[axes]]\nkey = \"profiles.gold.haircut\"\nvalues = [\"0.1\"]\n")
+	if _, figs := f.figures(); !slices.ContainsFunc(figs, func(x Figure) bool { return x.Metric == "final_price_gold" }) {
+		t.Errorf("figures %+v: no final_price_gold", figs)
+	}
+}
+
 func TestParseConstraint(t *testing.T) {
 	s, err := scenario.Load("../../configs/baseline.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	metrics := metricNames()
+	metrics := metricNames(s)
 	c, err := ParseConstraint("ES99(peak_deficit) <= backstop.reserve", s, metrics)
 	if err != nil || c.Kind != "ES" || c.Arg != 0.99 || c.Limit != 1.5e6 {
 		t.Errorf("ES99: %+v %v", c, err)
