@@ -49,6 +49,38 @@ func (k Kind) String() string {
 	return "unknown"
 }
 
+// Field is a transaction's field, for a trace that shows each kind's own.
+type Field uint16
+
+// Fields of Tx.
+const (
+	FieldAccount Field = 1 << iota
+	FieldProfile
+	FieldRail
+	FieldPool
+	FieldToken
+	FieldID
+	FieldDir // I, and J for a pool swap
+	FieldAmt
+	FieldMax
+)
+
+// kindFields is the fields each kind uses, as the comments on the kinds
+// list them (a cp_arb's receipt holds the swap it made: direction and
+// amount).
+var kindFields = [numKinds]Field{
+	Deposit: FieldAccount | FieldAmt, Withdraw: FieldAccount | FieldAmt, Mint: FieldAccount | FieldAmt,
+	Repay: FieldAccount | FieldAmt, RepayAll: FieldAccount, Bark: FieldAccount,
+	Take: FieldProfile | FieldID | FieldAmt | FieldMax, Redo: FieldProfile | FieldID,
+	SellGem: FieldRail | FieldAmt, BuyGem: FieldRail | FieldAmt, PoolSwap: FieldDir | FieldAmt | FieldMax,
+	ArbRail: FieldRail | FieldDir | FieldAmt, SellExternal: FieldProfile | FieldToken | FieldAmt,
+	Recap: FieldAmt, Dent: FieldID | FieldAmt | FieldMax, Deal: FieldID, TickFlop: FieldID,
+	CPSwap: FieldPool | FieldDir | FieldAmt | FieldMax, CPArb: FieldPool | FieldDir | FieldAmt,
+}
+
+// Uses reports whether transactions of kind k use field f.
+func (k Kind) Uses(f Field) bool { return k < numKinds && kindFields[k]&f != 0 }
+
 // Gas is the gas a transaction of each kind uses, close to what the
 // contracts use on mainnet. External trades are off chain: no gas.
 var Gas = [numKinds]uint32{Deposit: 180_000, Withdraw: 180_000, Mint: 250_000, Repay: 200_000, RepayAll: 220_000,

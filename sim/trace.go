@@ -67,15 +67,38 @@ func (t *CSVTracer) Block(r *Run) {
 // Tx implements Tracer.
 func (t *CSVTracer) Tx(r *Run, rc *agents.Receipt) {
 	tx := &rc.Tx
-	detail := "account=" + strconv.Itoa(int(tx.Account)) + " profile=" + strconv.Itoa(int(tx.Profile)) +
-		" id=" + strconv.FormatInt(tx.ID, 10) + " amt=" + tx.Amt.Dec()
-	if !tx.Max.IsZero() {
-		detail += " max=" + tx.Max.Dec()
-	}
 	result := "ok in=" + rc.In.Dec() + " out=" + rc.Out.Dec()
 	if rc.Err != nil {
 		result = "revert " + rc.Err.Error()
 	}
 	t.w.Write([]string{"tx", strconv.Itoa(r.Step), strconv.FormatInt(r.View.Now, 10),
-		r.Sys.L.Label(tx.From), tx.Kind.String(), detail, result})
+		r.Sys.L.Label(tx.From), tx.Kind.String(), txDetail(tx), result})
+}
+
+// txDetail lists the fields tx's kind uses, as name=value; amounts are the
+// protocol's integers (token units, wad, ray or rad, as the kind's comment
+// in package agents says).
+func txDetail(tx *agents.Tx) string {
+	var b []byte
+	add := func(f agents.Field, name string, v func([]byte) []byte) {
+		if tx.Kind.Uses(f) {
+			if len(b) > 0 {
+				b = append(b, ' ')
+			}
+			b = v(append(b, name+"="...))
+		}
+	}
+	add(agents.FieldAccount, "account", func(b []byte) []byte { return strconv.AppendInt(b, int64(tx.Account), 10) })
+	add(agents.FieldProfile, "profile", func(b []byte) []byte { return strconv.AppendInt(b, int64(tx.Profile), 10) })
+	add(agents.FieldRail, "rail", func(b []byte) []byte { return strconv.AppendInt(b, int64(tx.Rail), 10) })
+	add(agents.FieldPool, "pool", func(b []byte) []byte { return strconv.AppendInt(b, int64(tx.Pool), 10) })
+	add(agents.FieldToken, "token", func(b []byte) []byte { return strconv.AppendInt(b, int64(tx.Token), 10) })
+	add(agents.FieldID, "id", func(b []byte) []byte { return strconv.AppendInt(b, tx.ID, 10) })
+	add(agents.FieldDir, "i", func(b []byte) []byte { return strconv.AppendInt(b, int64(tx.I), 10) })
+	if tx.Kind == agents.PoolSwap {
+		add(agents.FieldDir, "j", func(b []byte) []byte { return strconv.AppendInt(b, int64(tx.J), 10) })
+	}
+	add(agents.FieldAmt, "amt", func(b []byte) []byte { return append(b, tx.Amt.Dec()...) })
+	add(agents.FieldMax, "max", func(b []byte) []byte { return append(b, tx.Max.Dec()...) })
+	return string(b)
 }
