@@ -154,3 +154,115 @@ func setLeaf(v reflect.Value, value string) error {
 	}
 	return nil
 }
+
+// keyType is the schema type of a dotted key (array indices optional), or
+// nil if the schema has no such key.
+func keyType(key string) reflect.Type {
+	t := reflect.TypeFor[Scenario]()
+	for _, p := range strings.Split(stripIndex(key), ".") {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+			t = t.Elem()
+		}
+		switch t.Kind() {
+		case reflect.Map:
+			t = t.Elem() // p is a free-form name
+		case reflect.Struct:
+			f, ok := fieldByTag(t, p)
+			if !ok {
+				return nil
+			}
+			t = f.Type
+		default:
+			return nil
+		}
+	}
+	return t
+}
+
+func isInt(t reflect.Type) bool {
+	return t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64
+}
+
+// typeName names the values a key of type t takes.
+func typeName(t reflect.Type) string {
+	switch t {
+	case reflect.TypeFor[Decimal]():
+		return "a decimal number"
+	case reflect.TypeFor[Duration]():
+		return "a duration with a unit (s, m, h or d)"
+	}
+	switch k := t.Kind(); {
+	case k == reflect.Pointer:
+		return typeName(t.Elem())
+	case k == reflect.Uint8:
+		return "an integer from 0 to 255"
+	case k >= reflect.Uint && k <= reflect.Uint64:
+		return "a non-negative integer"
+	case isInt(t):
+		return "an integer"
+	case k == reflect.Float64 || k == reflect.Float32:
+		return "a number"
+	case k == reflect.Bool:
+		return "true or false"
+	case k == reflect.String:
+		return "a string"
+	case k == reflect.Slice || k == reflect.Array:
+		return "an array"
+	case k == reflect.Struct || k == reflect.Map:
+		return "a table"
+	}
+	return "a " + t.String()
+}
+
+// takes is a hint naming what key takes, with an example written in the
+// file (flag false: `key = value`) or on the command line (flag true:
+// --set key=value).
+func takes(key string, t reflect.Type, flag bool) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var ex string
+	quoted := false
+	switch t {
+	case reflect.TypeFor[Decimal]():
+		ex, quoted = "0.05", true
+	case reflect.TypeFor[Duration]():
+		ex, quoted = "30d", true
+	default:
+		switch k := t.Kind(); {
+		case k == reflect.Uint8:
+			ex = "18"
+		case isInt(t):
+			ex = "1000"
+		case k == reflect.Float64 || k == reflect.Float32:
+			ex = "0.5"
+		case k == reflect.Bool:
+			ex = "true"
+		case k == reflect.String:
+			ex, quoted = "text", true
+		case k == reflect.Slice || k == reflect.Array:
+			ex = "[ ... ]"
+		case k == reflect.Struct || k == reflect.Map:
+			ex = "{ key = value, ... }"
+		}
+	}
+	name := typeName(t)
+	if flag {
+		if ex == "" || strings.HasPrefix(ex, "[") || strings.HasPrefix(ex, "{") {
+			return key + " takes " + name
+		}
+		return fmt.Sprintf("%s takes %s, for example --set %s=%s", key, name, key, ex)
+	}
+	last := key
+	if i := strings.LastIndexByte(key, '.'); i >= 0 {
+		last = key[i+1:]
+	}
+	if ex == "" {
+		return last + " takes " + name
+	}
+	if quoted {
+		name += " written as a quoted string"
+		ex = strconv.Quote(ex)
+	}
+	return fmt.Sprintf("%s takes %s, for example %s = %s", last, name, last, ex)
+}
