@@ -212,6 +212,35 @@ func TestTypeMismatch(t *testing.T) {
 	}
 }
 
+// TestOverrideHints: a bad --set value is hinted with the form the key
+// takes; only an unknown key gets a "did you mean".
+func TestOverrideHints(t *testing.T) {
+	for _, tt := range []struct {
+		key, value, hint string
+	}{
+		{"profiles.gold.haircut", "abc", "profiles.gold.haircut takes a decimal number, for example --set profiles.gold.haircut=0.05"},
+		{"horizon", "30", "horizon takes a duration with a unit (s, m, h or d), for example --set horizon=30d"},
+		{"runs", "abc", "runs takes an integer, for example --set runs=1000"},
+		{"profiles.gold.decimals", "300", "profiles.gold.decimals takes an integer from 0 to 255"},
+		{"profiles.gold.hairkut", "0.1", `did you mean "haircut"?`},
+		{"profile.gold.haircut", "0.1", `did you mean "profiles"?`},
+		{"profiles.silver.haircut", "0.1", "the file defines profiles: gold"},
+		{"market.assets", "1", "set one of its keys"},
+	} {
+		_, err := Parse("m.toml", []byte(minimal), Override{Key: tt.key, Value: tt.value})
+		var es Errors
+		if !errors.As(err, &es) || len(es) != 1 {
+			t.Fatalf("%s=%s: err %v", tt.key, tt.value, err)
+		}
+		if es[0].Hint != tt.hint && !strings.HasPrefix(es[0].Hint, tt.hint) {
+			t.Errorf("%s=%s: hint %q, want %q", tt.key, tt.value, es[0].Hint, tt.hint)
+		}
+		if strings.Contains(tt.hint, "did you mean") != strings.Contains(es[0].Hint, "did you mean") {
+			t.Errorf("%s=%s: hint %q", tt.key, tt.value, es[0].Hint)
+		}
+	}
+}
+
 // TestIntRangeHint: an integer out of its type's range is hinted with the
 // range, not with the advice for fixed-point values.
 func TestIntRangeHint(t *testing.T) {

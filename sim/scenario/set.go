@@ -4,6 +4,7 @@ import (
 	"encoding"
 	"fmt"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -41,8 +42,12 @@ func ParseOverride(s string) (Override, error) {
 func (s *Scenario) apply(ovs []Override) Errors {
 	var es Errors
 	for _, o := range ovs {
-		if err := setPath(reflect.ValueOf(s).Elem(), splitPath(o.Key), o.Value); err != nil {
-			es = append(es, &Error{File: s.File, Key: o.Key, Msg: err.Error(), Hint: suggest(o.Key)})
+		if err := setPath(reflect.ValueOf(s).Elem(), "", splitPath(o.Key), o.Value); err != nil {
+			e := &Error{File: s.File, Key: o.Key, Msg: err.Error()}
+			if oe, ok := err.(*overrideError); ok {
+				e.Hint = oe.hint
+			}
+			es = append(es, e)
 		}
 	}
 	return es
@@ -78,44 +83,85 @@ func splitPath(key string) []string {
 
 var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 
-func setPath(v reflect.Value, path []string, value string) error {
+// overrideError is an override that cannot be set, with a hint: the
+// nearest known key for an unknown key, the form the key takes for a bad
+// value.
+type overrideError struct {
+	msg, hint string
+}
+
+func (e *overrideError) Error() string { return e.msg }
+
+// setPath sets the field at path under v; at is the dotted path of v.
+func setPath(v reflect.Value, at string, path []string, value string) error {
 	if len(path) == 0 {
-		return setLeaf(v, value)
+		if err := setLeaf(v, value); err != nil {
+			t := v.Type()
+			for t.Kind() == reflect.Pointer {
+				t = t.Elem()
+			}
+			hint := takes(at, t, true)
+			if k := t.Kind(); !reflect.PointerTo(t).Implements(textUnmarshaler) && (k == reflect.Struct || k == reflect.Map || k == reflect.Slice) {
+				hint = "set one of its keys by its dotted path"
+				if keys := knownKeys(strings.Split(stripIndex(at), ".")); len(keys) > 0 {
+					sort.Strings(keys)
+					hint += ": " + strings.Join(keys, ", ")
+				}
+			}
+			return &overrideError{msg: err.Error(), hint: hint}
+		}
+		return nil
 	}
 	for v.Kind() == reflect.Pointer {
 		if v.IsNil() {
-			return fmt.Errorf("table not defined in the file")
+			return &overrideError{msg: "table not defined in the file", hint: "define [" + at + "] in the file to set its keys"}
 		}
 		v = v.Elem()
 	}
 	head := path[0]
+	next := head
+	if at != "" && !strings.HasPrefix(head, "[") {
+		next = at + "." + head
+	} else if at != "" {
+		next = at + head
+	}
 	switch v.Kind() {
 	case reflect.Struct:
 		if reflect.PointerTo(v.Type()).Implements(textUnmarshaler) {
-			return fmt.Errorf("%q is a value, not a table", head)
+			return &overrideError{msg: fmt.Sprintf("%q is a value, not a table", head), hint: takes(at, v.Type(), true)}
 		}
 		f, ok := fieldByTag(v.Type(), head)
 		if !ok {
-			return fmt.Errorf("unknown key %q", head)
+			return &overrideError{msg: fmt.Sprintf("unknown key %q", head), hint: suggest(next)}
 		}
-		return setPath(v.FieldByIndex(f.Index), path[1:], value)
+		return setPath(v.FieldByIndex(f.Index), next, path[1:], value)
 	case reflect.Map:
 		e := v.MapIndex(reflect.ValueOf(head))
 		if !e.IsValid() {
-			return fmt.Errorf("no %q here (it must be defined in the file)", head)
+			var names []string
+			for _, k := range v.MapKeys() {
+				names = append(names, k.String())
+			}
+			sort.Strings(names)
+			hint := "define [" + next + "] in the file first"
+			if len(names) > 0 {
+				hint = fmt.Sprintf("the file defines %s: %s", at, strings.Join(names, ", "))
+			}
+			return &overrideError{msg: fmt.Sprintf("no %q here (it must be defined in the file)", head), hint: hint}
 		}
-		return setPath(e, path[1:], value)
+		return setPath(e, next, path[1:], value)
 	case reflect.Slice:
 		if !strings.HasPrefix(head, "[") {
-			return fmt.Errorf("%q: index the array, for example [0]", head)
+			return &overrideError{msg: fmt.Sprintf("%q: index the array, for example [0]", head), hint: fmt.Sprintf("for example --set %s[0].%s=...", at, head)}
 		}
 		i, err := strconv.Atoi(strings.Trim(head, "[]"))
 		if err != nil || i < 0 || i >= v.Len() {
-			return fmt.Errorf("index %s out of range (the file has %d)", head, v.Len())
+			return &overrideError{msg: fmt.Sprintf("index %s out of range (the file has %d)", head, v.Len()),
+				hint: fmt.Sprintf("index %s from [0] to [%d]", at, v.Len()-1)}
 		}
-		return setPath(v.Index(i), path[1:], value)
+		return setPath(v.Index(i), next, path[1:], value)
 	}
-	return fmt.Errorf("%q: not a table", head)
+	return &overrideError{msg: fmt.Sprintf("%q: not a table", head), hint: takes(at, v.Type(), true)}
 }
 
 func setLeaf(v reflect.Value, value string) error {
@@ -150,7 +196,7 @@ func setLeaf(v reflect.Value, value string) error {
 	case reflect.String:
 		v.SetString(value)
 	default:
-		return fmt.Errorf("cannot set a %s from the command line; set its fields", v.Kind())
+		return fmt.Errorf("cannot set %s from the command line; set its keys", typeName(v.Type()))
 	}
 	return nil
 }
