@@ -183,3 +183,34 @@ func TestVersion(t *testing.T) {
 		t.Fatalf("version: %q %d", stdout, code)
 	}
 }
+
+// TestFlagValues: a bad --runs (an explicit 0 included), --seed or
+// --workers exits 2 with a hint, and nothing runs.
+func TestFlagValues(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "testdata/tiny.toml", "--runs", "0"}, "--runs 0: must be at least 1"},
+		{[]string{"run", "testdata/tiny.toml", "--runs=0"}, "--runs 0: must be at least 1"},
+		{[]string{"run", "testdata/tiny.toml", "--runs", "-5"}, "--runs -5: must be at least 1"},
+		{[]string{"run", "testdata/tiny.toml", "--seed", "abc"}, `--seed "abc": not an unsigned integer`},
+		{[]string{"run", "testdata/tiny.toml", "--workers", "-1"}, "--workers -1: must be at least 1"},
+		{[]string{"sweep", "../../configs/sweeps/haircut.toml", "--runs", "0"}, "--runs 0: must be at least 1"},
+		{[]string{"sweep", "../../configs/sweeps/haircut.toml", "--workers", "-2"}, "--workers -2"},
+		{[]string{"tune", "../../configs/tune/gold-haircut.toml", "--workers", "-2"}, "--workers -2"},
+		{[]string{"replay", "testdata/tiny.toml", "--run", "1", "--trace", "x.csv", "--seed", "abc"}, `--seed "abc"`},
+	} {
+		out := filepath.Join(t.TempDir(), "out")
+		_, stderr, code := runCLI(t, append(tt.args, "--out", out, "--quiet")...)
+		if tt.args[0] == "replay" {
+			_, stderr, code = runCLI(t, tt.args...)
+		}
+		if code != 2 || !strings.Contains(stderr, "tempest: error: "+tt.want) || !strings.Contains(stderr, "\nhint: ") {
+			t.Errorf("%v: exit %d, stderr:\n%s", tt.args, code, stderr)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("%v: %s was created", tt.args, out)
+		}
+	}
+}

@@ -100,7 +100,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if len(pos) != 1 {
 		return &usageError{msg: "run takes one scenario file", hint: "for example: tempest run configs/baseline.toml"}
 	}
-	if err := f.check(*seed); err != nil {
+	if err := f.check(*seed, flagsSet(fs)); err != nil {
 		return err
 	}
 	s, err := scenario.Load(pos[0], f.sets...)
@@ -169,17 +169,17 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return nil
 }
 
-func (f *runFlags) check(seed string) error {
-	if f.runs < 0 {
-		return &usageError{msg: fmt.Sprintf("--runs %d: must be at least 1", f.runs)}
+func (f *runFlags) check(seed string, set map[string]bool) error {
+	if err := checkRuns(f.runs, set["runs"]); err != nil {
+		return err
 	}
-	if f.workers < 0 {
-		return &usageError{msg: fmt.Sprintf("--workers %d: must be at least 1 (0 means the number of CPUs)", f.workers)}
+	if err := checkWorkers(f.workers); err != nil {
+		return err
 	}
 	if seed != "" {
-		v, err := strconv.ParseUint(seed, 10, 64)
+		v, err := parseSeed(seed)
 		if err != nil {
-			return &usageError{msg: fmt.Sprintf("--seed %q: not an unsigned integer", seed)}
+			return err
 		}
 		f.seed, f.seedSet = v, true
 	}

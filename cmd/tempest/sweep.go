@@ -87,8 +87,11 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(pos) != 1 {
 		return &usageError{msg: "sweep takes one sweep file", hint: "for example: tempest sweep configs/sweeps/haircut.toml"}
 	}
-	if *runs < 0 || *workers < 0 {
-		return &usageError{msg: "--runs and --workers must be positive"}
+	if err := checkRuns(*runs, flagsSet(fs)["runs"]); err != nil {
+		return err
+	}
+	if err := checkWorkers(*workers); err != nil {
+		return err
 	}
 	f, err := sweep.Load(pos[0])
 	if err != nil {
@@ -154,8 +157,8 @@ func cmdTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(pos) != 1 {
 		return &usageError{msg: "tune takes one tune file", hint: "for example: tempest tune configs/tune/gold-haircut.toml"}
 	}
-	if *workers < 0 {
-		return &usageError{msg: "--workers must be positive"}
+	if err := checkWorkers(*workers); err != nil {
+		return err
 	}
 	f, err := sweep.Load(pos[0])
 	if err != nil {
