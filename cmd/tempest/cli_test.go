@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -212,5 +215,42 @@ func TestFlagValues(t *testing.T) {
 		if _, err := os.Stat(out); !os.IsNotExist(err) {
 			t.Errorf("%v: %s was created", tt.args, out)
 		}
+	}
+}
+
+// shellWords splits a command line as a POSIX shell does.
+func shellWords(t *testing.T, cmd string) []string {
+	t.Helper()
+	out, err := exec.Command("sh", "-c", `for a in `+cmd+`; do printf '%s\0' "$a"; done`).Output()
+	if err != nil {
+		t.Fatalf("sh: %v: %s", err, cmd)
+	}
+	return strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+}
+
+// TestReproduceQuoted: the manifest's reproduce command quotes a scenario
+// path and a --set value that need it, so a shell gives back the arguments.
+func TestReproduceQuoted(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a b")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src, _ := os.ReadFile("testdata/tiny.toml")
+	file := filepath.Join(dir, "it's tiny.toml")
+	if err := os.WriteFile(file, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if _, stderr, code := runCLI(t, "run", file, "--runs", "1", "--set", "question=what if a b", "--set", "runs=2", "--out", out, "--quiet", "--no-report"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var m struct{ Command string }
+	b, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"tempest", "run", file, "--runs", "1", "--seed", "42", "--set", "question=what if a b", "--set", "runs=2"}
+	if got := shellWords(t, m.Command); !slices.Equal(got, want) {
+		t.Errorf("command %s\nsplits into %q\nwant %q", m.Command, got, want)
 	}
 }

@@ -45,7 +45,7 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 func writeReport(dir, out string, stdout io.Writer) error {
 	if err := reports.Generate(dir, reports.Options{Out: out}); err != nil {
 		return &hinted{err: fmt.Errorf("report: %w", err),
-			hints: []string{"the batch's files are intact; fix the cause and re-render with: tempest report " + dir}}
+			hints: []string{"the batch's files are intact; fix the cause and re-render with: tempest report " + shellQuote(dir)}}
 	}
 	if out == "" {
 		out = dir

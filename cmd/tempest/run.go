@@ -152,7 +152,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintf(stdout, "  %s\n", filepath.Join(res.Dir, name))
 	}
 	if opt.Shards <= 1 && f.noRep {
-		fmt.Fprintf(stdout, "no report (--no-report); render it with: tempest report %s\n", res.Dir)
+		fmt.Fprintf(stdout, "no report (--no-report); render it with: tempest report %s\n", shellQuote(res.Dir))
 	} else if opt.Shards <= 1 {
 		// The batch's buffers are garbage now: hand them back to the
 		// operating system before the report loads the results, so peak
@@ -199,7 +199,7 @@ func (f *runFlags) options(s *scenario.Scenario, file string) sim.Options {
 	if opt.Out == "" {
 		opt.Out = filepath.Join("out", s.Name)
 	}
-	opt.Command = fmt.Sprintf("tempest run %s --runs %d --seed %d%s", file, opt.Runs, opt.Seed, f.sets.args())
+	opt.Command = fmt.Sprintf("tempest run %s --runs %d --seed %d%s", shellQuote(file), opt.Runs, opt.Seed, f.sets.args())
 	return opt
 }
 
@@ -261,12 +261,7 @@ func resumeCommand(opt sim.Options) string {
 }
 
 // shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=+:,@%") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+func shellQuote(s string) string { return scenario.ShellQuote(s) }
 
 // progress returns a progress printer for a terminal, or nil.
 func progress(w io.Writer, total int) func(done, total int) {

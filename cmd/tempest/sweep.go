@@ -119,13 +119,13 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return nil
 	}
 	opt := sweep.Options{Out: *out, Workers: *workers, Version: version(), Log: stdout, PointReports: true,
-		Command: fmt.Sprintf("tempest sweep %s --runs %d --out %s", pos[0], f.Runs, *out)}
+		Command: fmt.Sprintf("tempest sweep %s --runs %d --out %s", shellQuote(pos[0]), f.Runs, shellQuote(*out))}
 	if !*quiet {
 		opt.Progress = progress(stderr, f.Runs)
 	}
 	res, err := sweep.Run(ctx, f, opt)
 	if err != nil {
-		return interrupted(err, "tempest sweep "+pos[0]+" --out "+*out)
+		return interrupted(err, "tempest sweep "+shellQuote(pos[0])+" --out "+shellQuote(*out))
 	}
 	met := 0
 	for _, p := range res.Points {
@@ -171,7 +171,7 @@ func cmdTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		*out = filepath.Join("out", "tune", f.Name)
 	}
 	opt := sweep.Options{Out: *out, Workers: *workers, Version: version(), Log: stdout,
-		Command: fmt.Sprintf("tempest tune %s --out %s", pos[0], *out)}
+		Command: fmt.Sprintf("tempest tune %s --out %s", shellQuote(pos[0]), shellQuote(*out))}
 	if !*quiet {
 		opt.Progress = progress(stderr, f.Runs)
 	}
@@ -180,7 +180,7 @@ func cmdTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		strings.Join(f.Budget, "; "), f.Runs, f.MaxRuns)
 	res, err := sweep.Tune(ctx, f, opt)
 	if err != nil {
-		return interrupted(err, "tempest tune "+pos[0]+" --out "+*out)
+		return interrupted(err, "tempest tune "+shellQuote(pos[0])+" --out "+shellQuote(*out))
 	}
 	for _, a := range res.Answers {
 		prefix := ""

@@ -18,13 +18,22 @@ type Override struct {
 }
 
 // FlagArgs renders overrides as they are typed on the command line:
-// " --set key=value" for each.
+// " --set key=value" for each, quoted for a POSIX shell where the
+// value needs it.
 func FlagArgs(ovs []Override) string {
 	var b strings.Builder
 	for _, o := range ovs {
-		b.WriteString(" --set " + o.Key + "=" + o.Value)
+		b.WriteString(" --set " + ShellQuote(o.Key+"="+o.Value))
 	}
 	return b.String()
+}
+
+// ShellQuote quotes s for a POSIX shell when it needs it.
+func ShellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=+:,@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // ParseOverride splits "key=value".
