@@ -254,3 +254,37 @@ func TestReproduceQuoted(t *testing.T) {
 		t.Errorf("command %s\nsplits into %q\nwant %q", m.Command, got, want)
 	}
 }
+
+// TestReplayCommand: the replay command printed for a batch's failed runs
+// carries the batch's seed and --set overrides, quoted, and replays the
+// same run as the batch: its seed is the one in runs.csv.
+func TestReplayCommand(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	sets := []string{"--set", "question=what if a b", "--set", "agents.borrowers[0].count=20"}
+	if _, stderr, code := runCLI(t, append([]string{"run", "testdata/tiny.toml", "--runs", "3", "--seed", "77", "--out", out, "--quiet", "--no-report"}, sets...)...); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var ss setFlags
+	for i := 1; i < len(sets); i += 2 {
+		if err := ss.Set(sets[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := replayCommand("testdata/tiny.toml", 77, ss)
+	args := shellWords(t, strings.Replace(cmd, "--run N", "--run 2", 1))
+	want := []string{"tempest", "replay", "testdata/tiny.toml", "--run", "2", "--trace", "run.csv", "--seed", "77"}
+	if !slices.Equal(args[:len(want)], want) || !slices.Equal(args[len(want):], sets) {
+		t.Fatalf("replay command %s splits into %q", cmd, args)
+	}
+	args[slices.Index(args, "run.csv")] = filepath.Join(dir, "run2.csv")
+	stdout, stderr, code := runCLI(t, args[1:]...)
+	if code != 0 {
+		t.Fatalf("replay: exit %d: %s", code, stderr)
+	}
+	runs, _ := os.ReadFile(filepath.Join(out, "runs.csv"))
+	row := strings.Split(strings.Split(string(runs), "\n")[3], ",")
+	if !strings.Contains(stdout, "run 2 (seed "+row[1]+")") {
+		t.Errorf("replay ran another run: %s\nruns.csv row: %q", stdout, row)
+	}
+}

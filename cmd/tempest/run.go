@@ -164,9 +164,15 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 	}
 	if res.Failed > 0 {
-		fmt.Fprintf(stdout, "%d runs failed: see the status and error columns of runs.csv and the report; replay one with\n  tempest replay %s --run N --trace run.csv\n", res.Failed, pos[0])
+		fmt.Fprintf(stdout, "%d runs failed: see the status and error columns of runs.csv and the report; replay one with\n  %s\n", res.Failed, replayCommand(pos[0], opt.Seed, f.sets))
 	}
 	return nil
+}
+
+// replayCommand is the command that replays run N of a batch of the
+// scenario file with master seed seed and the overrides sets.
+func replayCommand(file string, seed uint64, sets setFlags) string {
+	return fmt.Sprintf("tempest replay %s --run N --trace run.csv --seed %d%s", shellQuote(file), seed, sets.args())
 }
 
 func (f *runFlags) check(seed string, set map[string]bool) error {
