@@ -288,3 +288,36 @@ func TestReplayCommand(t *testing.T) {
 		t.Errorf("replay ran another run: %s\nruns.csv row: %q", stdout, row)
 	}
 }
+
+// TestNoReportRemovesStale: a batch written without a report (--no-report,
+// or a shard) into a directory that holds an earlier batch's report
+// removes that report, and only its files.
+func TestNoReportRemovesStale(t *testing.T) {
+	for _, extra := range [][]string{{"--no-report"}, {"--shard", "0/2"}} {
+		out := filepath.Join(t.TempDir(), "out")
+		if _, stderr, code := runCLI(t, "run", "testdata/tiny.toml", "--runs", "2", "--out", out, "--quiet"); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		for _, f := range []string{"report.html", "report.md", "plots", "risk_figures.csv", "metric_summary.csv"} {
+			if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+				t.Fatalf("the first batch has no %s", f)
+			}
+		}
+		keep := filepath.Join(out, "notes.txt")
+		os.WriteFile(keep, []byte("mine"), 0o644)
+		args := append([]string{"run", "testdata/tiny.toml", "--runs", "3", "--out", out, "--quiet"}, extra...)
+		if _, stderr, code := runCLI(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", extra, code, stderr)
+		}
+		for _, f := range []string{"report.html", "report.md", "plots", "risk_figures.csv", "metric_summary.csv"} {
+			if _, err := os.Stat(filepath.Join(out, f)); !os.IsNotExist(err) {
+				t.Errorf("%v: the earlier batch's %s is left", extra, f)
+			}
+		}
+		for _, f := range []string{"manifest.json", "runs.csv", "quantiles.csv", "notes.txt"} {
+			if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+				t.Errorf("%v: %v", extra, err)
+			}
+		}
+	}
+}

@@ -151,6 +151,13 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	for _, name := range []string{sim.ManifestFile, sim.RunsFile, sim.QuantilesFile, sim.PathsFile, sim.SketchesFile} {
 		fmt.Fprintf(stdout, "  %s\n", filepath.Join(res.Dir, name))
 	}
+	if opt.Shards > 1 || f.noRep {
+		// An earlier batch's report in the directory would describe
+		// other results.
+		if err := removeReport(res.Dir); err != nil {
+			return err
+		}
+	}
 	if opt.Shards <= 1 && f.noRep {
 		fmt.Fprintf(stdout, "no report (--no-report); render it with: tempest report %s\n", shellQuote(res.Dir))
 	} else if opt.Shards <= 1 {
@@ -165,6 +172,20 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if res.Failed > 0 {
 		fmt.Fprintf(stdout, "%d runs failed: see the status and error columns of runs.csv and the report; replay one with\n  %s\n", res.Failed, replayCommand(pos[0], opt.Seed, f.sets))
+	}
+	return nil
+}
+
+// reportFiles are the files of a batch's risk report.
+var reportFiles = []string{"report.html", "report.md", "plots", "risk_figures.csv", "metric_summary.csv"}
+
+// removeReport removes the risk report files from a batch's directory.
+func removeReport(dir string) error {
+	for _, name := range reportFiles {
+		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+			return &hinted{err: fmt.Errorf("removing the earlier report: %w", err),
+				hints: []string{"the batch's files are written; remove " + filepath.Join(dir, name) + " by hand, or render the report with: tempest report " + shellQuote(dir)}}
+		}
 	}
 	return nil
 }
