@@ -321,3 +321,37 @@ func TestNoReportRemovesStale(t *testing.T) {
 		}
 	}
 }
+
+// TestReportNeedsWholeBatch: 'tempest report' refuses a directory without a
+// batch and a shard's directory (exit 2, a hint), and 'tempest merge'
+// refuses a directory without a batch and an --out among its inputs.
+func TestReportNeedsWholeBatch(t *testing.T) {
+	dir := t.TempDir()
+	part := filepath.Join(dir, "part0")
+	if _, stderr, code := runCLI(t, "run", "testdata/tiny.toml", "--runs", "2", "--shard", "0/2", "--out", part, "--quiet"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	empty := filepath.Join(dir, "empty")
+	os.Mkdir(empty, 0o755)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"report", filepath.Join(dir, "missing")}, "no batch in " + filepath.Join(dir, "missing") + " (no manifest.json)\nhint: run the batch first: tempest run"},
+		{[]string{"report", empty}, "no batch in " + empty + " (no manifest.json)\nhint: run the batch first"},
+		{[]string{"report", part}, "holds shard 0 of 2 of a batch, not the whole batch\nhint: merge the shards first: tempest merge PART... --out ALL, then tempest report ALL"},
+		{[]string{"merge", part, empty, "--out", filepath.Join(dir, "all")}, "no batch in " + empty + " (no manifest.json)\nhint: "},
+		{[]string{"merge", part, empty, "--out", part + "/"}, "is one of the shards to merge\nhint: "},
+	} {
+		_, stderr, code := runCLI(t, tt.args...)
+		if code != 2 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: exit %d, stderr:\n%s", tt.args, code, stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(part, "report.html")); !os.IsNotExist(err) {
+		t.Error("a report was written into the shard's directory")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "all")); !os.IsNotExist(err) {
+		t.Error("merge created its --out")
+	}
+}
