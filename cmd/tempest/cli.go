@@ -54,9 +54,18 @@ Commands:
   scenarios  list the scenario library (configs/ by default)
   version    print the version
 
-Run 'tempest COMMAND --help' for a command's flags and an example.
+Run 'tempest COMMAND --help' (or 'tempest help COMMAND') for a command's flags
+and an example.
 
 Exit status: 0 success, 1 a run or I/O failure, 2 bad usage or a bad scenario.
+`
+
+const versionHelp = `Usage: tempest version
+
+Prints the version of tempest, as recorded in every manifest.json.
+
+Example:
+  tempest version
 `
 
 // usageError is bad command-line usage (exit status 2).
@@ -123,9 +132,22 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "report":
 		return cmdReport(rest, stdout, stderr)
 	case "version":
+		if helpRequested(rest, versionHelp, stdout) {
+			return nil
+		}
+		if len(rest) > 0 {
+			return &usageError{msg: "version takes no arguments", hint: "tempest version"}
+		}
 		fmt.Fprintf(stdout, "tempest %s\n", version())
 		return nil
-	case "-h", "--help", "help":
+	case "help":
+		if len(rest) > 0 && rest[0] != "help" {
+			// tempest help COMMAND is tempest COMMAND --help.
+			return dispatch(ctx, []string{rest[0], "--help"}, stdout, stderr)
+		}
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	default:

@@ -65,7 +65,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"run", "--help"}, {"validate", "--help"}, {"replay", "--help"}, {"scenarios", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"run", "--help"}, {"validate", "--help"}, {"replay", "--help"}, {"scenarios", "--help"}, {"version", "--help"}} {
 		stdout, _, code := runCLI(t, args...)
 		if code != 0 {
 			t.Fatalf("%v: exit %d", args, code)
@@ -74,6 +74,22 @@ func TestHelp(t *testing.T) {
 			t.Errorf("%v: help has no example", args)
 		}
 		golden(t, "testdata/help_"+strings.ReplaceAll(strings.Join(args, "_"), "-", "")+".golden", stdout)
+	}
+}
+
+// TestHelpCommand: 'tempest help COMMAND' prints the command's help, as
+// 'tempest COMMAND --help' does; 'tempest help' the usage.
+func TestHelpCommand(t *testing.T) {
+	for _, cmd := range []string{"run", "validate", "replay", "sweep", "tune", "merge", "report", "scenarios", "version"} {
+		want, _, _ := runCLI(t, cmd, "--help")
+		got, stderr, code := runCLI(t, "help", cmd)
+		if code != 0 || got != want || !strings.HasPrefix(got, "Usage: tempest "+cmd) {
+			t.Errorf("help %s: exit %d, stdout:\n%s\nstderr: %s", cmd, code, got, stderr)
+		}
+	}
+	usage, _, _ := runCLI(t, "--help")
+	if got, _, code := runCLI(t, "help"); code != 0 || got != usage {
+		t.Errorf("help: exit %d, %s", code, got)
 	}
 }
 

@@ -24,8 +24,11 @@ const runHelp = `Usage: tempest run FILE.toml [flags]
 Runs a batch of Monte Carlo runs of the scenario and writes, atomically, into
 the output directory:
   manifest.json   tool version, resolved scenario and its hash, seed, runs, timing
-  runs.csv        one row per run: seed, status and every per-run summary
-  quantiles.csv   per metric and hour: mean and p1 p5 p25 p50 p75 p95 p99 across runs
+  runs.csv        one row per run: seed, status (fail_step and error of a
+                  failed run) and every per-run summary
+  quantiles.csv   per metric and time bucket (the scenario's bucket, default
+                  1h; t is the bucket's end in hours): count, mean, min,
+                  p1 p5 p25 p50 p75 p95 p99, max across runs
   paths.csv       the full hourly series of the first runs (sample paths)
   sketches.bin    the exact quantile sketches, for merging shards
   report.html     the governance risk report (also report.md and plots/);
