@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -46,9 +48,21 @@ func Merge(dirs []string, out string) (*Result, error) {
 	if len(dirs) == 0 {
 		return nil, &MergeError{Msg: "no shard directories", Hint: "name the output directories of every shard"}
 	}
+	if abs, err := filepath.Abs(out); err == nil {
+		for _, d := range dirs {
+			if da, err := filepath.Abs(d); err == nil && da == abs {
+				return nil, &MergeError{Msg: fmt.Sprintf("--out %s is one of the shards to merge", out),
+					Hint: "write the merged batch to a directory of its own, for example --out all"}
+			}
+		}
+	}
 	ms := make([]*Manifest, len(dirs))
 	for i, d := range dirs {
 		m, err := ReadManifest(d)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, &MergeError{Msg: fmt.Sprintf("no batch in %s (no %s)", d, ManifestFile),
+				Hint: "merge the output directories of 'tempest run ... --shard K/N'"}
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"github.com/tempest-risk/tempest/sim/scenario"
@@ -53,9 +54,18 @@ Commands:
   scenarios  list the scenario library (configs/ by default)
   version    print the version
 
-Run 'tempest COMMAND --help' for a command's flags and an example.
+Run 'tempest COMMAND --help' (or 'tempest help COMMAND') for a command's flags
+and an example.
 
 Exit status: 0 success, 1 a run or I/O failure, 2 bad usage or a bad scenario.
+`
+
+const versionHelp = `Usage: tempest version
+
+Prints the version of tempest, as recorded in every manifest.json.
+
+Example:
+  tempest version
 `
 
 // usageError is bad command-line usage (exit status 2).
@@ -122,9 +132,22 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "report":
 		return cmdReport(rest, stdout, stderr)
 	case "version":
+		if helpRequested(rest, versionHelp, stdout) {
+			return nil
+		}
+		if len(rest) > 0 {
+			return &usageError{msg: "version takes no arguments", hint: "tempest version"}
+		}
 		fmt.Fprintf(stdout, "tempest %s\n", version())
 		return nil
-	case "-h", "--help", "help":
+	case "help":
+		if len(rest) > 0 && rest[0] != "help" {
+			// tempest help COMMAND is tempest COMMAND --help.
+			return dispatch(ctx, []string{rest[0], "--help"}, stdout, stderr)
+		}
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	default:
@@ -220,4 +243,40 @@ func helpRequested(args []string, help string, stdout io.Writer) bool {
 		}
 	}
 	return false
+}
+
+// flagsSet returns the names of the flags given on the command line.
+func flagsSet(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
+// checkRuns refuses a --runs below 1, an explicit 0 included (0 is only
+// the flag's default: the scenario's runs).
+func checkRuns(runs int, set bool) error {
+	if runs < 0 || (set && runs == 0) {
+		return &usageError{msg: fmt.Sprintf("--runs %d: must be at least 1", runs),
+			hint: "give the number of runs, for example --runs 1000, or leave --runs out for the file's runs"}
+	}
+	return nil
+}
+
+// checkWorkers refuses a negative --workers.
+func checkWorkers(workers int) error {
+	if workers < 0 {
+		return &usageError{msg: fmt.Sprintf("--workers %d: must be at least 1 (0 means the number of CPUs)", workers),
+			hint: "give the runs to run in parallel, for example --workers 8, or leave --workers out to use every CPU"}
+	}
+	return nil
+}
+
+// parseSeed parses a --seed value.
+func parseSeed(seed string) (uint64, error) {
+	v, err := strconv.ParseUint(seed, 10, 64)
+	if err != nil {
+		return 0, &usageError{msg: fmt.Sprintf("--seed %q: not an unsigned integer", seed),
+			hint: "give a whole number from 0 to 18446744073709551615, for example --seed 42, or leave --seed out for the file's seed"}
+	}
+	return v, nil
 }

@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -62,7 +65,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"run", "--help"}, {"validate", "--help"}, {"replay", "--help"}, {"scenarios", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"run", "--help"}, {"validate", "--help"}, {"replay", "--help"}, {"scenarios", "--help"}, {"version", "--help"}} {
 		stdout, _, code := runCLI(t, args...)
 		if code != 0 {
 			t.Fatalf("%v: exit %d", args, code)
@@ -71,6 +74,22 @@ func TestHelp(t *testing.T) {
 			t.Errorf("%v: help has no example", args)
 		}
 		golden(t, "testdata/help_"+strings.ReplaceAll(strings.Join(args, "_"), "-", "")+".golden", stdout)
+	}
+}
+
+// TestHelpCommand: 'tempest help COMMAND' prints the command's help, as
+// 'tempest COMMAND --help' does; 'tempest help' the usage.
+func TestHelpCommand(t *testing.T) {
+	for _, cmd := range []string{"run", "validate", "replay", "sweep", "tune", "merge", "report", "scenarios", "version"} {
+		want, _, _ := runCLI(t, cmd, "--help")
+		got, stderr, code := runCLI(t, "help", cmd)
+		if code != 0 || got != want || !strings.HasPrefix(got, "Usage: tempest "+cmd) {
+			t.Errorf("help %s: exit %d, stdout:\n%s\nstderr: %s", cmd, code, got, stderr)
+		}
+	}
+	usage, _, _ := runCLI(t, "--help")
+	if got, _, code := runCLI(t, "help"); code != 0 || got != usage {
+		t.Errorf("help: exit %d, %s", code, got)
 	}
 }
 
@@ -181,5 +200,174 @@ func TestVersion(t *testing.T) {
 	stdout, _, code := runCLI(t, "version")
 	if code != 0 || !strings.HasPrefix(stdout, "tempest ") {
 		t.Fatalf("version: %q %d", stdout, code)
+	}
+}
+
+// TestFlagValues: a bad --runs (an explicit 0 included), --seed or
+// --workers exits 2 with a hint, and nothing runs.
+func TestFlagValues(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "testdata/tiny.toml", "--runs", "0"}, "--runs 0: must be at least 1"},
+		{[]string{"run", "testdata/tiny.toml", "--runs=0"}, "--runs 0: must be at least 1"},
+		{[]string{"run", "testdata/tiny.toml", "--runs", "-5"}, "--runs -5: must be at least 1"},
+		{[]string{"run", "testdata/tiny.toml", "--seed", "abc"}, `--seed "abc": not an unsigned integer`},
+		{[]string{"run", "testdata/tiny.toml", "--workers", "-1"}, "--workers -1: must be at least 1"},
+		{[]string{"sweep", "../../configs/sweeps/haircut.toml", "--runs", "0"}, "--runs 0: must be at least 1"},
+		{[]string{"sweep", "../../configs/sweeps/haircut.toml", "--workers", "-2"}, "--workers -2"},
+		{[]string{"tune", "../../configs/tune/gold-haircut.toml", "--workers", "-2"}, "--workers -2"},
+		{[]string{"replay", "testdata/tiny.toml", "--run", "1", "--trace", "x.csv", "--seed", "abc"}, `--seed "abc"`},
+	} {
+		out := filepath.Join(t.TempDir(), "out")
+		_, stderr, code := runCLI(t, append(tt.args, "--out", out, "--quiet")...)
+		if tt.args[0] == "replay" {
+			_, stderr, code = runCLI(t, tt.args...)
+		}
+		if code != 2 || !strings.Contains(stderr, "tempest: error: "+tt.want) || !strings.Contains(stderr, "\nhint: ") {
+			t.Errorf("%v: exit %d, stderr:\n%s", tt.args, code, stderr)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("%v: %s was created", tt.args, out)
+		}
+	}
+}
+
+// shellWords splits a command line as a POSIX shell does.
+func shellWords(t *testing.T, cmd string) []string {
+	t.Helper()
+	out, err := exec.Command("sh", "-c", `for a in `+cmd+`; do printf '%s\0' "$a"; done`).Output()
+	if err != nil {
+		t.Fatalf("sh: %v: %s", err, cmd)
+	}
+	return strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+}
+
+// TestReproduceQuoted: the manifest's reproduce command quotes a scenario
+// path and a --set value that need it, so a shell gives back the arguments.
+func TestReproduceQuoted(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a b")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src, _ := os.ReadFile("testdata/tiny.toml")
+	file := filepath.Join(dir, "it's tiny.toml")
+	if err := os.WriteFile(file, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if _, stderr, code := runCLI(t, "run", file, "--runs", "1", "--set", "question=what if a b", "--set", "runs=2", "--out", out, "--quiet", "--no-report"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var m struct{ Command string }
+	b, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"tempest", "run", file, "--runs", "1", "--seed", "42", "--set", "question=what if a b", "--set", "runs=2"}
+	if got := shellWords(t, m.Command); !slices.Equal(got, want) {
+		t.Errorf("command %s\nsplits into %q\nwant %q", m.Command, got, want)
+	}
+}
+
+// TestReplayCommand: the replay command printed for a batch's failed runs
+// carries the batch's seed and --set overrides, quoted, and replays the
+// same run as the batch: its seed is the one in runs.csv.
+func TestReplayCommand(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	sets := []string{"--set", "question=what if a b", "--set", "agents.borrowers[0].count=20"}
+	if _, stderr, code := runCLI(t, append([]string{"run", "testdata/tiny.toml", "--runs", "3", "--seed", "77", "--out", out, "--quiet", "--no-report"}, sets...)...); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var ss setFlags
+	for i := 1; i < len(sets); i += 2 {
+		if err := ss.Set(sets[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := replayCommand("testdata/tiny.toml", 77, ss)
+	args := shellWords(t, strings.Replace(cmd, "--run N", "--run 2", 1))
+	want := []string{"tempest", "replay", "testdata/tiny.toml", "--run", "2", "--trace", "run.csv", "--seed", "77"}
+	if !slices.Equal(args[:len(want)], want) || !slices.Equal(args[len(want):], sets) {
+		t.Fatalf("replay command %s splits into %q", cmd, args)
+	}
+	args[slices.Index(args, "run.csv")] = filepath.Join(dir, "run2.csv")
+	stdout, stderr, code := runCLI(t, args[1:]...)
+	if code != 0 {
+		t.Fatalf("replay: exit %d: %s", code, stderr)
+	}
+	runs, _ := os.ReadFile(filepath.Join(out, "runs.csv"))
+	row := strings.Split(strings.Split(string(runs), "\n")[3], ",")
+	if !strings.Contains(stdout, "run 2 (seed "+row[1]+")") {
+		t.Errorf("replay ran another run: %s\nruns.csv row: %q", stdout, row)
+	}
+}
+
+// TestNoReportRemovesStale: a batch written without a report (--no-report,
+// or a shard) into a directory that holds an earlier batch's report
+// removes that report, and only its files.
+func TestNoReportRemovesStale(t *testing.T) {
+	for _, extra := range [][]string{{"--no-report"}, {"--shard", "0/2"}} {
+		out := filepath.Join(t.TempDir(), "out")
+		if _, stderr, code := runCLI(t, "run", "testdata/tiny.toml", "--runs", "2", "--out", out, "--quiet"); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		for _, f := range []string{"report.html", "report.md", "plots", "risk_figures.csv", "metric_summary.csv"} {
+			if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+				t.Fatalf("the first batch has no %s", f)
+			}
+		}
+		keep := filepath.Join(out, "notes.txt")
+		os.WriteFile(keep, []byte("mine"), 0o644)
+		args := append([]string{"run", "testdata/tiny.toml", "--runs", "3", "--out", out, "--quiet"}, extra...)
+		if _, stderr, code := runCLI(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", extra, code, stderr)
+		}
+		for _, f := range []string{"report.html", "report.md", "plots", "risk_figures.csv", "metric_summary.csv"} {
+			if _, err := os.Stat(filepath.Join(out, f)); !os.IsNotExist(err) {
+				t.Errorf("%v: the earlier batch's %s is left", extra, f)
+			}
+		}
+		for _, f := range []string{"manifest.json", "runs.csv", "quantiles.csv", "notes.txt"} {
+			if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+				t.Errorf("%v: %v", extra, err)
+			}
+		}
+	}
+}
+
+// TestReportNeedsWholeBatch: 'tempest report' refuses a directory without a
+// batch and a shard's directory (exit 2, a hint), and 'tempest merge'
+// refuses a directory without a batch and an --out among its inputs.
+func TestReportNeedsWholeBatch(t *testing.T) {
+	dir := t.TempDir()
+	part := filepath.Join(dir, "part0")
+	if _, stderr, code := runCLI(t, "run", "testdata/tiny.toml", "--runs", "2", "--shard", "0/2", "--out", part, "--quiet"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	empty := filepath.Join(dir, "empty")
+	os.Mkdir(empty, 0o755)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"report", filepath.Join(dir, "missing")}, "no batch in " + filepath.Join(dir, "missing") + " (no manifest.json)\nhint: run the batch first: tempest run"},
+		{[]string{"report", empty}, "no batch in " + empty + " (no manifest.json)\nhint: run the batch first"},
+		{[]string{"report", part}, "holds shard 0 of 2 of a batch, not the whole batch\nhint: merge the shards first: tempest merge PART... --out ALL, then tempest report ALL"},
+		{[]string{"merge", part, empty, "--out", filepath.Join(dir, "all")}, "no batch in " + empty + " (no manifest.json)\nhint: "},
+		{[]string{"merge", part, empty, "--out", part + "/"}, "is one of the shards to merge\nhint: "},
+	} {
+		_, stderr, code := runCLI(t, tt.args...)
+		if code != 2 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: exit %d, stderr:\n%s", tt.args, code, stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(part, "report.html")); !os.IsNotExist(err) {
+		t.Error("a report was written into the shard's directory")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "all")); !os.IsNotExist(err) {
+		t.Error("merge created its --out")
 	}
 }

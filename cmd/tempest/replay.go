@@ -6,7 +6,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/tempest-risk/tempest/market"
 	"github.com/tempest-risk/tempest/sim"
@@ -60,8 +59,8 @@ func cmdReplay(args []string, stdout, stderr io.Writer) error {
 	}
 	master := s.Seed
 	if *seed != "" {
-		if master, err = strconv.ParseUint(*seed, 10, 64); err != nil {
-			return &usageError{msg: fmt.Sprintf("--seed %q: not an unsigned integer", *seed)}
+		if master, err = parseSeed(*seed); err != nil {
+			return err
 		}
 	}
 	c, err := sim.Compile(s)

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path/filepath"
 
 	"github.com/tempest-risk/tempest/reports"
+	"github.com/tempest-risk/tempest/sim"
 )
 
 const reportHelp = `Usage: tempest report DIR [--out DIR]
@@ -37,7 +40,27 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 	if len(pos) != 1 {
 		return &usageError{msg: "report takes one batch directory", hint: "for example: tempest report out/baseline"}
 	}
+	if err := checkBatch(pos[0]); err != nil {
+		return err
+	}
 	return writeReport(pos[0], *out, stdout)
+}
+
+// checkBatch refuses a directory that holds no batch, or only a shard of
+// one (its report would describe a share of the runs).
+func checkBatch(dir string) error {
+	m, err := sim.ReadManifest(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &usageError{msg: fmt.Sprintf("no batch in %s (no %s)", dir, sim.ManifestFile),
+			hint: "run the batch first: tempest run FILE.toml --out " + shellQuote(dir)}
+	case err != nil:
+		return nil // writeReport says what is wrong with the files
+	case m.Shard != nil:
+		return &usageError{msg: fmt.Sprintf("%s holds shard %d of %d of a batch, not the whole batch", dir, m.Shard.Index, m.Shard.Count),
+			hint: "merge the shards first: tempest merge PART... --out ALL, then tempest report ALL"}
+	}
+	return nil
 }
 
 // writeReport renders the report of the batch in dir into out (dir if
@@ -45,7 +68,7 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 func writeReport(dir, out string, stdout io.Writer) error {
 	if err := reports.Generate(dir, reports.Options{Out: out}); err != nil {
 		return &hinted{err: fmt.Errorf("report: %w", err),
-			hints: []string{"the batch's files are intact; fix the cause and re-render with: tempest report " + dir}}
+			hints: []string{"the batch's files are intact; fix the cause and re-render with: tempest report " + shellQuote(dir)}}
 	}
 	if out == "" {
 		out = dir

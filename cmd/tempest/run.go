@@ -24,8 +24,11 @@ const runHelp = `Usage: tempest run FILE.toml [flags]
 Runs a batch of Monte Carlo runs of the scenario and writes, atomically, into
 the output directory:
   manifest.json   tool version, resolved scenario and its hash, seed, runs, timing
-  runs.csv        one row per run: seed, status and every per-run summary
-  quantiles.csv   per metric and hour: mean and p1 p5 p25 p50 p75 p95 p99 across runs
+  runs.csv        one row per run: seed, status (fail_step and error of a
+                  failed run) and every per-run summary
+  quantiles.csv   per metric and time bucket (the scenario's bucket, default
+                  1h; t is the bucket's end in hours): count, mean, min,
+                  p1 p5 p25 p50 p75 p95 p99, max across runs
   paths.csv       the full hourly series of the first runs (sample paths)
   sketches.bin    the exact quantile sketches, for merging shards
   report.html     the governance risk report (also report.md and plots/);
@@ -100,7 +103,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if len(pos) != 1 {
 		return &usageError{msg: "run takes one scenario file", hint: "for example: tempest run configs/baseline.toml"}
 	}
-	if err := f.check(*seed); err != nil {
+	if err := f.check(*seed, flagsSet(fs)); err != nil {
 		return err
 	}
 	s, err := scenario.Load(pos[0], f.sets...)
@@ -151,8 +154,15 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	for _, name := range []string{sim.ManifestFile, sim.RunsFile, sim.QuantilesFile, sim.PathsFile, sim.SketchesFile} {
 		fmt.Fprintf(stdout, "  %s\n", filepath.Join(res.Dir, name))
 	}
+	if opt.Shards > 1 || f.noRep {
+		// An earlier batch's report in the directory would describe
+		// other results.
+		if err := removeReport(res.Dir); err != nil {
+			return err
+		}
+	}
 	if opt.Shards <= 1 && f.noRep {
-		fmt.Fprintf(stdout, "no report (--no-report); render it with: tempest report %s\n", res.Dir)
+		fmt.Fprintf(stdout, "no report (--no-report); render it with: tempest report %s\n", shellQuote(res.Dir))
 	} else if opt.Shards <= 1 {
 		// The batch's buffers are garbage now: hand them back to the
 		// operating system before the report loads the results, so peak
@@ -164,22 +174,42 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 	}
 	if res.Failed > 0 {
-		fmt.Fprintf(stdout, "%d runs failed: see the status and error columns of runs.csv and the report; replay one with\n  tempest replay %s --run N --trace run.csv\n", res.Failed, pos[0])
+		fmt.Fprintf(stdout, "%d runs failed: see the status and error columns of runs.csv and the report; replay one with\n  %s\n", res.Failed, replayCommand(pos[0], opt.Seed, f.sets))
 	}
 	return nil
 }
 
-func (f *runFlags) check(seed string) error {
-	if f.runs < 0 {
-		return &usageError{msg: fmt.Sprintf("--runs %d: must be at least 1", f.runs)}
+// reportFiles are the files of a batch's risk report.
+var reportFiles = []string{"report.html", "report.md", "plots", "risk_figures.csv", "metric_summary.csv"}
+
+// removeReport removes the risk report files from a batch's directory.
+func removeReport(dir string) error {
+	for _, name := range reportFiles {
+		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+			return &hinted{err: fmt.Errorf("removing the earlier report: %w", err),
+				hints: []string{"the batch's files are written; remove " + filepath.Join(dir, name) + " by hand, or render the report with: tempest report " + shellQuote(dir)}}
+		}
 	}
-	if f.workers < 0 {
-		return &usageError{msg: fmt.Sprintf("--workers %d: must be at least 1 (0 means the number of CPUs)", f.workers)}
+	return nil
+}
+
+// replayCommand is the command that replays run N of a batch of the
+// scenario file with master seed seed and the overrides sets.
+func replayCommand(file string, seed uint64, sets setFlags) string {
+	return fmt.Sprintf("tempest replay %s --run N --trace run.csv --seed %d%s", shellQuote(file), seed, sets.args())
+}
+
+func (f *runFlags) check(seed string, set map[string]bool) error {
+	if err := checkRuns(f.runs, set["runs"]); err != nil {
+		return err
+	}
+	if err := checkWorkers(f.workers); err != nil {
+		return err
 	}
 	if seed != "" {
-		v, err := strconv.ParseUint(seed, 10, 64)
+		v, err := parseSeed(seed)
 		if err != nil {
-			return &usageError{msg: fmt.Sprintf("--seed %q: not an unsigned integer", seed)}
+			return err
 		}
 		f.seed, f.seedSet = v, true
 	}
@@ -199,7 +229,7 @@ func (f *runFlags) options(s *scenario.Scenario, file string) sim.Options {
 	if opt.Out == "" {
 		opt.Out = filepath.Join("out", s.Name)
 	}
-	opt.Command = fmt.Sprintf("tempest run %s --runs %d --seed %d%s", file, opt.Runs, opt.Seed, f.sets.args())
+	opt.Command = fmt.Sprintf("tempest run %s --runs %d --seed %d%s", shellQuote(file), opt.Runs, opt.Seed, f.sets.args())
 	return opt
 }
 
@@ -261,12 +291,7 @@ func resumeCommand(opt sim.Options) string {
 }
 
 // shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=+:,@%") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+func shellQuote(s string) string { return scenario.ShellQuote(s) }
 
 // progress returns a progress printer for a terminal, or nil.
 func progress(w io.Writer, total int) func(done, total int) {

@@ -87,8 +87,11 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(pos) != 1 {
 		return &usageError{msg: "sweep takes one sweep file", hint: "for example: tempest sweep configs/sweeps/haircut.toml"}
 	}
-	if *runs < 0 || *workers < 0 {
-		return &usageError{msg: "--runs and --workers must be positive"}
+	if err := checkRuns(*runs, flagsSet(fs)["runs"]); err != nil {
+		return err
+	}
+	if err := checkWorkers(*workers); err != nil {
+		return err
 	}
 	f, err := sweep.Load(pos[0])
 	if err != nil {
@@ -116,13 +119,13 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return nil
 	}
 	opt := sweep.Options{Out: *out, Workers: *workers, Version: version(), Log: stdout, PointReports: true,
-		Command: fmt.Sprintf("tempest sweep %s --runs %d --out %s", pos[0], f.Runs, *out)}
+		Command: fmt.Sprintf("tempest sweep %s --runs %d --out %s", shellQuote(pos[0]), f.Runs, shellQuote(*out))}
 	if !*quiet {
 		opt.Progress = progress(stderr, f.Runs)
 	}
 	res, err := sweep.Run(ctx, f, opt)
 	if err != nil {
-		return interrupted(err, "tempest sweep "+pos[0]+" --out "+*out)
+		return interrupted(err, "tempest sweep "+shellQuote(pos[0])+" --out "+shellQuote(*out))
 	}
 	met := 0
 	for _, p := range res.Points {
@@ -154,8 +157,8 @@ func cmdTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(pos) != 1 {
 		return &usageError{msg: "tune takes one tune file", hint: "for example: tempest tune configs/tune/gold-haircut.toml"}
 	}
-	if *workers < 0 {
-		return &usageError{msg: "--workers must be positive"}
+	if err := checkWorkers(*workers); err != nil {
+		return err
 	}
 	f, err := sweep.Load(pos[0])
 	if err != nil {
@@ -168,7 +171,7 @@ func cmdTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		*out = filepath.Join("out", "tune", f.Name)
 	}
 	opt := sweep.Options{Out: *out, Workers: *workers, Version: version(), Log: stdout,
-		Command: fmt.Sprintf("tempest tune %s --out %s", pos[0], *out)}
+		Command: fmt.Sprintf("tempest tune %s --out %s", shellQuote(pos[0]), shellQuote(*out))}
 	if !*quiet {
 		opt.Progress = progress(stderr, f.Runs)
 	}
@@ -177,7 +180,7 @@ func cmdTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		strings.Join(f.Budget, "; "), f.Runs, f.MaxRuns)
 	res, err := sweep.Tune(ctx, f, opt)
 	if err != nil {
-		return interrupted(err, "tempest tune "+pos[0]+" --out "+*out)
+		return interrupted(err, "tempest tune "+shellQuote(pos[0])+" --out "+shellQuote(*out))
 	}
 	for _, a := range res.Answers {
 		prefix := ""

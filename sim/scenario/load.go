@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -74,10 +76,79 @@ func syntaxError(file string, src []byte, err error) *Error {
 		}
 		if strings.Contains(e.Msg, "out of range") || strings.Contains(e.Msg, "Decimal") {
 			e.Hint = "write fixed-point values as quoted decimal strings, for example haircut = \"0.05\""
+			if t := keyType(e.Key); t != nil && isInt(t) {
+				e.Hint = takes(e.Key, t, false)
+			}
 		}
 		return e
 	}
+	if m := decodeErr.FindStringSubmatch(err.Error()); m != nil {
+		return typeError(file, src, m)
+	}
 	return &Error{File: file, Msg: err.Error()}
+}
+
+// decodeErr matches the decoder's errors for a value of the wrong type,
+// which are not a toml.ParseError:
+// `toml: line 9 (last key "runs"): incompatible types: ...`.
+var decodeErr = regexp.MustCompile(`(?s)^toml: (?:line (\d+) )?\(last key "((?:[^"\\]|\\.)*)"\): (.*)$`)
+
+// mismatch matches the two kinds of type mismatch the decoder reports.
+var mismatch = regexp.MustCompile(`TOML value has type (\S+); destination has type|expected table but found (\S+)$`)
+
+// typeError is the Error of a decoder type mismatch (m matched decodeErr):
+// file:line, the key, the source line and a hint naming the type the key
+// takes.
+func typeError(file string, src []byte, m []string) *Error {
+	line, _ := strconv.Atoi(m[1])
+	key := m[2]
+	if k, err := strconv.Unquote(`"` + key + `"`); err == nil {
+		key = k
+	}
+	e := &Error{File: file, Line: line, Key: key, Msg: m[3]}
+	if line > 0 {
+		// The decoder names keys without array indices: take the indexed
+		// path written on that line.
+		for cand, pos := range scanKeys(string(src)) {
+			if pos.Line == line && stripIndex(cand) == key {
+				e.Key = cand
+			}
+		}
+		if lines := strings.Split(string(src), "\n"); line <= len(lines) {
+			e.Source = lines[line-1]
+		}
+	}
+	t := keyType(key)
+	if t == nil {
+		return e
+	}
+	if g := mismatch.FindStringSubmatch(m[3]); g != nil {
+		e.Msg = fmt.Sprintf("%s where %s is expected", tomlKind(g[1]+g[2]), typeName(t))
+	}
+	e.Hint = takes(e.Key, t, false)
+	return e
+}
+
+// tomlKind names the TOML kind of a value by the Go type the decoder gave
+// it.
+func tomlKind(goType string) string {
+	switch {
+	case goType == "string":
+		return "a string"
+	case goType == "int64":
+		return "an integer"
+	case goType == "float64":
+		return "a float"
+	case goType == "bool":
+		return "a boolean"
+	case strings.HasPrefix(goType, "map["):
+		return "a table"
+	case strings.HasPrefix(goType, "[]"):
+		return "an array"
+	case strings.HasPrefix(goType, "time.") || strings.HasPrefix(goType, "toml."):
+		return "a date-time"
+	}
+	return "a " + goType
 }
 
 func firstLine(s string) string {

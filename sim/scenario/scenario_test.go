@@ -183,3 +183,74 @@ func TestSuggest(t *testing.T) {
 		t.Errorf("suggest: %s", h)
 	}
 }
+
+// TestTypeMismatch: a value of the wrong type is reported at its file:line
+// with its key (indexed inside an array of tables) and a hint naming the
+// type the key takes.
+func TestTypeMismatch(t *testing.T) {
+	for _, tt := range []struct {
+		replace, with string
+		where, key    string
+		hint          string
+	}{
+		{`name = "m"`, "name = \"m\"\nruns = \"1000\"", "m.toml:2: runs: a string where an integer is expected", "runs", "runs takes an integer, for example runs = 1000"},
+		{`sigma = 0.2`, "sigma = \"0.2\"", "m.toml:11: market.assets.gold.sigma: a string where a number is expected", "market.assets.gold.sigma", "sigma takes a number"},
+		{`sigma = 0.2`, "sigma = 0.2\n[[agents.borrowers]]\nprofile = \"gold\"\n[[agents.borrowers]]\nprofile = \"gold\"\ncount = \"3\"", "m.toml:16: agents.borrowers[1].count", "agents.borrowers[1].count", "count takes an integer"},
+		{`sigma = 0.2`, "sigma = 0.2\n[[agents.borrowers]]\nprofile = \"gold\"\nsize = 5", "m.toml:14: agents.borrowers[0].size: an integer where a table is expected", "agents.borrowers[0].size", "size takes a table"},
+		{`name = "m"`, "name = \"m\"\nfixed_population = \"yes\"", "m.toml:2: fixed_population", "fixed_population", "takes true or false"},
+	} {
+		src := strings.Replace(minimal, tt.replace, tt.with, 1)
+		_, err := Parse("m.toml", []byte(src))
+		var es Errors
+		if !errors.As(err, &es) || len(es) != 1 {
+			t.Fatalf("%s: err %v", tt.with, err)
+		}
+		e := es[0]
+		if !strings.HasPrefix(e.Error(), tt.where) || e.Key != tt.key || !strings.Contains(e.Hint, tt.hint) || e.Source == "" {
+			t.Errorf("%s: got %q key %q hint %q source %q", tt.with, e.Error(), e.Key, e.Hint, e.Source)
+		}
+	}
+}
+
+// TestOverrideHints: a bad --set value is hinted with the form the key
+// takes; only an unknown key gets a "did you mean".
+func TestOverrideHints(t *testing.T) {
+	for _, tt := range []struct {
+		key, value, hint string
+	}{
+		{"profiles.gold.haircut", "abc", "profiles.gold.haircut takes a decimal number, for example --set profiles.gold.haircut=0.05"},
+		{"horizon", "30", "horizon takes a duration with a unit (s, m, h or d), for example --set horizon=30d"},
+		{"runs", "abc", "runs takes an integer, for example --set runs=1000"},
+		{"profiles.gold.decimals", "300", "profiles.gold.decimals takes an integer from 0 to 255"},
+		{"profiles.gold.hairkut", "0.1", `did you mean "haircut"?`},
+		{"profile.gold.haircut", "0.1", `did you mean "profiles"?`},
+		{"profiles.silver.haircut", "0.1", "the file defines profiles: gold"},
+		{"market.assets", "1", "set one of its keys"},
+	} {
+		_, err := Parse("m.toml", []byte(minimal), Override{Key: tt.key, Value: tt.value})
+		var es Errors
+		if !errors.As(err, &es) || len(es) != 1 {
+			t.Fatalf("%s=%s: err %v", tt.key, tt.value, err)
+		}
+		if es[0].Hint != tt.hint && !strings.HasPrefix(es[0].Hint, tt.hint) {
+			t.Errorf("%s=%s: hint %q, want %q", tt.key, tt.value, es[0].Hint, tt.hint)
+		}
+		if strings.Contains(tt.hint, "did you mean") != strings.Contains(es[0].Hint, "did you mean") {
+			t.Errorf("%s=%s: hint %q", tt.key, tt.value, es[0].Hint)
+		}
+	}
+}
+
+// TestIntRangeHint: an integer out of its type's range is hinted with the
+// range, not with the advice for fixed-point values.
+func TestIntRangeHint(t *testing.T) {
+	src := strings.Replace(minimal, `asset = "gold"`, "asset = \"gold\"\ndecimals = 600", 1)
+	_, err := Parse("m.toml", []byte(src))
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 1 {
+		t.Fatalf("err %v", err)
+	}
+	if e := es[0]; e.Key != "profiles.gold.decimals" || e.Hint != "decimals takes an integer from 0 to 255, for example decimals = 18" {
+		t.Errorf("key %q hint %q", e.Key, e.Hint)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding"
 	"fmt"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -17,13 +18,22 @@ type Override struct {
 }
 
 // FlagArgs renders overrides as they are typed on the command line:
-// " --set key=value" for each.
+// " --set key=value" for each, quoted for a POSIX shell where the
+// value needs it.
 func FlagArgs(ovs []Override) string {
 	var b strings.Builder
 	for _, o := range ovs {
-		b.WriteString(" --set " + o.Key + "=" + o.Value)
+		b.WriteString(" --set " + ShellQuote(o.Key+"="+o.Value))
 	}
 	return b.String()
+}
+
+// ShellQuote quotes s for a POSIX shell when it needs it.
+func ShellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=+:,@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // ParseOverride splits "key=value".
@@ -41,8 +51,12 @@ func ParseOverride(s string) (Override, error) {
 func (s *Scenario) apply(ovs []Override) Errors {
 	var es Errors
 	for _, o := range ovs {
-		if err := setPath(reflect.ValueOf(s).Elem(), splitPath(o.Key), o.Value); err != nil {
-			es = append(es, &Error{File: s.File, Key: o.Key, Msg: err.Error(), Hint: suggest(o.Key)})
+		if err := setPath(reflect.ValueOf(s).Elem(), "", splitPath(o.Key), o.Value); err != nil {
+			e := &Error{File: s.File, Key: o.Key, Msg: err.Error()}
+			if oe, ok := err.(*overrideError); ok {
+				e.Hint = oe.hint
+			}
+			es = append(es, e)
 		}
 	}
 	return es
@@ -78,44 +92,85 @@ func splitPath(key string) []string {
 
 var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 
-func setPath(v reflect.Value, path []string, value string) error {
+// overrideError is an override that cannot be set, with a hint: the
+// nearest known key for an unknown key, the form the key takes for a bad
+// value.
+type overrideError struct {
+	msg, hint string
+}
+
+func (e *overrideError) Error() string { return e.msg }
+
+// setPath sets the field at path under v; at is the dotted path of v.
+func setPath(v reflect.Value, at string, path []string, value string) error {
 	if len(path) == 0 {
-		return setLeaf(v, value)
+		if err := setLeaf(v, value); err != nil {
+			t := v.Type()
+			for t.Kind() == reflect.Pointer {
+				t = t.Elem()
+			}
+			hint := takes(at, t, true)
+			if k := t.Kind(); !reflect.PointerTo(t).Implements(textUnmarshaler) && (k == reflect.Struct || k == reflect.Map || k == reflect.Slice) {
+				hint = "set one of its keys by its dotted path"
+				if keys := knownKeys(strings.Split(stripIndex(at), ".")); len(keys) > 0 {
+					sort.Strings(keys)
+					hint += ": " + strings.Join(keys, ", ")
+				}
+			}
+			return &overrideError{msg: err.Error(), hint: hint}
+		}
+		return nil
 	}
 	for v.Kind() == reflect.Pointer {
 		if v.IsNil() {
-			return fmt.Errorf("table not defined in the file")
+			return &overrideError{msg: "table not defined in the file", hint: "define [" + at + "] in the file to set its keys"}
 		}
 		v = v.Elem()
 	}
 	head := path[0]
+	next := head
+	if at != "" && !strings.HasPrefix(head, "[") {
+		next = at + "." + head
+	} else if at != "" {
+		next = at + head
+	}
 	switch v.Kind() {
 	case reflect.Struct:
 		if reflect.PointerTo(v.Type()).Implements(textUnmarshaler) {
-			return fmt.Errorf("%q is a value, not a table", head)
+			return &overrideError{msg: fmt.Sprintf("%q is a value, not a table", head), hint: takes(at, v.Type(), true)}
 		}
 		f, ok := fieldByTag(v.Type(), head)
 		if !ok {
-			return fmt.Errorf("unknown key %q", head)
+			return &overrideError{msg: fmt.Sprintf("unknown key %q", head), hint: suggest(next)}
 		}
-		return setPath(v.FieldByIndex(f.Index), path[1:], value)
+		return setPath(v.FieldByIndex(f.Index), next, path[1:], value)
 	case reflect.Map:
 		e := v.MapIndex(reflect.ValueOf(head))
 		if !e.IsValid() {
-			return fmt.Errorf("no %q here (it must be defined in the file)", head)
+			var names []string
+			for _, k := range v.MapKeys() {
+				names = append(names, k.String())
+			}
+			sort.Strings(names)
+			hint := "define [" + next + "] in the file first"
+			if len(names) > 0 {
+				hint = fmt.Sprintf("the file defines %s: %s", at, strings.Join(names, ", "))
+			}
+			return &overrideError{msg: fmt.Sprintf("no %q here (it must be defined in the file)", head), hint: hint}
 		}
-		return setPath(e, path[1:], value)
+		return setPath(e, next, path[1:], value)
 	case reflect.Slice:
 		if !strings.HasPrefix(head, "[") {
-			return fmt.Errorf("%q: index the array, for example [0]", head)
+			return &overrideError{msg: fmt.Sprintf("%q: index the array, for example [0]", head), hint: fmt.Sprintf("for example --set %s[0].%s=...", at, head)}
 		}
 		i, err := strconv.Atoi(strings.Trim(head, "[]"))
 		if err != nil || i < 0 || i >= v.Len() {
-			return fmt.Errorf("index %s out of range (the file has %d)", head, v.Len())
+			return &overrideError{msg: fmt.Sprintf("index %s out of range (the file has %d)", head, v.Len()),
+				hint: fmt.Sprintf("index %s from [0] to [%d]", at, v.Len()-1)}
 		}
-		return setPath(v.Index(i), path[1:], value)
+		return setPath(v.Index(i), next, path[1:], value)
 	}
-	return fmt.Errorf("%q: not a table", head)
+	return &overrideError{msg: fmt.Sprintf("%q: not a table", head), hint: takes(at, v.Type(), true)}
 }
 
 func setLeaf(v reflect.Value, value string) error {
@@ -150,7 +205,119 @@ func setLeaf(v reflect.Value, value string) error {
 	case reflect.String:
 		v.SetString(value)
 	default:
-		return fmt.Errorf("cannot set a %s from the command line; set its fields", v.Kind())
+		return fmt.Errorf("cannot set %s from the command line; set its keys", typeName(v.Type()))
 	}
 	return nil
+}
+
+// keyType is the schema type of a dotted key (array indices optional), or
+// nil if the schema has no such key.
+func keyType(key string) reflect.Type {
+	t := reflect.TypeFor[Scenario]()
+	for _, p := range strings.Split(stripIndex(key), ".") {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+			t = t.Elem()
+		}
+		switch t.Kind() {
+		case reflect.Map:
+			t = t.Elem() // p is a free-form name
+		case reflect.Struct:
+			f, ok := fieldByTag(t, p)
+			if !ok {
+				return nil
+			}
+			t = f.Type
+		default:
+			return nil
+		}
+	}
+	return t
+}
+
+func isInt(t reflect.Type) bool {
+	return t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64
+}
+
+// typeName names the values a key of type t takes.
+func typeName(t reflect.Type) string {
+	switch t {
+	case reflect.TypeFor[Decimal]():
+		return "a decimal number"
+	case reflect.TypeFor[Duration]():
+		return "a duration with a unit (s, m, h or d)"
+	}
+	switch k := t.Kind(); {
+	case k == reflect.Pointer:
+		return typeName(t.Elem())
+	case k == reflect.Uint8:
+		return "an integer from 0 to 255"
+	case k >= reflect.Uint && k <= reflect.Uint64:
+		return "a non-negative integer"
+	case isInt(t):
+		return "an integer"
+	case k == reflect.Float64 || k == reflect.Float32:
+		return "a number"
+	case k == reflect.Bool:
+		return "true or false"
+	case k == reflect.String:
+		return "a string"
+	case k == reflect.Slice || k == reflect.Array:
+		return "an array"
+	case k == reflect.Struct || k == reflect.Map:
+		return "a table"
+	}
+	return "a " + t.String()
+}
+
+// takes is a hint naming what key takes, with an example written in the
+// file (flag false: `key = value`) or on the command line (flag true:
+// --set key=value).
+func takes(key string, t reflect.Type, flag bool) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var ex string
+	quoted := false
+	switch t {
+	case reflect.TypeFor[Decimal]():
+		ex, quoted = "0.05", true
+	case reflect.TypeFor[Duration]():
+		ex, quoted = "30d", true
+	default:
+		switch k := t.Kind(); {
+		case k == reflect.Uint8:
+			ex = "18"
+		case isInt(t):
+			ex = "1000"
+		case k == reflect.Float64 || k == reflect.Float32:
+			ex = "0.5"
+		case k == reflect.Bool:
+			ex = "true"
+		case k == reflect.String:
+			ex, quoted = "text", true
+		case k == reflect.Slice || k == reflect.Array:
+			ex = "[ ... ]"
+		case k == reflect.Struct || k == reflect.Map:
+			ex = "{ key = value, ... }"
+		}
+	}
+	name := typeName(t)
+	if flag {
+		if ex == "" || strings.HasPrefix(ex, "[") || strings.HasPrefix(ex, "{") {
+			return key + " takes " + name
+		}
+		return fmt.Sprintf("%s takes %s, for example --set %s=%s", key, name, key, ex)
+	}
+	last := key
+	if i := strings.LastIndexByte(key, '.'); i >= 0 {
+		last = key[i+1:]
+	}
+	if ex == "" {
+		return last + " takes " + name
+	}
+	if quoted {
+		name += " written as a quoted string"
+		ex = strconv.Quote(ex)
+	}
+	return fmt.Sprintf("%s takes %s, for example %s = %s", last, name, last, ex)
 }
