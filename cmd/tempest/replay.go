@@ -17,8 +17,12 @@ const replayHelp = `Usage: tempest replay FILE.toml --run N --trace FILE.csv [--
 Runs run N of the batch the scenario defines (same seed, same run index:
 the same run as in 'tempest run') and writes its trace: a "block" row per
 block with the market prices, oracle prices, peg, supply, deficit and
-reserve, and a "tx" row per transaction with its sender, details and its
-result or revert reason. Prints the run's summary.
+reserve, and a "tx" row per transaction with its sender, the fields its
+kind uses and its result or revert reason. Prints the run's summary. Time
+is seconds since the start; a transaction's amounts are the contracts'
+integers: token units, wad (10^18), ray (10^27) or rad (10^45), as the
+kind takes them (collateral in token units, rwaUSD in wad, prices in ray,
+internal balances in rad).
 
 Flags:
   --run N        run index (0-based, as in runs.csv)
