@@ -3,6 +3,7 @@ package scenario
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -35,6 +36,9 @@ func Parse(file string, src []byte, overrides ...Override) (*Scenario, error) {
 		return nil, Errors{syntaxError(file, src, err)}
 	}
 	s.Lines = scanKeys(string(src))
+	if es := negativeUints(file, s, md); len(es) > 0 {
+		return nil, es
+	}
 	if und := md.Undecoded(); len(und) > 0 {
 		var es Errors
 		for _, k := range und {
@@ -57,6 +61,28 @@ func Parse(file string, src []byte, overrides ...Override) (*Scenario, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// negativeUints reports the unsigned integer keys the file sets to a
+// negative number: TOML integers are signed 64-bit, and the decoder stores
+// a negative one in a uint64 as its two's complement (seed = -1 became
+// 18446744073709551615), so a value above the largest TOML integer was
+// written negative.
+func negativeUints(file string, s *Scenario, md toml.MetaData) Errors {
+	var es Errors
+	check := func(v uint64, key ...string) {
+		if v > math.MaxInt64 && md.IsDefined(key...) {
+			k := strings.Join(key, ".")
+			es = append(es, &Error{File: file, Line: s.line(k), Key: k, Msg: "must not be negative",
+				Hint: k + " takes an integer from 0 up"})
+		}
+	}
+	check(s.Seed, "seed")
+	if s.PegPool != nil {
+		check(s.PegPool.A, "pegpool", "a")
+	}
+	check(s.Market.Gas.BlockLimit, "market", "gas", "block_limit")
+	return es
 }
 
 // syntaxError turns a decoder error into an Error with the source line.
