@@ -283,8 +283,12 @@ func riskSection(d *document, b *Batch, figs []Figure) {
 	group := ""
 	var t *table
 	flush := func() {
-		if t != nil {
-			d.add(*t)
+		if t == nil {
+			return
+		}
+		d.add(*t)
+		if s := groupNote(b, group); s != "" {
+			d.add(para{class: "note", text: s})
 		}
 	}
 	for _, f := range figs {
@@ -318,6 +322,74 @@ func riskSection(d *document, b *Batch, figs []Figure) {
 		para{class: "method", text: "Expected values: the mean over runs with a Student-t interval, its lower " +
 			"bound clipped at 0 for a metric that is never negative. With heavy tails or many zeros the interval " +
 			"is approximate at small run counts."})
+}
+
+// groupNote is the sentence printed under the table of a risk-figure
+// group, or "".
+func groupNote(b *Batch, group string) string {
+	switch group {
+	case "Bad debt":
+		return absorbedNote(b)
+	}
+	return ""
+}
+
+// absorbedNote says how many runs had bad debt or an unpaid auction target
+// and whether the backstop's surplus absorbed those losses before they
+// became a deficit (a peak deficit of zero), which the deficit figures
+// alone cannot show. It returns "" when no run had such a loss or the
+// batch lacks the metrics.
+func absorbedNote(b *Batch) string {
+	bad, okBad := b.Values("bad_debt")
+	short, okShort := b.Values("shortfall")
+	peak, okPeak := b.Values("peak_deficit")
+	if !okBad || !okPeak {
+		return ""
+	}
+	var nBad, nShort, nLoss, nDeficit int
+	worst := 0.0
+	for i := range bad {
+		loss := false
+		if bad[i] > 0 {
+			nBad++
+			worst = math.Max(worst, bad[i])
+			loss = true
+		}
+		if okShort && short[i] > 0 {
+			nShort++
+			loss = true
+		}
+		if loss {
+			nLoss++
+			if peak[i] > 0 {
+				nDeficit++
+			}
+		}
+	}
+	if nLoss == 0 {
+		return ""
+	}
+	unit := "rwaUSD"
+	if m, ok := b.Summary("bad_debt"); ok {
+		unit = m.Unit
+	}
+	s := fmt.Sprintf("In %s of %s runs auctions left bad debt (the largest %s)", group3(nBad), group3(len(bad)),
+		withUnit(worst, unit))
+	if okShort {
+		s += fmt.Sprintf(" and in %s they raised less than their target of debt plus penalty", group3(nShort))
+	}
+	switch {
+	case nDeficit == 0:
+		return s + ". None of these runs had a deficit at any time: the backstop's surplus (its starting reserve " +
+			"and the penalties collected) absorbed the losses before they became a deficit, so the deficit " +
+			"figures above do not show them."
+	case nDeficit == nLoss:
+		return s + fmt.Sprintf(". All %s of these runs had a deficit at some time.", group3(nLoss))
+	default:
+		return s + fmt.Sprintf(". In %s of these %s runs the backstop's surplus (its starting reserve and the "+
+			"penalties collected) absorbed the losses before they became a deficit; the other %s had a deficit "+
+			"at some time.", group3(nLoss-nDeficit), group3(nLoss), group3(nDeficit))
+	}
 }
 
 // metricSummary is one row of the per-run metric table.

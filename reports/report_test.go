@@ -502,3 +502,34 @@ func TestFigureEdgeCases(t *testing.T) {
 		t.Errorf("fan chart of an unrecorded series: %v, want ErrNoData", err)
 	}
 }
+
+// TestBadDebtAbsorbed gives two runs bad debt that the surplus absorbed
+// (no deficit at any time): the deficit figures stay at zero, so the
+// report must show the bad debt in its own figures and say that it was
+// absorbed.
+func TestBadDebtAbsorbed(t *testing.T) {
+	b := loadFixture(t)
+	for _, name := range []string{"final_deficit", "peak_deficit", "bad_debt"} {
+		setSummary(b, name, 0)
+	}
+	i := slices.IndexFunc(b.Manifest.Summary, func(m Metric) bool { return m.Name == "bad_debt" })
+	b.Runs[3].Values[i], b.Runs[7].Values[i] = 1000, 300250
+	r, err := Build(b, fixture, Options{skipImages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(r.Markdown)
+	for _, s := range []string{
+		"| P(final deficit > 0) | 0.0% | [0.0%, 4.5%] |",
+		"| P(bad debt > 0) | 2.5% | [0.3%, 8.7%] | Clopper–Pearson | 80 |",
+		"| VaR 95% of the bad debt | 0 rwaUSD |",
+		"| Expected shortfall 95% of the bad debt | 75.3k rwaUSD |",
+		"In 2 of 80 runs auctions left bad debt (the largest 300k rwaUSD). None of these runs had a deficit " +
+			"at any time: the backstop's surplus (its starting reserve and the penalties collected) absorbed the " +
+			"losses before they became a deficit",
+	} {
+		if !strings.Contains(md, s) {
+			t.Errorf("report.md lacks %q", s)
+		}
+	}
+}
