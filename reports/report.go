@@ -318,7 +318,11 @@ func riskSection(d *document, b *Batch, figs []Figure) {
 		para{class: "method", text: fmt.Sprintf("Expected shortfall: the mean of the worst (1 − level) share of "+
 			"runs, the boundary run counted fractionally. Its interval is a percentile bootstrap (resamples of the "+
 			"runs with replacement, drawn from a PCG generator with the stated seed and one stream per metric, so "+
-			"it is reproducible) and is given only with at least %d runs beyond the VaR.", esMinTail)},
+			"it is reproducible) and is given only with at least %d runs beyond the VaR. When every run beyond the VaR "+
+			"is zero, the resamples hold only zeros and would give [0, 0], although the probability of a non-zero "+
+			"value (its Clopper–Pearson upper bound) allows a positive tail whose size the batch cannot tell: the "+
+			"report then gives the estimate with \"%s\" instead of an interval. A VaR keeps its "+
+			"order-statistic interval, whose coverage holds with ties at zero too.", esMinTail, notBounded)},
 		para{class: "method", text: "Expected values: the mean over runs with a Student-t interval, its lower " +
 			"bound clipped at 0 for a metric that is never negative. With heavy tails or many zeros the interval " +
 			"is approximate at small run counts."})
@@ -537,15 +541,19 @@ func riskCSV(figs []Figure) []byte {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.Write([]string{"id", "group", "figure", "metric", "unit", "level", "runs", "estimate", "lo", "hi",
-		"method", "needs_runs_point", "needs_runs_interval"})
+		"method", "needs_runs_point", "needs_runs_interval", "interval_note"})
 	for _, f := range figs {
 		unit := f.Unit
 		if f.Kind == KindProbability {
 			unit = "probability"
 		}
+		note := ""
+		if f.Unbounded {
+			note = notBounded
+		}
 		w.Write([]string{f.ID, f.Group, f.Label, f.Metric, unit, csvFloat(f.Level), strconv.Itoa(f.N),
 			csvFloat(f.Estimate), csvFloat(f.CI.Lo), csvFloat(f.CI.Hi), f.Method,
-			strconv.Itoa(f.NeedPoint), strconv.Itoa(f.NeedCI)})
+			strconv.Itoa(f.NeedPoint), strconv.Itoa(f.NeedCI), note})
 	}
 	w.Flush()
 	return buf.Bytes()

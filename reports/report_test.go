@@ -533,3 +533,45 @@ func TestBadDebtAbsorbed(t *testing.T) {
 		}
 	}
 }
+
+// TestZeroTailUnbounded triples the fixture to 240 runs (enough for the
+// 95% expected-shortfall interval) with no deficit in any run: the
+// bootstrap of an all-zero tail would print [0, 0], which the data do not
+// support, so the report prints the estimate as not bounded by the data;
+// the VaR keeps its order-statistic interval and a tail with non-zero
+// values keeps its bootstrap interval.
+func TestZeroTailUnbounded(t *testing.T) {
+	b := loadFixture(t)
+	for range 2 {
+		for _, r := range b.Runs[:80] {
+			r.Values = slices.Clone(r.Values)
+			b.Runs = append(b.Runs, r)
+		}
+	}
+	for _, name := range []string{"final_deficit", "peak_deficit"} {
+		setSummary(b, name, 0)
+	}
+	r, err := Build(b, fixture, Options{skipImages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(r.Markdown)
+	for _, s := range []string{
+		"| Expected shortfall 95% of the final deficit | 0 rwaUSD | not bounded by the data |",
+		"| Expected shortfall 95% of the peak deficit | 0 rwaUSD | not bounded by the data |",
+		"| VaR 95% of the peak deficit | 0 rwaUSD | [0, 0] |",
+	} {
+		if !strings.Contains(md, s) {
+			t.Errorf("report.md lacks %q", s)
+		}
+	}
+	if !strings.Contains(string(r.RiskCSV), "\nes95_peak_deficit,Deficit,Expected shortfall 95% of the peak deficit,"+
+		"peak_deficit,rwaUSD,0.95,240,0,,,\"percentile bootstrap (2,000 resamples, seed 20261122)\",0,0,not bounded by the data\n") {
+		t.Errorf("risk_figures.csv does not mark the unbounded interval:\n%s", r.RiskCSV)
+	}
+	for _, f := range r.Figures {
+		if f.ID == "es95_bad_debt" && (!f.HasCI || f.Unbounded || !(f.CI.Hi > f.CI.Lo)) {
+			t.Errorf("es95_bad_debt, a tail of non-zero values, lost its interval: %+v", f)
+		}
+	}
+}

@@ -48,6 +48,11 @@ type Figure struct {
 	CI       Interval // NaN bounds when there is no interval
 	HasCI    bool
 	Method   string // how the interval was made
+	// Unbounded is set for an expected shortfall whose runs beyond the
+	// level are all zero: its bootstrap interval would be [0, 0], yet the
+	// probability of a non-zero value allows a positive tail of a size
+	// the batch cannot bound, so the figure has no interval.
+	Unbounded bool
 	// NeedPoint and NeedCI are the runs the estimate and the interval
 	// need, when the batch has fewer; zero otherwise.
 	NeedPoint, NeedCI int
@@ -279,11 +284,27 @@ func tailFigures(s riskSpec, m Metric, x []float64, resamples int, seed uint64) 
 		rnd := rand.New(rand.NewPCG(seed, h.Sum64()))
 		ivs := ESBootstrap(x, bootLevels, Confidence, resamples, rnd)
 		for i, j := range bootAt {
+			if zeroTail(x, bootLevels[i]) {
+				ess[j].Unbounded = true
+				continue
+			}
 			ess[j].CI, ess[j].HasCI = ivs[i], true
 		}
 	}
 	return append(vars, ess...)
 }
+
+// zeroTail reports whether the runs beyond the q-quantile of sorted, the
+// ones its expected shortfall averages, are all zero.
+func zeroTail(sorted []float64, q float64) bool {
+	n := len(sorted)
+	k := min(int(math.Ceil(tailRuns(n, q))), n)
+	return k > 0 && sorted[n-k] == 0 && sorted[n-1] == 0
+}
+
+// notBounded is the interval column of a figure whose interval the data
+// cannot bound.
+const notBounded = "not bounded by the data"
 
 // levelTag writes a level for an ID: 0.95 -> "95", 0.999 -> "99.9".
 func levelTag(q float64) string {
@@ -359,6 +380,8 @@ func formatEstimate(f Figure) (est, ci string) {
 		ci = fmt.Sprintf("[%s, %s]", percent(f.CI.Lo), percent(f.CI.Hi))
 	case f.HasCI:
 		ci = interval(f.CI.Lo, f.CI.Hi)
+	case f.Unbounded:
+		ci = notBounded
 	case f.NeedCI > 0:
 		ci = fmt.Sprintf("n/a (needs ≥ %s runs)", group3(f.NeedCI))
 	default:
