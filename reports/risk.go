@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"strings"
 )
 
 // Levels are the VaR and expected-shortfall levels of the report.
@@ -314,29 +315,62 @@ func levelTag(q float64) string {
 // pct writes a level as a percentage: 0.95 -> "95%", 0.999 -> "99.9%".
 func pct(q float64) string { return levelTag(q) + "%" }
 
-// PrecisionNote says which interval is widest relative to its estimate
-// and about how many more runs would halve it (the width of every interval
-// in the report shrinks like 1/√n, so halving it takes about four times the
-// runs), and which figures need more runs than the batch has. It returns
-// "" when there is nothing to say.
+// PrecisionNote says which probability has the widest interval (in
+// absolute terms: probabilities share a scale, and a zero estimate is the
+// headline figure of a clean batch, not one to skip) and about how many
+// more runs would halve it, and which figures need more runs than the
+// batch has. The runs that halve a Clopper–Pearson interval are found by
+// recomputing it at the same share of runs with the event: with no event
+// its upper bound is about 3.69/n at 95%, so halving takes about twice the
+// runs, not the four times of an interval that shrinks like 1/√n. Without
+// a probability it falls back to the interval widest relative to its
+// estimate. It returns "" when there is nothing to say.
 func PrecisionNote(figs []Figure) string {
+	var s string
 	var widest *Figure
-	rel := 0.0
 	for i := range figs {
 		f := &figs[i]
-		if !f.HasCI || f.Estimate == 0 || math.IsNaN(f.Estimate) || f.CI.Width() <= 0 {
-			continue
-		}
-		if r := f.CI.Width() / math.Abs(f.Estimate); r > rel {
-			widest, rel = f, r
+		if f.Kind == KindProbability && f.HasCI && f.N > 0 && f.CI.Width() > 0 &&
+			(widest == nil || f.CI.Width() > widest.CI.Width()) {
+			widest = f
 		}
 	}
-	var s string
 	if widest != nil {
 		est, ci := formatEstimate(*widest)
-		s = fmt.Sprintf("Precision: the widest interval relative to its estimate is %s: %s, interval %s, "+
-			"a width of %s of the estimate. Halving it takes about four times the runs: about %s more runs.",
-			widest.Label, est, ci, percentOf(rel), group3(3*widest.N))
+		k := int(math.Round(widest.Estimate * float64(widest.N)))
+		more := round2(halvingRuns(k, widest.N) - widest.N)
+		s = fmt.Sprintf("Precision: the widest interval of a probability is that of %s, %s %s (%s percentage points); ",
+			widest.Label, est, ci, pointsWide(widest.CI.Width()))
+		if k == 0 || k == widest.N {
+			side := "no run with the event"
+			if k > 0 {
+				side = "the event in every run"
+			}
+			s += fmt.Sprintf("with %s its width falls like 1/n (about 3.7/n), so halving it takes "+
+				"about twice the runs, %s more, while the intervals of the other figures narrow roughly like 1/√n "+
+				"and need about four times the runs (%s more) to halve.", side, group3(more), group3(3*widest.N))
+		} else {
+			s += fmt.Sprintf("at the same share of runs with the event, halving it takes about %s more runs, and "+
+				"the intervals of the other figures, which narrow roughly like 1/√n, about four times the runs "+
+				"(%s more).", group3(more), group3(3*widest.N))
+		}
+	} else {
+		rel := 0.0
+		for i := range figs {
+			f := &figs[i]
+			if !f.HasCI || f.Estimate == 0 || math.IsNaN(f.Estimate) || f.CI.Width() <= 0 {
+				continue
+			}
+			if r := f.CI.Width() / math.Abs(f.Estimate); r > rel {
+				widest, rel = f, r
+			}
+		}
+		if widest != nil {
+			est, ci := formatEstimate(*widest)
+			s = fmt.Sprintf("Precision: the widest interval relative to its estimate is %s: %s, interval %s, "+
+				"a width of %s of the estimate. It narrows roughly like 1/√n, so halving it takes about four "+
+				"times the runs: about %s more runs.", widest.Label, est, ci, percentOf(rel), group3(3*widest.N))
+		}
 	}
 	need, needFor := 0, ""
 	for _, f := range figs {
@@ -352,6 +386,46 @@ func PrecisionNote(figs []Figure) string {
 			lowerFirst(needFor), group3(need))
 	}
 	return s
+}
+
+// halvingRuns is about the number of runs at which the Clopper–Pearson
+// interval of k events in n runs is half as wide, the share of runs with
+// the event staying k/n.
+func halvingRuns(k, n int) int {
+	target := ClopperPearson(k, n, Confidence).Width() / 2
+	p := float64(k) / float64(n)
+	width := func(m int) float64 {
+		return ClopperPearson(int(math.Round(p*float64(m))), m, Confidence).Width()
+	}
+	lo, hi := n, 2*n
+	for width(hi) > target {
+		lo, hi = hi, 2*hi
+	}
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if width(mid) > target {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
+}
+
+// round2 rounds a number of runs to two significant digits, the precision
+// of "about".
+func round2(n int) int {
+	if n < 100 {
+		return n
+	}
+	p := int(math.Pow(10, math.Floor(math.Log10(float64(n)))-1))
+	return (n + p/2) / p * p
+}
+
+// pointsWide writes the width of a probability interval in percentage
+// points, with the precision of percent.
+func pointsWide(w float64) string {
+	return strings.TrimSuffix(percent(w), "%")
 }
 
 func lowerFirst(s string) string {
