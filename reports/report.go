@@ -325,7 +325,11 @@ func riskSection(d *document, b *Batch, figs []Figure) {
 			"order-statistic interval, whose coverage holds with ties at zero too.", esMinTail, notBounded)},
 		para{class: "method", text: "Expected values: the mean over runs with a Student-t interval, its lower " +
 			"bound clipped at 0 for a metric that is never negative. With heavy tails or many zeros the interval " +
-			"is approximate at small run counts."})
+			"is approximate at small run counts, so a mean that rests on a few runs comes with the share of runs " +
+			"above zero (Clopper–Pearson) and the largest run."},
+		para{class: "method", text: "Digits: an estimate and its interval are written with the same significant " +
+			"digits, as many as the bounds need to differ, and none finer than the second significant digit of " +
+			"the interval's half-width, which the interval does not support."})
 }
 
 // groupNote is the sentence printed under the table of a risk-figure
@@ -436,11 +440,11 @@ func distributionSection(d *document, sums []metricSummary, dists []figureBlock)
 		head:  []string{"Metric", "Unit", "Runs", "Mean", "95% interval", "p5", "Median", "p95", "Max"},
 		right: []bool{false, false, true, true, true, true, true, true, true}}
 	for _, s := range sums {
-		ci := "n/a"
+		mean, ci := Num(s.mean), "n/a"
 		if s.hasCI {
-			ci = interval(s.ci.Lo, s.ci.Hi)
+			mean, ci = estimateInterval(s.mean, s.ci.Lo, s.ci.Hi)
 		}
-		t.rows = append(t.rows, []string{s.m.Label + " (`" + s.m.Name + "`)", s.m.Unit, group3(s.n), Num(s.mean), ci,
+		t.rows = append(t.rows, []string{s.m.Label + " (`" + s.m.Name + "`)", s.m.Unit, group3(s.n), mean, ci,
 			Num(s.p5), Num(s.p50), Num(s.p95), Num(s.max)})
 	}
 	d.add(t)

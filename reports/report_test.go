@@ -575,3 +575,53 @@ func TestZeroTailUnbounded(t *testing.T) {
 		}
 	}
 }
+
+// TestReserveDrawnFewRuns draws the reserve in 2 of 80 runs: the mean
+// alone (a t-interval clipped at 0) hides that it rests on two runs, so
+// the report gives the share of runs with its Clopper–Pearson interval and
+// the largest run, and writes the mean with no more digits than its
+// interval supports.
+func TestReserveDrawnFewRuns(t *testing.T) {
+	b := loadFixture(t)
+	setSummary(b, "reserve_drawn", 0)
+	i := slices.IndexFunc(b.Manifest.Summary, func(m Metric) bool { return m.Name == "reserve_drawn" })
+	b.Runs[10].Values[i], b.Runs[20].Values[i] = 300, 490.88 // mean 9.886
+	r, err := Build(b, fixture, Options{skipImages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(r.Markdown)
+	for _, s := range []string{
+		"| P(reserve drawn > 0) | 2.5% | [0.3%, 8.7%] | Clopper–Pearson | 80 |",
+		"| Expected reserve drawn | 10 rwaUSD | [0, 24] | Student t, clipped at 0 | 80 |",
+		"| Largest reserve drawn in any run | 490.9 rwaUSD | — | largest run value (no interval) | 80 |",
+		"| Reserve drawn (`reserve_drawn`) | rwaUSD | 80 | 10 | [0, 24] |",
+	} {
+		if !strings.Contains(md, s) {
+			t.Errorf("report.md lacks %q", s)
+		}
+	}
+}
+
+// TestEstimateInterval: an estimate and its interval share their digits,
+// as many as the bounds need to differ and no more than the interval
+// supports.
+func TestEstimateInterval(t *testing.T) {
+	for _, c := range []struct {
+		est, lo, hi float64
+		want        string
+	}{
+		{1.004332, 1.004321, 1.004342, "1.00433 [1.00432, 1.00434]"}, // was 1.004 [1.00432, 1.00434]
+		{9.886, 0, 25.3, "10 [0, 25]"},                               // was 9.886 [0, 25.3]
+		{259123, 158456, 359790, "260k [160k, 360k]"},                // half-width 101k: to 10k
+		{0.08958, 0.08278, 0.09638, "0.0896 [0.0828, 0.0964]"},
+		{0, 0, 0, "0 [0, 0]"},
+		{0.3, 0, 25, "0.3 [0, 25]"},
+		{999.7, 990, 1009.4, "999.7 [990, 1.01k]"},
+	} {
+		est, ci := estimateInterval(c.est, c.lo, c.hi)
+		if got := est + " " + ci; got != c.want {
+			t.Errorf("estimateInterval(%g, %g, %g) = %s, want %s", c.est, c.lo, c.hi, got, c.want)
+		}
+	}
+}

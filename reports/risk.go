@@ -31,6 +31,7 @@ const (
 	KindQuantile                // empirical quantile; order-statistic interval
 	KindShortfall               // expected shortfall; percentile-bootstrap interval
 	KindMean                    // sample mean; Student-t interval
+	KindMax                     // largest run value; no interval
 )
 
 // Figure is one risk figure: an estimate from the successful runs and its
@@ -118,8 +119,12 @@ var riskSpecs = []riskSpec{
 	{group: "Peg", metric: "hours_off_5pct", kind: KindQuantile, level: 0.5, label: "Median hours off peg by more than 5%"},
 	{group: "Peg", metric: "hours_off_5pct", kind: KindQuantile, level: 0.95, label: "95th percentile of hours off peg by more than 5%"},
 	{group: "Liquidations and backstop", metric: "liquidated_debt", kind: KindMean, label: "Expected liquidation volume (debt liquidated)"},
+	{group: "Liquidations and backstop", metric: "reserve_drawn", kind: KindProbability, level: 0, label: "P(reserve drawn > 0)"},
 	{group: "Liquidations and backstop", metric: "reserve_drawn", kind: KindMean, label: "Expected reserve drawn"},
+	{group: "Liquidations and backstop", metric: "reserve_drawn", kind: KindMax, label: "Largest reserve drawn in any run"},
+	{group: "Liquidations and backstop", metric: "recap", kind: KindProbability, level: 0, label: "P(recapitalisation > 0)"},
 	{group: "Liquidations and backstop", metric: "recap", kind: KindMean, label: "Expected recapitalisation"},
+	{group: "Liquidations and backstop", metric: "recap", kind: KindMax, label: "Largest recapitalisation in any run"},
 }
 
 // Method descriptions, as the report prints them next to each interval.
@@ -128,6 +133,7 @@ const (
 	methodOrder = "order statistics"
 	methodBoot  = "percentile bootstrap"
 	methodT     = "Student t"
+	methodMax   = "largest run value (no interval)"
 )
 
 // RiskFigures computes the risk figures of b from its successful runs, in
@@ -148,6 +154,8 @@ func RiskFigures(b *Batch, opt Options) []Figure {
 			out = append(out, quantileFigure(s, m, x))
 		case KindMean:
 			out = append(out, meanFigure(s, m, x))
+		case KindMax:
+			out = append(out, maxFigure(s, m, x))
 		case KindShortfall:
 			out = append(out, tailFigures(s, m, x, opt.resamples(), opt.seed(b))...)
 		}
@@ -222,6 +230,19 @@ func meanFigure(s riskSpec, m Metric, x []float64) Figure {
 	default:
 		f.Estimate, f.CI, f.HasCI = mean, iv, true
 	}
+	return f
+}
+
+// maxFigure is the largest run value, which shows how far the few runs
+// behind a small mean went; a maximum has no Monte Carlo interval.
+func maxFigure(s riskSpec, m Metric, x []float64) Figure {
+	f := newFigure(s, "max_"+s.metric, s.label, m.Unit, x)
+	f.Method = methodMax
+	if len(x) == 0 {
+		f.NeedPoint = 1
+		return f
+	}
+	f.Estimate = x[len(x)-1]
 	return f
 }
 
@@ -446,14 +467,20 @@ func formatEstimate(f Figure) (est, ci string) {
 	switch {
 	case f.NeedPoint > 0:
 		est = fmt.Sprintf("n/a (needs ≥ %s runs)", group3(f.NeedPoint))
+	case f.HasCI && f.Kind != KindProbability:
+		est, ci = estimateInterval(f.Estimate, f.CI.Lo, f.CI.Hi)
+		if f.Unit != "" && f.Unit != "count" {
+			est += " " + f.Unit
+		}
+		return est, ci
 	default:
 		est = val(f.Estimate)
 	}
 	switch {
 	case f.HasCI && f.Kind == KindProbability:
 		ci = fmt.Sprintf("[%s, %s]", percent(f.CI.Lo), percent(f.CI.Hi))
-	case f.HasCI:
-		ci = interval(f.CI.Lo, f.CI.Hi)
+	case f.Kind == KindMax:
+		ci = "—"
 	case f.Unbounded:
 		ci = notBounded
 	case f.NeedCI > 0:
