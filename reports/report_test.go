@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -288,6 +290,9 @@ func TestAllZero(t *testing.T) {
 			r.P[k] = 0
 		}
 	}
+	for _, p := range b.Paths["deficit"] {
+		clear(p.Y)
+	}
 	r, err := Build(b, fixture, Options{skipImages: true})
 	if err != nil {
 		t.Fatal(err)
@@ -300,6 +305,7 @@ func TestAllZero(t *testing.T) {
 		"**Mean auction discount.** No run had an auction take, so there is no discount to show (0 of 80 successful runs).",
 		"| P(final deficit > 0) | 0.0% | [0.0%, 4.5%] |",
 		"| VaR 95% of the peak deficit | 0 rwaUSD | [0, 0] |",
+		"**Deficit.** No run had a deficit at any time (0 of 80 successful runs).",
 	} {
 		if !strings.Contains(md, s) {
 			t.Errorf("report.md lacks %q", s)
@@ -311,12 +317,74 @@ func TestAllZero(t *testing.T) {
 		}
 	}
 	i := slices.IndexFunc(r.Charts, func(c Chart) bool { return c.Name == "fan-deficit" })
-	if i < 0 || r.Charts[i].Plot == nil {
-		t.Fatal("the flat deficit series has no fan chart")
+	if i < 0 || r.Charts[i].Plot != nil {
+		t.Fatal("the deficit, zero in every run, has a fan chart (an empty axis) or no entry")
 	}
-	if _, err := PNG(r.Charts[i].Plot, ChartWidth, ChartHeight); err != nil {
-		t.Errorf("drawing the flat deficit series: %v", err)
+}
+
+// svgText renders p as SVG and returns its text.
+func svgText(t *testing.T, p *plot.Plot) string {
+	t.Helper()
+	data, err := SVG(p, ChartWidth, ChartHeight)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return string(data)
+}
+
+// TestFanLegend: a fan chart draws its sample paths as thin solid lines
+// and keeps its one dash pattern for the mean, so no sample path reads as
+// the mean and the legend's sample-path entry matches every path; a band
+// with no area (here the deficit's percentiles set to zero, its maximum
+// not) is neither drawn nor listed.
+func TestFanLegend(t *testing.T) {
+	b := loadFixture(t)
+	m, _ := seriesMetric(b, "deficit")
+	svg := svgText(t, mustFan(t, b, m))
+	dashes := map[string]bool{}
+	for _, style := range strings.Split(svg, "style=\"")[1:] {
+		style = style[:strings.IndexByte(style, '"')]
+		if i := strings.Index(style, "stroke-dasharray:"); i >= 0 {
+			d := style[i+len("stroke-dasharray:"):]
+			dashes[d[:strings.IndexAny(d+";", ";")]] = true
+		}
+	}
+	if len(dashes) != 1 {
+		t.Errorf("fan chart uses %d dash patterns, want 1 (the mean's): %v", len(dashes), dashes)
+	}
+	for i := range b.Quantiles["deficit"] {
+		r := &b.Quantiles["deficit"][i]
+		for k := range r.P {
+			r.P[k] = 0
+		}
+	}
+	svg = svgText(t, mustFan(t, b, m))
+	for _, s := range []string{"90% band", "50% band"} {
+		if strings.Contains(svg, s) {
+			t.Errorf("legend lists %q, a band with no area", s)
+		}
+	}
+	if !strings.Contains(svg, "sample runs (5)") {
+		t.Error("legend lacks the sample runs")
+	}
+}
+
+func seriesMetric(b *Batch, name string) (Metric, bool) {
+	for _, m := range b.Manifest.Series {
+		if m.Name == name {
+			return m, true
+		}
+	}
+	return Metric{}, false
+}
+
+func mustFan(t *testing.T, b *Batch, m Metric) *plot.Plot {
+	t.Helper()
+	p, err := FanChart(b, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // TestFailedRuns marks two runs failed: the report lists them with their
