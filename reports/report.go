@@ -2,12 +2,14 @@ package reports
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -261,10 +263,32 @@ func summarySection(d *document, b *Batch, dir string) {
 		{"Tool", m.Tool + " " + m.Version},
 		{"Scenario file", "`" + m.ScenarioFile + "`"},
 		{"Config SHA-256", "`" + m.ConfigSHA256 + "`"},
-		{"Reproduce the batch", "`" + m.Command + "`"},
+		{"Reproduce the batch", reproduce(m)},
 		{"Re-render this report", "`tempest report DIR`, DIR being the directory of this report"},
 	}
 	d.add(heading{level: 2, id: "summary", text: "1. Summary"}, keyValues{class: "summary", rows: rows})
+}
+
+// outFlag matches an --out flag of a command line, with its value.
+var outFlag = regexp.MustCompile(`\s--out(?:=|\s+)(?:'[^']*'|"[^"]*"|\S+)`)
+
+// reproduce is the summary's command that reruns the batch: the
+// manifest's command writing into a new directory, so the rerun does not
+// overwrite the batch it checks, and the tool it needs.
+func reproduce(m *Manifest) string {
+	if m.Command == "" {
+		return "the manifest records no command"
+	}
+	cmd := outFlag.ReplaceAllString(m.Command, "") + " --out DIR-repro"
+	s := "`" + cmd + "`, DIR being this batch's directory (a new directory, so the rerun does not overwrite " +
+		"the batch it checks)"
+	switch v := m.Version; v {
+	case "", "dev":
+		return s + ", with the tempest build that ran the batch: the manifest names version " + cmp.Or(v, "none") +
+			", no release or commit, so build from the same source"
+	default:
+		return s + ", with tempest " + v
+	}
 }
 
 func riskSection(d *document, b *Batch, figs []Figure) {
@@ -339,9 +363,18 @@ func groupNote(b *Batch, group string) string {
 	switch group {
 	case "Bad debt":
 		return absorbedNote(b)
+	case "Peg":
+		return pegNote
 	}
 	return ""
 }
+
+// pegNote says how the model defines the peg (sim: View.Peg), which the
+// peg figures measure.
+const pegNote = "The peg is rwaUSD's USD price as the model defines it: at every block, the peg pool's spot " +
+	"price of rwaUSD in the reference stablecoin times the reference stablecoin's USD price (1 throughout for " +
+	"a scenario without a peg pool). It is the price in that one pool: while no one trades in it, the peg " +
+	"follows the reference coin, so these figures include the reference coin's own moves."
 
 // absorbedNote says how many runs had bad debt or an unpaid auction target
 // and whether the backstop's surplus absorbed those losses before they

@@ -693,3 +693,33 @@ func TestEstimateInterval(t *testing.T) {
 		}
 	}
 }
+
+// TestReproduceCommand: the summary's command reruns the batch into a new
+// directory (the manifest's command has no --out, so run as printed it
+// would overwrite the default directory, possibly the batch under check)
+// and names the tool it needs; the peg figures say how the model defines
+// the peg.
+func TestReproduceCommand(t *testing.T) {
+	b := loadFixture(t)
+	r, err := Build(b, fixture, Options{skipImages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(r.Markdown)
+	for _, s := range []string{
+		"| **Reproduce the batch** | `tempest run reports/testdata/stress.toml --runs 80 --seed 20261122 --out DIR-repro`, " +
+			"DIR being this batch's directory",
+		"the manifest names version dev, no release or commit, so build from the same source",
+		"The peg is rwaUSD's USD price as the model defines it: at every block, the peg pool's spot price of rwaUSD " +
+			"in the reference stablecoin times the reference stablecoin's USD price",
+	} {
+		if !strings.Contains(md, s) {
+			t.Errorf("report.md lacks %q", s)
+		}
+	}
+	m := Manifest{Version: "v0.4.0", Command: "tempest run a.toml --runs 9 --out 'old dir' --seed 3 --set x=1"}
+	if got, want := reproduce(&m), "`tempest run a.toml --runs 9 --seed 3 --set x=1 --out DIR-repro`"; !strings.HasPrefix(got, want) ||
+		!strings.HasSuffix(got, "with tempest v0.4.0") {
+		t.Errorf("reproduce = %s, want %s … with tempest v0.4.0", got, want)
+	}
+}
