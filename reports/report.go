@@ -351,7 +351,8 @@ func riskSection(d *document, b *Batch, figs []Figure) {
 		para{class: "method", text: "Expected values: the mean over runs with a Student-t interval, its lower " +
 			"bound clipped at 0 for a metric that is never negative. With heavy tails or many zeros the interval " +
 			"is approximate at small run counts, so a mean that rests on a few runs comes with the share of runs " +
-			"above zero (Clopper–Pearson) and the largest run."},
+			"above zero (Clopper–Pearson) and the largest run. When every run is zero the mean, like such an expected " +
+			"shortfall, is given as not bounded by the data."},
 		para{class: "method", text: "Digits: an estimate and its interval are written with the same significant " +
 			"digits, as many as the bounds need to differ, and none finer than the second significant digit of " +
 			"the interval's half-width, which the interval does not support."})
@@ -440,7 +441,7 @@ type metricSummary struct {
 	n, missing        int
 	mean              float64
 	ci                Interval
-	hasCI             bool
+	hasCI, unbounded  bool
 	p5, p50, p95, max float64
 }
 
@@ -456,6 +457,9 @@ func metricSummaries(b *Batch) []metricSummary {
 			clipMean(x, &s.ci)
 			s.p5, s.p50, s.p95 = Quantile(x, 0.05), Quantile(x, 0.5), Quantile(x, 0.95)
 			s.max = x[len(x)-1]
+			if x[0] == 0 && s.max == 0 { // as meanFigure: [0, 0] is not what the data bound
+				s.ci, s.hasCI, s.unbounded = nanInterval(), false, true
+			}
 		}
 		out = append(out, s)
 	}
@@ -475,7 +479,10 @@ func distributionSection(d *document, sums []metricSummary, dists []figureBlock)
 		right: []bool{false, false, true, true, true, true, true, true, true}}
 	for _, s := range sums {
 		mean, ci := Num(s.mean), "n/a"
-		if s.hasCI {
+		switch {
+		case s.unbounded:
+			ci = notBounded
+		case s.hasCI:
 			mean, ci = estimateInterval(s.mean, s.ci.Lo, s.ci.Hi)
 		}
 		t.rows = append(t.rows, []string{s.m.Label + " (`" + s.m.Name + "`)", s.m.Unit, group3(s.n), mean, ci,

@@ -605,8 +605,9 @@ func TestBadDebtAbsorbed(t *testing.T) {
 // TestZeroTailUnbounded triples the fixture to 240 runs (enough for the
 // 95% expected-shortfall interval) with no deficit in any run: the
 // bootstrap of an all-zero tail would print [0, 0], which the data do not
-// support, so the report prints the estimate as not bounded by the data;
-// the VaR keeps its order-statistic interval and a tail with non-zero
+// support, so the report prints the estimate as not bounded by the data,
+// as it does for the mean of a metric that is zero in every run; the VaR
+// keeps its order-statistic interval and a tail with non-zero
 // values keeps its bootstrap interval.
 func TestZeroTailUnbounded(t *testing.T) {
 	b := loadFixture(t)
@@ -628,6 +629,8 @@ func TestZeroTailUnbounded(t *testing.T) {
 		"| Expected shortfall 95% of the final deficit | 0 rwaUSD | not bounded by the data |",
 		"| Expected shortfall 95% of the peak deficit | 0 rwaUSD | not bounded by the data |",
 		"| VaR 95% of the peak deficit | 0 rwaUSD | [0, 0] |",
+		"| Expected recapitalisation | 0 rwaUSD | not bounded by the data | Student t | 240 |", // recap is 0 in every run
+		"| Recapitalisation (`recap`) | rwaUSD | 240 | 0 | not bounded by the data |",
 	} {
 		if !strings.Contains(md, s) {
 			t.Errorf("report.md lacks %q", s)

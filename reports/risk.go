@@ -51,9 +51,10 @@ type Figure struct {
 	HasCI    bool
 	Method   string // how the interval was made
 	// Unbounded is set for an expected shortfall whose runs beyond the
-	// level are all zero: its bootstrap interval would be [0, 0], yet the
-	// probability of a non-zero value allows a positive tail of a size
-	// the batch cannot bound, so the figure has no interval.
+	// level are all zero, or a mean of runs that are all zero: its
+	// interval would be [0, 0], yet the probability of a non-zero value
+	// allows a positive tail of a size the batch cannot bound, so the
+	// figure has no interval.
 	Unbounded bool
 	// NeedPoint and NeedCI are the runs the estimate and the interval
 	// need, when the batch has fewer; zero otherwise.
@@ -227,6 +228,10 @@ func meanFigure(s riskSpec, m Metric, x []float64) Figure {
 		f.NeedPoint, f.NeedCI = 1, 2
 	case !ok:
 		f.Estimate, f.NeedCI = mean, 2
+	case x[0] == 0 && x[len(x)-1] == 0:
+		// Every run is zero: the t-interval is [0, 0], yet P(> 0)'s
+		// upper bound allows runs above zero of any size.
+		f.Estimate, f.Unbounded = mean, true
 	default:
 		f.Estimate, f.CI, f.HasCI = mean, iv, true
 	}
