@@ -16,6 +16,8 @@ func FanCharts(b *Batch) ([]Chart, error) {
 		switch {
 		case errors.Is(err, ErrNoData):
 			c.Empty = fmt.Sprintf("No successful run recorded %s.", m.Label)
+		case errors.Is(err, errAllZero):
+			c.Empty = zeroSeriesSentence(m, b.OK())
 		case err != nil:
 			return nil, fmt.Errorf("fan chart of %s: %w", m.Name, err)
 		default:
@@ -25,6 +27,25 @@ func FanCharts(b *Batch) ([]Chart, error) {
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// zeroSeries words the sentence for a series that is zero in every run at
+// every time, as the distribution section words a metric that is zero in
+// every run; a series not listed gets a generic sentence.
+var zeroSeries = map[string]string{
+	"deficit":    "No run had a deficit at any time",
+	"auctions":   "No run had an auction running at any time",
+	"in_auction": "No run had collateral in auction at any time",
+	"liquidated": "No run liquidated any debt",
+}
+
+func zeroSeriesSentence(m Metric, ok int) string {
+	s, found := zeroSeries[m.Name]
+	if !found {
+		return fmt.Sprintf("%s was zero in every run at every time (%s successful runs), so there is no chart.",
+			m.Label, group3(ok))
+	}
+	return fmt.Sprintf("%s (0 of %s successful runs).", s, group3(ok))
 }
 
 func fanCaption(b *Batch, m Metric) string {

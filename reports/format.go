@@ -15,17 +15,33 @@ var siSuffixes = []string{"", "k", "M", "B", "T"}
 // (0.9966, 12.34), "0" for zero and "n/a" for NaN.
 func Num(x float64) string { return numDigits(x, 0) }
 
-// interval writes [lo, hi] with Num, adding significant digits (up to
-// six more) until the bounds differ when they do.
-func interval(lo, hi float64) string {
-	a, b := Num(lo), Num(hi)
-	for extra := 1; a == b && lo != hi && extra <= 6; extra++ {
-		a, b = numDigits(lo, extra), numDigits(hi, extra)
+// estimateInterval writes an estimate and its interval [lo, hi] with the
+// same number of significant digits as far as their sizes allow: Num's,
+// plus as many as the bounds need to differ, but none below the second
+// significant digit of the interval's half-width, which the interval does
+// not support (9.886 in [0, 25.3] is written 10 in [0, 25]).
+func estimateInterval(est, lo, hi float64) (string, string) {
+	extra := 0
+	for extra < 6 && lo != hi && numDigits(lo, extra) == numDigits(hi, extra) {
+		extra++
 	}
-	return "[" + a + ", " + b + "]"
+	half := (hi - lo) / 2
+	f := func(x float64) string {
+		if !(half > 0) || !finite(x, half) || x == 0 {
+			return numDigits(x, extra)
+		}
+		base := 4
+		if math.Abs(x) >= 1000 {
+			base = 3
+		}
+		sig := int(math.Floor(math.Log10(math.Abs(x)))) - int(math.Floor(math.Log10(half))) + 2
+		return numDigits(x, min(extra, max(sig, 1)-base))
+	}
+	return f(est), "[" + f(lo) + ", " + f(hi) + "]"
 }
 
-// numDigits is Num with extra significant digits.
+// numDigits is Num with extra significant digits (fewer when extra is
+// negative, down to one).
 func numDigits(x float64, extra int) string {
 	switch {
 	case math.IsNaN(x):
@@ -39,19 +55,22 @@ func numDigits(x float64, extra int) string {
 	}
 	a := math.Abs(x)
 	if a < 1000 {
-		s := strconv.FormatFloat(x, 'g', 4+extra, 64)
+		s := strconv.FormatFloat(x, 'g', max(4+extra, 1), 64)
 		if r, err := strconv.ParseFloat(s, 64); err == nil && math.Abs(r) < 1000 {
+			if strings.Contains(s, "e+") { // 9.9 to one digit: 1e+01
+				s = strconv.FormatFloat(r, 'f', 0, 64)
+			}
 			return s
 		}
 	}
 	k := 1
 	v := x / 1e3
 	for {
-		s := strconv.FormatFloat(v, 'g', 3+extra, 64)
+		s := strconv.FormatFloat(v, 'g', max(3+extra, 1), 64)
 		r, _ := strconv.ParseFloat(s, 64)
 		if math.Abs(r) < 1000 || k == len(siSuffixes)-1 {
 			if strings.ContainsAny(s, "e") {
-				s = strconv.FormatFloat(v, 'f', 0, 64)
+				s = strconv.FormatFloat(r, 'f', 0, 64)
 			}
 			return s + siSuffixes[k]
 		}

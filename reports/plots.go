@@ -46,19 +46,18 @@ var (
 	inkDark   = color.RGBA{R: 8, G: 38, B: 84, A: 255}     // median, curves
 	band50    = color.RGBA{R: 120, G: 160, B: 205, A: 255} // inner band
 	band90    = color.RGBA{R: 206, G: 222, B: 240, A: 255} // outer band
-	inkSample = color.RGBA{R: 70, G: 70, B: 70, A: 255}
+	inkSample = color.RGBA{R: 165, G: 100, B: 60, A: 255}  // thin, solid: neither band, median nor mean
 	inkMark   = color.RGBA{R: 150, G: 40, B: 30, A: 255}
 	histFill  = color.RGBA{R: 150, G: 180, B: 215, A: 255}
 	sansFont  = font.Font{Typeface: "Liberation", Variant: "Sans"}
-	// sampleDashes tell the sample paths apart without colour.
-	sampleDashes = [][]vg.Length{
-		nil,
-		{vg.Points(4), vg.Points(2)},
-		{vg.Points(1), vg.Points(1.5)},
-		{vg.Points(6), vg.Points(2), vg.Points(1), vg.Points(2)},
-		{vg.Points(2), vg.Points(3)},
-	}
+	// meanDashes is the one dash pattern of a fan chart, the mean's: the
+	// sample paths are thin and solid, so none of them reads as the mean.
+	meanDashes = []vg.Length{vg.Points(3), vg.Points(2)}
 )
+
+// errAllZero is returned by FanChart for a series that is zero in every
+// run at every time: a chart of it is an empty axis.
+var errAllZero = errors.New("reports: series zero in every run")
 
 // newPlot returns a plot with the report's fonts and number formatting.
 func newPlot(title, xlabel, ylabel string) *plot.Plot {
@@ -115,10 +114,16 @@ func clean(xys plotter.XYs) plotter.XYs {
 // bands from quantiles.csv, the mean, and the sample paths of paths.csv.
 // When the quantile sketch cannot resolve the series (SketchLimited), it
 // draws the exact range over runs (min–max) instead of the bands and no
-// median. It returns ErrNoData when quantiles.csv holds no finite value
-// for m.
+// median. A band that is empty (its bounds equal at every time) is
+// neither drawn nor listed in the legend. It returns ErrNoData when
+// quantiles.csv holds no finite value for m, and errAllZero when m is zero
+// in every run at every time (exact minima and maxima, and the sample
+// paths).
 func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 	rows := b.Quantiles[m.Name]
+	if allZero(rows, b.Paths[m.Name]) {
+		return nil, errAllZero
+	}
 	horizon := 0.0
 	for _, r := range rows {
 		horizon = math.Max(horizon, r.T)
@@ -163,7 +168,7 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 		names[0] = "range over runs (exact)"
 	}
 	for i, fill := range []color.Color{band90, band50} {
-		if len(lo[i]) < 2 {
+		if len(lo[i]) < 2 || emptyBand(lo[i], hi[i]) {
 			continue
 		}
 		poly, err := bandPolygon(lo[i], hi[i])
@@ -176,7 +181,8 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 	}
 	paths := b.Paths[m.Name]
 	var first *plotter.Line
-	for i, path := range paths {
+	drawn := 0
+	for _, path := range paths {
 		var xys plotter.XYs
 		for j, y := range path.Y {
 			if j < len(b.PathT) {
@@ -193,14 +199,14 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 		}
 		l.Color = inkSample
 		l.Width = vg.Points(0.6)
-		l.Dashes = sampleDashes[i%len(sampleDashes)]
 		p.Add(l)
+		drawn++
 		if first == nil {
 			first = l
 		}
 	}
 	if first != nil {
-		p.Legend.Add(fmt.Sprintf("sample runs (%d)", len(paths)), first)
+		p.Legend.Add(fmt.Sprintf("sample runs (%d)", drawn), first)
 	}
 	if len(mean) > 0 {
 		l, err := plotter.NewLine(mean)
@@ -209,7 +215,7 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 		}
 		l.Color = color.Black
 		l.Width = vg.Points(1)
-		l.Dashes = []vg.Length{vg.Points(3), vg.Points(2)}
+		l.Dashes = meanDashes
 		if coarse {
 			l.Color, l.Width, l.Dashes = inkDark, vg.Points(2), nil
 		}
@@ -229,6 +235,41 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 	p.X.Min = 0
 	padFlat(p)
 	return p, nil
+}
+
+// emptyBand reports whether a band has no area: its bounds are equal at
+// every time.
+func emptyBand(lo, hi plotter.XYs) bool {
+	for i := range lo {
+		if hi[i].Y != lo[i].Y {
+			return false
+		}
+	}
+	return true
+}
+
+// allZero reports whether a series is zero in every run at every time:
+// its exact minimum and maximum in every bucket with runs, and every
+// sample path. It is false for a series without data.
+func allZero(rows []QuantileRow, paths []Path) bool {
+	n := 0
+	for _, r := range rows {
+		if r.Count == 0 {
+			continue
+		}
+		if r.Min != 0 || r.Max != 0 {
+			return false
+		}
+		n++
+	}
+	for _, p := range paths {
+		for _, y := range p.Y {
+			if y != 0 && !math.IsNaN(y) {
+				return false
+			}
+		}
+	}
+	return n > 0
 }
 
 // SketchLimited reports whether the quantiles of a series are too coarse

@@ -2,12 +2,14 @@ package reports
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -229,7 +231,8 @@ func buildDocument(b *Batch, dir string, figs []Figure, sums []metricSummary, fa
 		para{text: fmt.Sprintf("Every series the batch recorded, in the order of the manifest (a series a later "+
 			"module registers appears here by itself), across the %s successful runs at the end of each %s-hour "+
 			"bucket: the median (solid), the mean (dashed), the 50%% band p25–p75 (dark), the 90%% band p5–p95 "+
-			"(light) and the first runs as thin sample paths. Percentiles come from streaming quantile sketches of "+
+			"(light) and the first runs as thin solid sample paths (light brown); a band with no area is left out, and a series "+
+			"that is zero in every run gets a sentence instead of a chart. Percentiles come from streaming quantile sketches of "+
 			"bounded relative error; means, minima and maxima are exact, except that a value within a millionth "+
 			"of a unit of the series' level (for the price of a volatile asset, within 0.1%% of its starting price) "+
 			"is recorded as the level; sample paths are exact.",
@@ -260,10 +263,32 @@ func summarySection(d *document, b *Batch, dir string) {
 		{"Tool", m.Tool + " " + m.Version},
 		{"Scenario file", "`" + m.ScenarioFile + "`"},
 		{"Config SHA-256", "`" + m.ConfigSHA256 + "`"},
-		{"Reproduce the batch", "`" + m.Command + "`"},
+		{"Reproduce the batch", reproduce(m)},
 		{"Re-render this report", "`tempest report DIR`, DIR being the directory of this report"},
 	}
 	d.add(heading{level: 2, id: "summary", text: "1. Summary"}, keyValues{class: "summary", rows: rows})
+}
+
+// outFlag matches an --out flag of a command line, with its value.
+var outFlag = regexp.MustCompile(`\s--out(?:=|\s+)(?:'[^']*'|"[^"]*"|\S+)`)
+
+// reproduce is the summary's command that reruns the batch: the
+// manifest's command writing into a new directory, so the rerun does not
+// overwrite the batch it checks, and the tool it needs.
+func reproduce(m *Manifest) string {
+	if m.Command == "" {
+		return "the manifest records no command"
+	}
+	cmd := outFlag.ReplaceAllString(m.Command, "") + " --out DIR-repro"
+	s := "`" + cmd + "`, DIR being this batch's directory (a new directory, so the rerun does not overwrite " +
+		"the batch it checks)"
+	switch v := m.Version; v {
+	case "", "dev":
+		return s + ", with the tempest build that ran the batch: the manifest names version " + cmp.Or(v, "none") +
+			", no release or commit, so build from the same source"
+	default:
+		return s + ", with tempest " + v
+	}
 }
 
 func riskSection(d *document, b *Batch, figs []Figure) {
@@ -283,8 +308,12 @@ func riskSection(d *document, b *Batch, figs []Figure) {
 	group := ""
 	var t *table
 	flush := func() {
-		if t != nil {
-			d.add(*t)
+		if t == nil {
+			return
+		}
+		d.add(*t)
+		if s := groupNote(b, group); s != "" {
+			d.add(para{class: "note", text: s})
 		}
 	}
 	for _, f := range figs {
@@ -314,10 +343,96 @@ func riskSection(d *document, b *Batch, figs []Figure) {
 		para{class: "method", text: fmt.Sprintf("Expected shortfall: the mean of the worst (1 − level) share of "+
 			"runs, the boundary run counted fractionally. Its interval is a percentile bootstrap (resamples of the "+
 			"runs with replacement, drawn from a PCG generator with the stated seed and one stream per metric, so "+
-			"it is reproducible) and is given only with at least %d runs beyond the VaR.", esMinTail)},
+			"it is reproducible) and is given only with at least %d runs beyond the VaR. When every run beyond the VaR "+
+			"is zero, the resamples hold only zeros and would give [0, 0], although the probability of a non-zero "+
+			"value (its Clopper–Pearson upper bound) allows a positive tail whose size the batch cannot tell: the "+
+			"report then gives the estimate with \"%s\" instead of an interval. A VaR keeps its "+
+			"order-statistic interval, whose coverage holds with ties at zero too.", esMinTail, notBounded)},
 		para{class: "method", text: "Expected values: the mean over runs with a Student-t interval, its lower " +
 			"bound clipped at 0 for a metric that is never negative. With heavy tails or many zeros the interval " +
-			"is approximate at small run counts."})
+			"is approximate at small run counts, so a mean that rests on a few runs comes with the share of runs " +
+			"above zero (Clopper–Pearson) and the largest run. When every run is zero the mean, like such an expected " +
+			"shortfall, is given as not bounded by the data."},
+		para{class: "method", text: "Digits: an estimate and its interval are written with the same significant " +
+			"digits, as many as the bounds need to differ, and none finer than the second significant digit of " +
+			"the interval's half-width, which the interval does not support."})
+}
+
+// groupNote is the sentence printed under the table of a risk-figure
+// group, or "".
+func groupNote(b *Batch, group string) string {
+	switch group {
+	case "Bad debt":
+		return absorbedNote(b)
+	case "Peg":
+		return pegNote
+	}
+	return ""
+}
+
+// pegNote says how the model defines the peg (sim: View.Peg), which the
+// peg figures measure.
+const pegNote = "The peg is rwaUSD's USD price as the model defines it: at every block, the peg pool's spot " +
+	"price of rwaUSD in the reference stablecoin times the reference stablecoin's USD price (1 throughout for " +
+	"a scenario without a peg pool). It is the price in that one pool: while no one trades in it, the peg " +
+	"follows the reference coin, so these figures include the reference coin's own moves."
+
+// absorbedNote says how many runs had bad debt or an unpaid auction target
+// and whether the backstop's surplus absorbed those losses before they
+// became a deficit (a peak deficit of zero), which the deficit figures
+// alone cannot show. It returns "" when no run had such a loss or the
+// batch lacks the metrics.
+func absorbedNote(b *Batch) string {
+	bad, okBad := b.Values("bad_debt")
+	short, okShort := b.Values("shortfall")
+	peak, okPeak := b.Values("peak_deficit")
+	if !okBad || !okPeak {
+		return ""
+	}
+	var nBad, nShort, nLoss, nDeficit int
+	worst := 0.0
+	for i := range bad {
+		loss := false
+		if bad[i] > 0 {
+			nBad++
+			worst = math.Max(worst, bad[i])
+			loss = true
+		}
+		if okShort && short[i] > 0 {
+			nShort++
+			loss = true
+		}
+		if loss {
+			nLoss++
+			if peak[i] > 0 {
+				nDeficit++
+			}
+		}
+	}
+	if nLoss == 0 {
+		return ""
+	}
+	unit := "rwaUSD"
+	if m, ok := b.Summary("bad_debt"); ok {
+		unit = m.Unit
+	}
+	s := fmt.Sprintf("In %s of %s runs auctions left bad debt (the largest %s)", group3(nBad), group3(len(bad)),
+		withUnit(worst, unit))
+	if okShort {
+		s += fmt.Sprintf(" and in %s they raised less than their target of debt plus penalty", group3(nShort))
+	}
+	switch {
+	case nDeficit == 0:
+		return s + ". None of these runs had a deficit at any time: the backstop's surplus (its starting reserve " +
+			"and the penalties collected) absorbed the losses before they became a deficit, so the deficit " +
+			"figures above do not show them."
+	case nDeficit == nLoss:
+		return s + fmt.Sprintf(". All %s of these runs had a deficit at some time.", group3(nLoss))
+	default:
+		return s + fmt.Sprintf(". In %s of these %s runs the backstop's surplus (its starting reserve and the "+
+			"penalties collected) absorbed the losses before they became a deficit; the other %s had a deficit "+
+			"at some time.", group3(nLoss-nDeficit), group3(nLoss), group3(nDeficit))
+	}
 }
 
 // metricSummary is one row of the per-run metric table.
@@ -326,7 +441,7 @@ type metricSummary struct {
 	n, missing        int
 	mean              float64
 	ci                Interval
-	hasCI             bool
+	hasCI, unbounded  bool
 	p5, p50, p95, max float64
 }
 
@@ -342,6 +457,9 @@ func metricSummaries(b *Batch) []metricSummary {
 			clipMean(x, &s.ci)
 			s.p5, s.p50, s.p95 = Quantile(x, 0.05), Quantile(x, 0.5), Quantile(x, 0.95)
 			s.max = x[len(x)-1]
+			if x[0] == 0 && s.max == 0 { // as meanFigure: [0, 0] is not what the data bound
+				s.ci, s.hasCI, s.unbounded = nanInterval(), false, true
+			}
 		}
 		out = append(out, s)
 	}
@@ -360,11 +478,14 @@ func distributionSection(d *document, sums []metricSummary, dists []figureBlock)
 		head:  []string{"Metric", "Unit", "Runs", "Mean", "95% interval", "p5", "Median", "p95", "Max"},
 		right: []bool{false, false, true, true, true, true, true, true, true}}
 	for _, s := range sums {
-		ci := "n/a"
-		if s.hasCI {
-			ci = interval(s.ci.Lo, s.ci.Hi)
+		mean, ci := Num(s.mean), "n/a"
+		switch {
+		case s.unbounded:
+			ci = notBounded
+		case s.hasCI:
+			mean, ci = estimateInterval(s.mean, s.ci.Lo, s.ci.Hi)
 		}
-		t.rows = append(t.rows, []string{s.m.Label + " (`" + s.m.Name + "`)", s.m.Unit, group3(s.n), Num(s.mean), ci,
+		t.rows = append(t.rows, []string{s.m.Label + " (`" + s.m.Name + "`)", s.m.Unit, group3(s.n), mean, ci,
 			Num(s.p5), Num(s.p50), Num(s.p95), Num(s.max)})
 	}
 	d.add(t)
@@ -465,15 +586,19 @@ func riskCSV(figs []Figure) []byte {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.Write([]string{"id", "group", "figure", "metric", "unit", "level", "runs", "estimate", "lo", "hi",
-		"method", "needs_runs_point", "needs_runs_interval"})
+		"method", "needs_runs_point", "needs_runs_interval", "interval_note"})
 	for _, f := range figs {
 		unit := f.Unit
 		if f.Kind == KindProbability {
 			unit = "probability"
 		}
+		note := ""
+		if f.Unbounded {
+			note = notBounded
+		}
 		w.Write([]string{f.ID, f.Group, f.Label, f.Metric, unit, csvFloat(f.Level), strconv.Itoa(f.N),
 			csvFloat(f.Estimate), csvFloat(f.CI.Lo), csvFloat(f.CI.Hi), f.Method,
-			strconv.Itoa(f.NeedPoint), strconv.Itoa(f.NeedCI)})
+			strconv.Itoa(f.NeedPoint), strconv.Itoa(f.NeedCI), note})
 	}
 	w.Flush()
 	return buf.Bytes()

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -288,6 +290,9 @@ func TestAllZero(t *testing.T) {
 			r.P[k] = 0
 		}
 	}
+	for _, p := range b.Paths["deficit"] {
+		clear(p.Y)
+	}
 	r, err := Build(b, fixture, Options{skipImages: true})
 	if err != nil {
 		t.Fatal(err)
@@ -300,6 +305,7 @@ func TestAllZero(t *testing.T) {
 		"**Mean auction discount.** No run had an auction take, so there is no discount to show (0 of 80 successful runs).",
 		"| P(final deficit > 0) | 0.0% | [0.0%, 4.5%] |",
 		"| VaR 95% of the peak deficit | 0 rwaUSD | [0, 0] |",
+		"**Deficit.** No run had a deficit at any time (0 of 80 successful runs).",
 	} {
 		if !strings.Contains(md, s) {
 			t.Errorf("report.md lacks %q", s)
@@ -311,12 +317,74 @@ func TestAllZero(t *testing.T) {
 		}
 	}
 	i := slices.IndexFunc(r.Charts, func(c Chart) bool { return c.Name == "fan-deficit" })
-	if i < 0 || r.Charts[i].Plot == nil {
-		t.Fatal("the flat deficit series has no fan chart")
+	if i < 0 || r.Charts[i].Plot != nil {
+		t.Fatal("the deficit, zero in every run, has a fan chart (an empty axis) or no entry")
 	}
-	if _, err := PNG(r.Charts[i].Plot, ChartWidth, ChartHeight); err != nil {
-		t.Errorf("drawing the flat deficit series: %v", err)
+}
+
+// svgText renders p as SVG and returns its text.
+func svgText(t *testing.T, p *plot.Plot) string {
+	t.Helper()
+	data, err := SVG(p, ChartWidth, ChartHeight)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return string(data)
+}
+
+// TestFanLegend: a fan chart draws its sample paths as thin solid lines
+// and keeps its one dash pattern for the mean, so no sample path reads as
+// the mean and the legend's sample-path entry matches every path; a band
+// with no area (here the deficit's percentiles set to zero, its maximum
+// not) is neither drawn nor listed.
+func TestFanLegend(t *testing.T) {
+	b := loadFixture(t)
+	m, _ := seriesMetric(b, "deficit")
+	svg := svgText(t, mustFan(t, b, m))
+	dashes := map[string]bool{}
+	for _, style := range strings.Split(svg, "style=\"")[1:] {
+		style = style[:strings.IndexByte(style, '"')]
+		if i := strings.Index(style, "stroke-dasharray:"); i >= 0 {
+			d := style[i+len("stroke-dasharray:"):]
+			dashes[d[:strings.IndexAny(d+";", ";")]] = true
+		}
+	}
+	if len(dashes) != 1 {
+		t.Errorf("fan chart uses %d dash patterns, want 1 (the mean's): %v", len(dashes), dashes)
+	}
+	for i := range b.Quantiles["deficit"] {
+		r := &b.Quantiles["deficit"][i]
+		for k := range r.P {
+			r.P[k] = 0
+		}
+	}
+	svg = svgText(t, mustFan(t, b, m))
+	for _, s := range []string{"90% band", "50% band"} {
+		if strings.Contains(svg, s) {
+			t.Errorf("legend lists %q, a band with no area", s)
+		}
+	}
+	if !strings.Contains(svg, "sample runs (5)") {
+		t.Error("legend lacks the sample runs")
+	}
+}
+
+func seriesMetric(b *Batch, name string) (Metric, bool) {
+	for _, m := range b.Manifest.Series {
+		if m.Name == name {
+			return m, true
+		}
+	}
+	return Metric{}, false
+}
+
+func mustFan(t *testing.T, b *Batch, m Metric) *plot.Plot {
+	t.Helper()
+	p, err := FanChart(b, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // TestFailedRuns marks two runs failed: the report lists them with their
@@ -500,5 +568,161 @@ func TestFigureEdgeCases(t *testing.T) {
 	}
 	if _, err := FanChart(b, Metric{Name: "not_recorded"}); err != ErrNoData {
 		t.Errorf("fan chart of an unrecorded series: %v, want ErrNoData", err)
+	}
+}
+
+// TestBadDebtAbsorbed gives two runs bad debt that the surplus absorbed
+// (no deficit at any time): the deficit figures stay at zero, so the
+// report must show the bad debt in its own figures and say that it was
+// absorbed.
+func TestBadDebtAbsorbed(t *testing.T) {
+	b := loadFixture(t)
+	for _, name := range []string{"final_deficit", "peak_deficit", "bad_debt"} {
+		setSummary(b, name, 0)
+	}
+	i := slices.IndexFunc(b.Manifest.Summary, func(m Metric) bool { return m.Name == "bad_debt" })
+	b.Runs[3].Values[i], b.Runs[7].Values[i] = 1000, 300250
+	r, err := Build(b, fixture, Options{skipImages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(r.Markdown)
+	for _, s := range []string{
+		"| P(final deficit > 0) | 0.0% | [0.0%, 4.5%] |",
+		"| P(bad debt > 0) | 2.5% | [0.3%, 8.7%] | Clopper–Pearson | 80 |",
+		"| VaR 95% of the bad debt | 0 rwaUSD |",
+		"| Expected shortfall 95% of the bad debt | 75.3k rwaUSD |",
+		"In 2 of 80 runs auctions left bad debt (the largest 300k rwaUSD). None of these runs had a deficit " +
+			"at any time: the backstop's surplus (its starting reserve and the penalties collected) absorbed the " +
+			"losses before they became a deficit",
+	} {
+		if !strings.Contains(md, s) {
+			t.Errorf("report.md lacks %q", s)
+		}
+	}
+}
+
+// TestZeroTailUnbounded triples the fixture to 240 runs (enough for the
+// 95% expected-shortfall interval) with no deficit in any run: the
+// bootstrap of an all-zero tail would print [0, 0], which the data do not
+// support, so the report prints the estimate as not bounded by the data,
+// as it does for the mean of a metric that is zero in every run; the VaR
+// keeps its order-statistic interval and a tail with non-zero
+// values keeps its bootstrap interval.
+func TestZeroTailUnbounded(t *testing.T) {
+	b := loadFixture(t)
+	for range 2 {
+		for _, r := range b.Runs[:80] {
+			r.Values = slices.Clone(r.Values)
+			b.Runs = append(b.Runs, r)
+		}
+	}
+	for _, name := range []string{"final_deficit", "peak_deficit"} {
+		setSummary(b, name, 0)
+	}
+	r, err := Build(b, fixture, Options{skipImages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(r.Markdown)
+	for _, s := range []string{
+		"| Expected shortfall 95% of the final deficit | 0 rwaUSD | not bounded by the data |",
+		"| Expected shortfall 95% of the peak deficit | 0 rwaUSD | not bounded by the data |",
+		"| VaR 95% of the peak deficit | 0 rwaUSD | [0, 0] |",
+		"| Expected recapitalisation | 0 rwaUSD | not bounded by the data | Student t | 240 |", // recap is 0 in every run
+		"| Recapitalisation (`recap`) | rwaUSD | 240 | 0 | not bounded by the data |",
+	} {
+		if !strings.Contains(md, s) {
+			t.Errorf("report.md lacks %q", s)
+		}
+	}
+	if !strings.Contains(string(r.RiskCSV), "\nes95_peak_deficit,Deficit,Expected shortfall 95% of the peak deficit,"+
+		"peak_deficit,rwaUSD,0.95,240,0,,,\"percentile bootstrap (2,000 resamples, seed 20261122)\",0,0,not bounded by the data\n") {
+		t.Errorf("risk_figures.csv does not mark the unbounded interval:\n%s", r.RiskCSV)
+	}
+	for _, f := range r.Figures {
+		if f.ID == "es95_bad_debt" && (!f.HasCI || f.Unbounded || !(f.CI.Hi > f.CI.Lo)) {
+			t.Errorf("es95_bad_debt, a tail of non-zero values, lost its interval: %+v", f)
+		}
+	}
+}
+
+// TestReserveDrawnFewRuns draws the reserve in 2 of 80 runs: the mean
+// alone (a t-interval clipped at 0) hides that it rests on two runs, so
+// the report gives the share of runs with its Clopper–Pearson interval and
+// the largest run, and writes the mean with no more digits than its
+// interval supports.
+func TestReserveDrawnFewRuns(t *testing.T) {
+	b := loadFixture(t)
+	setSummary(b, "reserve_drawn", 0)
+	i := slices.IndexFunc(b.Manifest.Summary, func(m Metric) bool { return m.Name == "reserve_drawn" })
+	b.Runs[10].Values[i], b.Runs[20].Values[i] = 300, 490.88 // mean 9.886
+	r, err := Build(b, fixture, Options{skipImages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(r.Markdown)
+	for _, s := range []string{
+		"| P(reserve drawn > 0) | 2.5% | [0.3%, 8.7%] | Clopper–Pearson | 80 |",
+		"| Expected reserve drawn | 10 rwaUSD | [0, 24] | Student t, clipped at 0 | 80 |",
+		"| Largest reserve drawn in any run | 490.9 rwaUSD | — | largest run value (no interval) | 80 |",
+		"| Reserve drawn (`reserve_drawn`) | rwaUSD | 80 | 10 | [0, 24] |",
+	} {
+		if !strings.Contains(md, s) {
+			t.Errorf("report.md lacks %q", s)
+		}
+	}
+}
+
+// TestEstimateInterval: an estimate and its interval share their digits,
+// as many as the bounds need to differ and no more than the interval
+// supports.
+func TestEstimateInterval(t *testing.T) {
+	for _, c := range []struct {
+		est, lo, hi float64
+		want        string
+	}{
+		{1.004332, 1.004321, 1.004342, "1.00433 [1.00432, 1.00434]"}, // was 1.004 [1.00432, 1.00434]
+		{9.886, 0, 25.3, "10 [0, 25]"},                               // was 9.886 [0, 25.3]
+		{259123, 158456, 359790, "260k [160k, 360k]"},                // half-width 101k: to 10k
+		{0.08958, 0.08278, 0.09638, "0.0896 [0.0828, 0.0964]"},
+		{0, 0, 0, "0 [0, 0]"},
+		{0.3, 0, 25, "0.3 [0, 25]"},
+		{999.7, 990, 1009.4, "999.7 [990, 1.01k]"},
+	} {
+		est, ci := estimateInterval(c.est, c.lo, c.hi)
+		if got := est + " " + ci; got != c.want {
+			t.Errorf("estimateInterval(%g, %g, %g) = %s, want %s", c.est, c.lo, c.hi, got, c.want)
+		}
+	}
+}
+
+// TestReproduceCommand: the summary's command reruns the batch into a new
+// directory (the manifest's command has no --out, so run as printed it
+// would overwrite the default directory, possibly the batch under check)
+// and names the tool it needs; the peg figures say how the model defines
+// the peg.
+func TestReproduceCommand(t *testing.T) {
+	b := loadFixture(t)
+	r, err := Build(b, fixture, Options{skipImages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(r.Markdown)
+	for _, s := range []string{
+		"| **Reproduce the batch** | `tempest run reports/testdata/stress.toml --runs 80 --seed 20261122 --out DIR-repro`, " +
+			"DIR being this batch's directory",
+		"the manifest names version dev, no release or commit, so build from the same source",
+		"The peg is rwaUSD's USD price as the model defines it: at every block, the peg pool's spot price of rwaUSD " +
+			"in the reference stablecoin times the reference stablecoin's USD price",
+	} {
+		if !strings.Contains(md, s) {
+			t.Errorf("report.md lacks %q", s)
+		}
+	}
+	m := Manifest{Version: "v0.4.0", Command: "tempest run a.toml --runs 9 --out 'old dir' --seed 3 --set x=1"}
+	if got, want := reproduce(&m), "`tempest run a.toml --runs 9 --seed 3 --set x=1 --out DIR-repro`"; !strings.HasPrefix(got, want) ||
+		!strings.HasSuffix(got, "with tempest v0.4.0") {
+		t.Errorf("reproduce = %s, want %s … with tempest v0.4.0", got, want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"strings"
 )
 
 // Levels are the VaR and expected-shortfall levels of the report.
@@ -30,6 +31,7 @@ const (
 	KindQuantile                // empirical quantile; order-statistic interval
 	KindShortfall               // expected shortfall; percentile-bootstrap interval
 	KindMean                    // sample mean; Student-t interval
+	KindMax                     // largest run value; no interval
 )
 
 // Figure is one risk figure: an estimate from the successful runs and its
@@ -48,6 +50,12 @@ type Figure struct {
 	CI       Interval // NaN bounds when there is no interval
 	HasCI    bool
 	Method   string // how the interval was made
+	// Unbounded is set for an expected shortfall whose runs beyond the
+	// level are all zero, or a mean of runs that are all zero: its
+	// interval would be [0, 0], yet the probability of a non-zero value
+	// allows a positive tail of a size the batch cannot bound, so the
+	// figure has no interval.
+	Unbounded bool
 	// NeedPoint and NeedCI are the runs the estimate and the interval
 	// need, when the batch has fewer; zero otherwise.
 	NeedPoint, NeedCI int
@@ -102,6 +110,9 @@ var riskSpecs = []riskSpec{
 	{group: "Deficit", metric: "peak_deficit", kind: KindProbability, level: 0, label: "P(peak deficit > 0)"},
 	{group: "Deficit", metric: "final_deficit", kind: KindShortfall, label: "final deficit"},
 	{group: "Deficit", metric: "peak_deficit", kind: KindShortfall, label: "peak deficit"},
+	{group: "Bad debt", metric: "bad_debt", kind: KindProbability, level: 0, label: "P(bad debt > 0)"},
+	{group: "Bad debt", metric: "shortfall", kind: KindProbability, level: 0, label: "P(unpaid auction target > 0)"},
+	{group: "Bad debt", metric: "bad_debt", kind: KindShortfall, label: "bad debt"},
 	{group: "Peg", metric: "peg_min", kind: KindProbability, below: true, level: 0.99, label: "P(peg below 0.99 at any time)"},
 	{group: "Peg", metric: "peg_min", kind: KindProbability, below: true, level: 0.95, label: "P(peg below 0.95 at any time)"},
 	{group: "Peg", metric: "hours_off_1pct", kind: KindQuantile, level: 0.5, label: "Median hours off peg by more than 1%"},
@@ -109,8 +120,12 @@ var riskSpecs = []riskSpec{
 	{group: "Peg", metric: "hours_off_5pct", kind: KindQuantile, level: 0.5, label: "Median hours off peg by more than 5%"},
 	{group: "Peg", metric: "hours_off_5pct", kind: KindQuantile, level: 0.95, label: "95th percentile of hours off peg by more than 5%"},
 	{group: "Liquidations and backstop", metric: "liquidated_debt", kind: KindMean, label: "Expected liquidation volume (debt liquidated)"},
+	{group: "Liquidations and backstop", metric: "reserve_drawn", kind: KindProbability, level: 0, label: "P(reserve drawn > 0)"},
 	{group: "Liquidations and backstop", metric: "reserve_drawn", kind: KindMean, label: "Expected reserve drawn"},
+	{group: "Liquidations and backstop", metric: "reserve_drawn", kind: KindMax, label: "Largest reserve drawn in any run"},
+	{group: "Liquidations and backstop", metric: "recap", kind: KindProbability, level: 0, label: "P(recapitalisation > 0)"},
 	{group: "Liquidations and backstop", metric: "recap", kind: KindMean, label: "Expected recapitalisation"},
+	{group: "Liquidations and backstop", metric: "recap", kind: KindMax, label: "Largest recapitalisation in any run"},
 }
 
 // Method descriptions, as the report prints them next to each interval.
@@ -119,6 +134,7 @@ const (
 	methodOrder = "order statistics"
 	methodBoot  = "percentile bootstrap"
 	methodT     = "Student t"
+	methodMax   = "largest run value (no interval)"
 )
 
 // RiskFigures computes the risk figures of b from its successful runs, in
@@ -139,6 +155,8 @@ func RiskFigures(b *Batch, opt Options) []Figure {
 			out = append(out, quantileFigure(s, m, x))
 		case KindMean:
 			out = append(out, meanFigure(s, m, x))
+		case KindMax:
+			out = append(out, maxFigure(s, m, x))
 		case KindShortfall:
 			out = append(out, tailFigures(s, m, x, opt.resamples(), opt.seed(b))...)
 		}
@@ -210,9 +228,26 @@ func meanFigure(s riskSpec, m Metric, x []float64) Figure {
 		f.NeedPoint, f.NeedCI = 1, 2
 	case !ok:
 		f.Estimate, f.NeedCI = mean, 2
+	case x[0] == 0 && x[len(x)-1] == 0:
+		// Every run is zero: the t-interval is [0, 0], yet P(> 0)'s
+		// upper bound allows runs above zero of any size.
+		f.Estimate, f.Unbounded = mean, true
 	default:
 		f.Estimate, f.CI, f.HasCI = mean, iv, true
 	}
+	return f
+}
+
+// maxFigure is the largest run value, which shows how far the few runs
+// behind a small mean went; a maximum has no Monte Carlo interval.
+func maxFigure(s riskSpec, m Metric, x []float64) Figure {
+	f := newFigure(s, "max_"+s.metric, s.label, m.Unit, x)
+	f.Method = methodMax
+	if len(x) == 0 {
+		f.NeedPoint = 1
+		return f
+	}
+	f.Estimate = x[len(x)-1]
 	return f
 }
 
@@ -276,11 +311,27 @@ func tailFigures(s riskSpec, m Metric, x []float64, resamples int, seed uint64) 
 		rnd := rand.New(rand.NewPCG(seed, h.Sum64()))
 		ivs := ESBootstrap(x, bootLevels, Confidence, resamples, rnd)
 		for i, j := range bootAt {
+			if zeroTail(x, bootLevels[i]) {
+				ess[j].Unbounded = true
+				continue
+			}
 			ess[j].CI, ess[j].HasCI = ivs[i], true
 		}
 	}
 	return append(vars, ess...)
 }
+
+// zeroTail reports whether the runs beyond the q-quantile of sorted, the
+// ones its expected shortfall averages, are all zero.
+func zeroTail(sorted []float64, q float64) bool {
+	n := len(sorted)
+	k := min(int(math.Ceil(tailRuns(n, q))), n)
+	return k > 0 && sorted[n-k] == 0 && sorted[n-1] == 0
+}
+
+// notBounded is the interval column of a figure whose interval the data
+// cannot bound.
+const notBounded = "not bounded by the data"
 
 // levelTag writes a level for an ID: 0.95 -> "95", 0.999 -> "99.9".
 func levelTag(q float64) string {
@@ -290,29 +341,62 @@ func levelTag(q float64) string {
 // pct writes a level as a percentage: 0.95 -> "95%", 0.999 -> "99.9%".
 func pct(q float64) string { return levelTag(q) + "%" }
 
-// PrecisionNote says which interval is widest relative to its estimate
-// and about how many more runs would halve it (the width of every interval
-// in the report shrinks like 1/√n, so halving it takes about four times the
-// runs), and which figures need more runs than the batch has. It returns
-// "" when there is nothing to say.
+// PrecisionNote says which probability has the widest interval (in
+// absolute terms: probabilities share a scale, and a zero estimate is the
+// headline figure of a clean batch, not one to skip) and about how many
+// more runs would halve it, and which figures need more runs than the
+// batch has. The runs that halve a Clopper–Pearson interval are found by
+// recomputing it at the same share of runs with the event: with no event
+// its upper bound is about 3.69/n at 95%, so halving takes about twice the
+// runs, not the four times of an interval that shrinks like 1/√n. Without
+// a probability it falls back to the interval widest relative to its
+// estimate. It returns "" when there is nothing to say.
 func PrecisionNote(figs []Figure) string {
+	var s string
 	var widest *Figure
-	rel := 0.0
 	for i := range figs {
 		f := &figs[i]
-		if !f.HasCI || f.Estimate == 0 || math.IsNaN(f.Estimate) || f.CI.Width() <= 0 {
-			continue
-		}
-		if r := f.CI.Width() / math.Abs(f.Estimate); r > rel {
-			widest, rel = f, r
+		if f.Kind == KindProbability && f.HasCI && f.N > 0 && f.CI.Width() > 0 &&
+			(widest == nil || f.CI.Width() > widest.CI.Width()) {
+			widest = f
 		}
 	}
-	var s string
 	if widest != nil {
 		est, ci := formatEstimate(*widest)
-		s = fmt.Sprintf("Precision: the widest interval relative to its estimate is %s: %s, interval %s, "+
-			"a width of %s of the estimate. Halving it takes about four times the runs: about %s more runs.",
-			widest.Label, est, ci, percentOf(rel), group3(3*widest.N))
+		k := int(math.Round(widest.Estimate * float64(widest.N)))
+		more := round2(halvingRuns(k, widest.N) - widest.N)
+		s = fmt.Sprintf("Precision: the widest interval of a probability is that of %s, %s %s (%s percentage points); ",
+			widest.Label, est, ci, pointsWide(widest.CI.Width()))
+		if k == 0 || k == widest.N {
+			side := "no run with the event"
+			if k > 0 {
+				side = "the event in every run"
+			}
+			s += fmt.Sprintf("with %s its width falls like 1/n (about 3.7/n), so halving it takes "+
+				"about twice the runs, %s more, while the intervals of the other figures narrow roughly like 1/√n "+
+				"and need about four times the runs (%s more) to halve.", side, group3(more), group3(3*widest.N))
+		} else {
+			s += fmt.Sprintf("at the same share of runs with the event, halving it takes about %s more runs, and "+
+				"the intervals of the other figures, which narrow roughly like 1/√n, about four times the runs "+
+				"(%s more).", group3(more), group3(3*widest.N))
+		}
+	} else {
+		rel := 0.0
+		for i := range figs {
+			f := &figs[i]
+			if !f.HasCI || f.Estimate == 0 || math.IsNaN(f.Estimate) || f.CI.Width() <= 0 {
+				continue
+			}
+			if r := f.CI.Width() / math.Abs(f.Estimate); r > rel {
+				widest, rel = f, r
+			}
+		}
+		if widest != nil {
+			est, ci := formatEstimate(*widest)
+			s = fmt.Sprintf("Precision: the widest interval relative to its estimate is %s: %s, interval %s, "+
+				"a width of %s of the estimate. It narrows roughly like 1/√n, so halving it takes about four "+
+				"times the runs: about %s more runs.", widest.Label, est, ci, percentOf(rel), group3(3*widest.N))
+		}
 	}
 	need, needFor := 0, ""
 	for _, f := range figs {
@@ -328,6 +412,46 @@ func PrecisionNote(figs []Figure) string {
 			lowerFirst(needFor), group3(need))
 	}
 	return s
+}
+
+// halvingRuns is about the number of runs at which the Clopper–Pearson
+// interval of k events in n runs is half as wide, the share of runs with
+// the event staying k/n.
+func halvingRuns(k, n int) int {
+	target := ClopperPearson(k, n, Confidence).Width() / 2
+	p := float64(k) / float64(n)
+	width := func(m int) float64 {
+		return ClopperPearson(int(math.Round(p*float64(m))), m, Confidence).Width()
+	}
+	lo, hi := n, 2*n
+	for width(hi) > target {
+		lo, hi = hi, 2*hi
+	}
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if width(mid) > target {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
+}
+
+// round2 rounds a number of runs to two significant digits, the precision
+// of "about".
+func round2(n int) int {
+	if n < 100 {
+		return n
+	}
+	p := int(math.Pow(10, math.Floor(math.Log10(float64(n)))-1))
+	return (n + p/2) / p * p
+}
+
+// pointsWide writes the width of a probability interval in percentage
+// points, with the precision of percent.
+func pointsWide(w float64) string {
+	return strings.TrimSuffix(percent(w), "%")
 }
 
 func lowerFirst(s string) string {
@@ -348,14 +472,22 @@ func formatEstimate(f Figure) (est, ci string) {
 	switch {
 	case f.NeedPoint > 0:
 		est = fmt.Sprintf("n/a (needs ≥ %s runs)", group3(f.NeedPoint))
+	case f.HasCI && f.Kind != KindProbability:
+		est, ci = estimateInterval(f.Estimate, f.CI.Lo, f.CI.Hi)
+		if f.Unit != "" && f.Unit != "count" {
+			est += " " + f.Unit
+		}
+		return est, ci
 	default:
 		est = val(f.Estimate)
 	}
 	switch {
 	case f.HasCI && f.Kind == KindProbability:
 		ci = fmt.Sprintf("[%s, %s]", percent(f.CI.Lo), percent(f.CI.Hi))
-	case f.HasCI:
-		ci = interval(f.CI.Lo, f.CI.Hi)
+	case f.Kind == KindMax:
+		ci = "—"
+	case f.Unbounded:
+		ci = notBounded
 	case f.NeedCI > 0:
 		ci = fmt.Sprintf("n/a (needs ≥ %s runs)", group3(f.NeedCI))
 	default:

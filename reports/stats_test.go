@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/floats/scalar"
@@ -301,5 +302,36 @@ func TestNum(t *testing.T) {
 	}
 	if got := group3(1234567); got != "1,234,567" {
 		t.Errorf("group3 = %q", got)
+	}
+}
+
+// TestPrecisionZeroEvents: the precision line must not skip a probability
+// estimated at 0 (the headline of a clean batch), and must scale its
+// interval like 1/n, not 1/√n: halving [0, 1.2%] after 0 of 300 runs takes
+// about 300 more runs, not 900.
+func TestPrecisionZeroEvents(t *testing.T) {
+	zeros := make([]float64, 300)
+	figs := []Figure{
+		probFigure(riskSpec{group: "Deficit", metric: "final_deficit", kind: KindProbability,
+			label: "P(final deficit > 0)"}, zeros),
+		meanFigure(riskSpec{group: "Backstop", metric: "recap", kind: KindMean, label: "Expected recapitalisation"},
+			Metric{Name: "recap", Unit: "rwaUSD"}, zeros),
+	}
+	note := PrecisionNote(figs)
+	for _, s := range []string{"P(final deficit > 0), 0.0% [0.0%, 1.2%] (1.2 percentage points)",
+		"halving it takes about twice the runs, 300 more"} {
+		if !strings.Contains(note, s) {
+			t.Errorf("precision note lacks %q:\n%s", s, note)
+		}
+	}
+	for _, c := range []struct{ k, n, lo, hi int }{
+		{0, 300, 590, 610},    // 3.69/n: twice the runs
+		{300, 300, 590, 610},  // the mirror image
+		{30, 300, 1100, 1300}, // 1/√n: four times the runs
+		{5, 1000, 2500, 3900}, // few events: in between
+	} {
+		if got := halvingRuns(c.k, c.n); got < c.lo || got > c.hi {
+			t.Errorf("halvingRuns(%d, %d) = %d, want in [%d, %d]", c.k, c.n, got, c.lo, c.hi)
+		}
 	}
 }
