@@ -234,7 +234,7 @@ func buildDocument(b *Batch, dir string, figs []Figure, sums []metricSummary, fa
 			"(light) and the first runs as thin solid sample paths (light brown); a band with no area is left out, and a series "+
 			"that is zero in every run gets a sentence instead of a chart. Percentiles come from streaming quantile sketches of "+
 			"bounded relative error; means, minima and maxima are exact, except that a value within a millionth "+
-			"of a unit of the series' level (for the price of a volatile asset, within 0.1%% of its starting price) "+
+			"of a unit of the series' level (for the price of a volatile asset and for the reserve buffer, within 0.1%% of its starting value) "+
 			"is recorded as the level; sample paths are exact.",
 			group3(b.OK()), Num(b.Manifest.BucketHours))},
 		figureGrid{figs: fans})
