@@ -166,6 +166,20 @@ func (r *Report) Write(dir string) error {
 			return err
 		}
 	}
+	// A plot an earlier render wrote and this one does not (a chart now
+	// replaced by a sentence) would show other results.
+	ents, err := os.ReadDir(filepath.Join(dir, PlotsDir))
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		name := e.Name()
+		if _, ours := r.Plots[name]; !ours && !e.IsDir() && (strings.HasSuffix(name, ".png") || strings.HasSuffix(name, ".svg")) {
+			if err := os.Remove(filepath.Join(dir, PlotsDir, name)); err != nil {
+				return err
+			}
+		}
+	}
 	for _, f := range []struct {
 		name string
 		data []byte

@@ -108,6 +108,39 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
+// TestWriteRemovesStalePlots: rendering into a directory that holds an
+// earlier render's plots removes those this render does not draw, and
+// leaves other files alone.
+func TestWriteRemovesStalePlots(t *testing.T) {
+	out := t.TempDir()
+	plots := filepath.Join(out, PlotsDir)
+	if err := os.MkdirAll(plots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"fan-gone.png", "fan-gone.svg", "notes.txt"} {
+		if err := os.WriteFile(filepath.Join(plots, name), []byte("old"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := Build(loadFixture(t), fixture, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Write(out); err != nil {
+		t.Fatal(err)
+	}
+	for name, keep := range map[string]bool{"fan-gone.png": false, "fan-gone.svg": false, "notes.txt": true} {
+		if _, err := os.Stat(filepath.Join(plots, name)); (err == nil) != keep {
+			t.Errorf("plots/%s: kept %v, want %v", name, err == nil, keep)
+		}
+	}
+	for name := range r.Plots {
+		if _, err := os.Stat(filepath.Join(plots, name)); err != nil {
+			t.Errorf("plots/%s: %v", name, err)
+		}
+	}
+}
+
 // TestPlots renders every figure of the fixture and checks the files: an
 // SVG and a PNG per figure with a plot, nothing else, PNGs that decode to
 // the stated size, SVGs that parse as XML, none trivially small, and the
