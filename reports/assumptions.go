@@ -37,6 +37,12 @@ type ParamGroup struct {
 // comment of the nearest enclosing key that has one. A distribution
 // (a table with a "dist" key) stays one parameter, written compactly.
 func Parameters(m *Manifest) []ParamGroup {
+	if m.written == nil && len(m.Written) > 0 {
+		m.written = make(map[string]bool, len(m.Written))
+		for _, k := range m.Written {
+			m.written[k] = true
+		}
+	}
 	var general []Param
 	sections := map[string][]Param{}
 	for _, k := range sortedKeys(m.Config) {
@@ -125,10 +131,17 @@ func flatten(m *Manifest, key string, v any, out []Param) []Param {
 	return append(out, Param{Key: key, Value: valueString(v), Source: source(m, key)})
 }
 
-// source is the comment of key or of its nearest enclosing key. The
-// top-level name's comment is the file's header, not a source, and is not
-// inherited.
+// defaultSource is the source of a key the scenario file does not set.
+const defaultSource = "default (not set in the file)"
+
+// source is the comment of key or of its nearest enclosing key, or
+// defaultSource for a key the file does not set (when the manifest says
+// which it sets). The top-level name's comment is the file's header, not a
+// source, and is not inherited.
 func source(m *Manifest, key string) string {
+	if m.written != nil && !m.written[key] {
+		return defaultSource
+	}
 	for k := key; k != ""; k = parentKey(k) {
 		if c, ok := m.Comments[k]; ok {
 			return c

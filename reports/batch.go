@@ -56,6 +56,9 @@ type Manifest struct {
 	Summary      []Metric          `json:"summary"`
 	Config       map[string]any    `json:"config"`
 	Comments     map[string]string `json:"comments"`
+	Written      []string          `json:"written"` // keys the file or --set sets; absent in manifests before it
+
+	written map[string]bool // Written as a set, built by Parameters
 }
 
 // Run is one row of runs.csv.

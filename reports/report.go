@@ -512,7 +512,8 @@ func assumptionSection(d *document, b *Batch) {
 		d.add(para{text: "From the scenario file: " + h})
 	}
 	d.add(para{text: "Every parameter of the resolved scenario, with the comment next to it in the scenario file " +
-		"(its calibration source) where there is one. Values are as the batch resolved them, defaults included. " +
+		"(its calibration source) where there is one. Values are as the batch resolved them, defaults included: " +
+		"a key the scenario file (or a --set override) does not set holds the tool's default and says so. " +
 		"Shocks and agent populations follow in their own tables."})
 	for _, g := range Parameters(m) {
 		if g.Name == "shocks" || g.Name == "agents" {

@@ -550,6 +550,9 @@ func TestParameters(t *testing.T) {
 		"shocks[0].size":              {Value: "0.5", Source: "fixture: gold -50% over six hours"},
 		"market.assets.gold.liquidity.k": {Value: "2e-8",
 			Source: "assumption: thin tokenized-gold market, 1% impact for a $1M sale"},
+		// Keys the file does not set hold defaults, whatever their section's comment.
+		"check_every":  {Value: "1h", Source: defaultSource},
+		"backstop.pad": {Value: "1.5", Source: defaultSource},
 	} {
 		got, ok := params[key]
 		if !ok {

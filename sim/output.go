@@ -359,8 +359,11 @@ type Manifest struct {
 	Summary      []Metric          `json:"summary"`
 	Config       map[string]any    `json:"config"`
 	Comments     map[string]string `json:"comments"`
-	Shard        *ShardInfo        `json:"shard,omitempty"`
-	Timing       Timing            `json:"timing"`
+	// Written lists the keys the scenario file or a --set override sets;
+	// the configuration's other keys hold defaults.
+	Written []string   `json:"written,omitempty"`
+	Shard   *ShardInfo `json:"shard,omitempty"`
+	Timing  Timing     `json:"timing"`
 }
 
 // ShardInfo describes one shard of a distributed batch.
@@ -393,18 +396,25 @@ func ConfigHash(c *Compiled) string {
 func (o *outputs) manifest(wall time.Duration, opt Options) *Manifest {
 	host, _ := os.Hostname()
 	comments := map[string]string{}
+	var written []string
 	for k, p := range o.c.S.Lines {
 		if p.Comment != "" {
 			comments[k] = p.Comment
 		}
+		written = append(written, k)
 	}
+	for _, ov := range o.c.S.Overrides {
+		written = append(written, ov.Key)
+	}
+	slices.Sort(written)
+	written = slices.Compact(written)
 	m := &Manifest{
 		Tool: "tempest", Version: opt.Version, Scenario: o.c.S.Name, Question: o.c.S.Question,
 		ScenarioFile: o.c.S.File, ConfigSHA256: ConfigHash(o.c), Seed: opt.Seed, Runs: opt.Runs,
 		Failed: o.failed, Steps: o.c.Steps, StepSeconds: o.c.Dt, BucketHours: float64(int64(o.c.bucket)*o.c.Dt) / 3600,
 		Buckets: o.c.buckets, BucketSteps: o.c.bucket,
 		Quantiles: quantileLevels, Command: opt.Command, Series: o.c.Series(), Summary: o.c.Summary(),
-		Config: o.c.S.Resolved(), Comments: comments,
+		Config: o.c.S.Resolved(), Comments: comments, Written: written,
 		Timing: Timing{Started: time.Now().Add(-wall).UTC().Format(time.RFC3339), WallSeconds: wall.Seconds(),
 			Workers: opt.Workers, Host: host, Go: runtime.Version(), CPUs: runtime.NumCPU()},
 	}
