@@ -71,6 +71,29 @@ func TestSeriesResolution(t *testing.T) {
 	}
 }
 
+// checkLevelSketch sketches the values level·(1+m) of baseline's series
+// name, one run each, and checks that the series is sketched as deviations
+// from level at priceResolution of it, and that its quantiles in rank
+// order are the deviations ranked (moves below the resolution as none),
+// each within the sketch's 1% of itself.
+func checkLevelSketch(t *testing.T, name string, level float64, moves, ranked []float64) {
+	t.Helper()
+	values := make([]float64, len(moves))
+	for i, m := range moves {
+		values[i] = level * (1 + m)
+	}
+	o, k, s := sketchValues(t, name, values)
+	if o.series[k].Level != level || o.c.resolution(k) != priceResolution*level {
+		t.Fatalf("%s: level %g, resolution %g; want %g and %g", name, o.series[k].Level, o.c.resolution(k), level, priceResolution*level)
+	}
+	for i, want := range ranked {
+		q := float64(i) / float64(len(ranked)-1)
+		if got := s.Quantile(q); math.Abs(got-want*level) > 0.01*math.Abs(want*level) {
+			t.Errorf("%s: quantile %.2f: deviation %g, want %g", name, q, got, want*level)
+		}
+	}
+}
+
 // TestPriceResolution: a volatile asset's price is sketched as its
 // deviation from the starting price, so moves of a fraction of a percent
 // stay apart in the quantiles (the sketch's 1% relative accuracy on the
@@ -78,23 +101,8 @@ func TestSeriesResolution(t *testing.T) {
 // starting price count as none.
 func TestPriceResolution(t *testing.T) {
 	p0 := loadCompiled(t, "../configs/baseline.toml").S.Market.Assets["gold"].Initial
-	moves := []float64{0.0004, -0.0002, 0.004, 0.008, -0.006} // shares of the starting price
-	prices := make([]float64, len(moves))
-	for i, m := range moves {
-		prices[i] = p0 * (1 + m)
-	}
-	o, gold, s := sketchValues(t, "price_gold", prices)
-	if o.series[gold].Level != p0 || o.c.resolution(gold) != priceResolution*p0 {
-		t.Fatalf("price_gold: level %g, resolution %g; want %g and %g", o.series[gold].Level, o.c.resolution(gold), p0, priceResolution*p0)
-	}
-	// In rank order the deviations are −0.6%, 0, 0 (the two below 0.1%),
-	// +0.4% and +0.8%, each within 1% of itself.
-	for i, want := range []float64{-0.006, 0, 0, 0.004, 0.008} {
-		got := s.Quantile(float64(i) / 4)
-		if math.Abs(got-want*p0) > 0.01*math.Abs(want*p0) {
-			t.Errorf("quantile %.2f: deviation %g, want %g", float64(i)/4, got, want*p0)
-		}
-	}
+	checkLevelSketch(t, "price_gold", p0, []float64{0.0004, -0.0002, 0.004, 0.008, -0.006},
+		[]float64{-0.006, 0, 0, 0.004, 0.008})
 }
 
 // TestReserveLevel: the reserve buffer is sketched as its deviation from
@@ -107,21 +115,8 @@ func TestReserveLevel(t *testing.T) {
 	if r0 <= 0 {
 		t.Fatal("baseline has no reserve: pick another scenario")
 	}
-	moves := []float64{0.0003, 0.003, 0.006, -0.002, 0.009} // shares of the reserve
-	values := make([]float64, len(moves))
-	for i, m := range moves {
-		values[i] = r0 * (1 + m)
-	}
-	o, k, s := sketchValues(t, "reserve", values)
-	if o.series[k].Level != r0 || o.c.resolution(k) != priceResolution*r0 {
-		t.Fatalf("reserve: level %g, resolution %g; want %g and %g", o.series[k].Level, o.c.resolution(k), r0, priceResolution*r0)
-	}
-	for i, want := range []float64{-0.002, 0, 0.003, 0.006, 0.009} {
-		got := s.Quantile(float64(i) / 4)
-		if math.Abs(got-want*r0) > 0.01*math.Abs(want*r0) {
-			t.Errorf("quantile %.2f: deviation %g, want %g", float64(i)/4, got, want*r0)
-		}
-	}
+	checkLevelSketch(t, "reserve", r0, []float64{0.0003, 0.003, 0.006, -0.002, 0.009},
+		[]float64{-0.002, 0, 0.003, 0.006, 0.009})
 }
 
 // TestRunReusesSpare: a run built in the storage of a finished run and in

@@ -428,16 +428,7 @@ func toFloatPow5(x *uint256.Int, decimals uint) float64 {
 	n := x.BitLen()
 	s := 63 + b - n // x·2^s has 63+b ≤ 127 bits: two words
 	var t uint256.Int
-	sticky := false
-	if s >= 0 {
-		t.Lsh(x, uint(s))
-	} else {
-		k := uint(-s)
-		t.Rsh(x, k)
-		var back uint256.Int
-		back.Lsh(&t, k)
-		sticky = !back.Eq(x)
-	}
+	sticky := shift(&t, x, s)
 	q1, r1 := bits.Div64(0, t[1], d)
 	q0, r0 := bits.Div64(r1, t[0], d)
 	_ = q1 // zero: the quotient has at most 64 bits
@@ -446,6 +437,20 @@ func toFloatPow5(x *uint256.Int, decimals uint) float64 {
 		m |= 1
 	}
 	return scale2(float64(m), -s-int(decimals))
+}
+
+// shift sets t to x·2^s, rounded down for a negative s, and reports
+// whether the rounding dropped any bits.
+func shift(t, x *uint256.Int, s int) (sticky bool) {
+	if s >= 0 {
+		t.Lsh(x, uint(s))
+		return false
+	}
+	k := uint(-s)
+	t.Rsh(x, k)
+	var back uint256.Int
+	back.Lsh(t, k)
+	return !back.Eq(x)
 }
 
 // toFloatPow5x2 is ToFloat for 27 < decimals ≤ 54 (rad's 45 among them):
@@ -460,16 +465,7 @@ func toFloatPow5x2(x *uint256.Int, decimals uint) float64 {
 	n := x.BitLen()
 	s := 63 + pow5[decimals].BitLen() - n // x·2^s has at most 63+126 bits: three words
 	var t uint256.Int
-	sticky := false
-	if s >= 0 {
-		t.Lsh(x, uint(s))
-	} else {
-		k := uint(-s)
-		t.Rsh(x, k)
-		var back uint256.Int
-		back.Lsh(&t, k)
-		sticky = !back.Eq(x)
-	}
+	sticky := shift(&t, x, s)
 	// u = ⌊t/a⌋ has at most 189−62 bits: two words (u1, u0).
 	_, r := bits.Div64(0, t[2], a)
 	u1, r := bits.Div64(r, t[1], a)
