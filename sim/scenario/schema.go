@@ -9,22 +9,9 @@ import (
 // (map keys and array indices already stripped or free-form), by walking the
 // struct types' toml tags.
 func knownKeys(path []string) []string {
-	t := reflect.TypeOf(Scenario{})
-	for _, p := range path {
-		t = deref(t)
-		switch t.Kind() {
-		case reflect.Map:
-			t = t.Elem() // p is a free-form name
-			continue
-		case reflect.Struct:
-			f, ok := fieldByTag(t, p)
-			if !ok {
-				return nil
-			}
-			t = f.Type
-		default:
-			return nil
-		}
+	t := schemaType(path)
+	if t == nil {
+		return nil
 	}
 	t = deref(t)
 	if t.Kind() == reflect.Map {
@@ -40,6 +27,28 @@ func knownKeys(path []string) []string {
 		}
 	}
 	return keys
+}
+
+// schemaType returns the Go type the schema holds at a path of table and
+// key names (map keys free-form, array indices stripped), or nil if the
+// schema has no such path.
+func schemaType(path []string) reflect.Type {
+	t := reflect.TypeFor[Scenario]()
+	for _, p := range path {
+		switch t = deref(t); t.Kind() {
+		case reflect.Map:
+			t = t.Elem() // p is a free-form name
+		case reflect.Struct:
+			f, ok := fieldByTag(t, p)
+			if !ok {
+				return nil
+			}
+			t = f.Type
+		default:
+			return nil
+		}
+	}
+	return t
 }
 
 func deref(t reflect.Type) reflect.Type {

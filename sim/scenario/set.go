@@ -213,25 +213,7 @@ func setLeaf(v reflect.Value, value string) error {
 // keyType is the schema type of a dotted key (array indices optional), or
 // nil if the schema has no such key.
 func keyType(key string) reflect.Type {
-	t := reflect.TypeFor[Scenario]()
-	for _, p := range strings.Split(stripIndex(key), ".") {
-		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
-			t = t.Elem()
-		}
-		switch t.Kind() {
-		case reflect.Map:
-			t = t.Elem() // p is a free-form name
-		case reflect.Struct:
-			f, ok := fieldByTag(t, p)
-			if !ok {
-				return nil
-			}
-			t = f.Type
-		default:
-			return nil
-		}
-	}
-	return t
+	return schemaType(strings.Split(stripIndex(key), "."))
 }
 
 func isInt(t reflect.Type) bool {
