@@ -371,3 +371,33 @@ func TestReportNeedsWholeBatch(t *testing.T) {
 		t.Error("merge created its --out")
 	}
 }
+
+// TestScenariosListing: the listing covers the directory and its
+// subdirectories one level down, and leaves sweep and tune files out.
+func TestScenariosListing(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("testdata/tiny.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "bench"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{
+		"a.toml":       string(src),
+		"bench/b.toml": strings.Replace(string(src), `name = "tiny"`, `name = "tinier"`, 1),
+		"bench/s.toml": "base = \"../a.toml\"\n[[axes]]\nkey = \"runs\"\nvalues = [\"2\"]\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stdout, _, code := runCLI(t, "scenarios", dir)
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], "tiny") || !strings.Contains(lines[1], "tinier") {
+		t.Errorf("listing:\n%s\nwant a.toml (tiny) and bench/b.toml (tinier), no sweep", stdout)
+	}
+}

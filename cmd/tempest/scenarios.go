@@ -7,13 +7,17 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/BurntSushi/toml"
+
 	"github.com/tempest-risk/tempest/sim/scenario"
 )
 
 const scenariosHelp = `Usage: tempest scenarios [DIR]
 
-Lists the scenario files in DIR (default: configs) with their name and the
-question each answers. Invalid files are listed with their first problem.
+Lists the scenario files in DIR (default: configs) and in its
+subdirectories one level down (configs/bench), with their name and the
+question each answers; sweep and tune files are left out. Invalid files are
+listed with their first problem.
 
 Example:
   tempest scenarios configs
@@ -39,6 +43,15 @@ func cmdScenarios(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	sub, err := filepath.Glob(filepath.Join(dir, "*", "*.toml"))
+	if err != nil {
+		return err
+	}
+	for _, f := range sub {
+		if !isSweepFile(f) {
+			files = append(files, f)
+		}
+	}
 	if len(files) == 0 {
 		return &usageError{msg: fmt.Sprintf("no scenario files in %s", dir), hint: "run it from the repository root, or name the directory"}
 	}
@@ -61,4 +74,15 @@ func cmdScenarios(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%-28s %-16s %s\n", f, s.Name, q)
 	}
 	return nil
+}
+
+// isSweepFile reports whether a TOML file is a sweep or tune file (it
+// names a base scenario) rather than a scenario.
+func isSweepFile(path string) bool {
+	var top map[string]any
+	if _, err := toml.DecodeFile(path, &top); err != nil {
+		return false // listed, with its problem
+	}
+	_, base := top["base"]
+	return base
 }
