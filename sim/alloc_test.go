@@ -21,6 +21,13 @@ func steadyAllocs(t *testing.T, path string, warm, measure int, overrides ...sce
 			t.Fatal(err)
 		}
 	}
+	// The count is the whole process's: as testing.AllocsPerRun does, one
+	// P while measuring, so that the runtime does not start threads for
+	// other Ps (each start allocates), and a collection first, so that it
+	// does not start its first collection's workers in the window; both
+	// happen by timing, more often on a loaded machine.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	for range measure {
