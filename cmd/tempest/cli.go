@@ -20,10 +20,37 @@ func version() string {
 	if Version != "" {
 		return Version
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	bi, _ := debug.ReadBuildInfo()
+	return buildVersion(bi)
+}
+
+// buildVersion is the version a build without -X main.Version gives: the
+// module version when installed as a module, else the commit it was built
+// from (as git describe --always --dirty writes it), so that a manifest
+// and a report name the build; "dev" when the build records neither.
+func buildVersion(bi *debug.BuildInfo) string {
+	if bi == nil {
+		return "dev"
 	}
-	return "dev"
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	rev, dirty := "", false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if len(rev) < 7 {
+		return "dev"
+	}
+	if rev = rev[:7]; dirty {
+		rev += "-dirty"
+	}
+	return rev
 }
 
 const usage = `tempest: Monte Carlo stress tests of DeFi stablecoin and lending protocols

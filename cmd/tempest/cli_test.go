@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -399,5 +400,27 @@ func TestScenariosListing(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(stdout), "\n")
 	if len(lines) != 2 || !strings.Contains(lines[0], "tiny") || !strings.Contains(lines[1], "tinier") {
 		t.Errorf("listing:\n%s\nwant a.toml (tiny) and bench/b.toml (tinier), no sweep", stdout)
+	}
+}
+
+// TestBuildVersion: a build without a version names its commit, marked
+// dirty when the tree was modified, as git describe does.
+func TestBuildVersion(t *testing.T) {
+	vcs := func(rev, modified string) *debug.BuildInfo {
+		return &debug.BuildInfo{Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: rev}, {Key: "vcs.modified", Value: modified}}}
+	}
+	for _, c := range []struct {
+		bi   *debug.BuildInfo
+		want string
+	}{
+		{nil, "dev"},
+		{&debug.BuildInfo{Main: debug.Module{Version: "v1.2.0"}}, "v1.2.0"},
+		{vcs("b3b5099aa1c2d3e4f5", "false"), "b3b5099"},
+		{vcs("b3b5099aa1c2d3e4f5", "true"), "b3b5099-dirty"},
+		{&debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "dev"},
+	} {
+		if got := buildVersion(c.bi); got != c.want {
+			t.Errorf("buildVersion(%+v) = %q, want %q", c.bi, got, c.want)
+		}
 	}
 }
