@@ -471,7 +471,7 @@ func metricSummaries(b *Batch) []metricSummary {
 			clipMean(x, &s.ci)
 			s.p5, s.p50, s.p95 = Quantile(x, 0.05), Quantile(x, 0.5), Quantile(x, 0.95)
 			s.max = x[len(x)-1]
-			if x[0] == 0 && s.max == 0 { // as meanFigure: [0, 0] is not what the data bound
+			if zeroRuns(x) { // as meanFigure
 				s.ci, s.hasCI, s.unbounded = nanInterval(), false, true
 			}
 		}

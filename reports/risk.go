@@ -228,7 +228,7 @@ func meanFigure(s riskSpec, m Metric, x []float64) Figure {
 		f.NeedPoint, f.NeedCI = 1, 2
 	case !ok:
 		f.Estimate, f.NeedCI = mean, 2
-	case x[0] == 0 && x[len(x)-1] == 0:
+	case zeroRuns(x):
 		// Every run is zero: the t-interval is [0, 0], yet P(> 0)'s
 		// upper bound allows runs above zero of any size.
 		f.Estimate, f.Unbounded = mean, true
@@ -325,8 +325,14 @@ func tailFigures(s riskSpec, m Metric, x []float64, resamples int, seed uint64) 
 // ones its expected shortfall averages, are all zero.
 func zeroTail(sorted []float64, q float64) bool {
 	n := len(sorted)
-	k := min(int(math.Ceil(tailRuns(n, q))), n)
-	return k > 0 && sorted[n-k] == 0 && sorted[n-1] == 0
+	return zeroRuns(sorted[n-min(int(math.Ceil(tailRuns(n, q))), n):])
+}
+
+// zeroRuns reports whether sorted, non-empty, holds only zeros: a mean or
+// expected shortfall of such runs has the interval [0, 0], which the data
+// do not bound.
+func zeroRuns(sorted []float64) bool {
+	return len(sorted) > 0 && sorted[0] == 0 && sorted[len(sorted)-1] == 0
 }
 
 // notBounded is the interval column of a figure whose interval the data

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tempest-risk/tempest/reports"
 	"github.com/tempest-risk/tempest/sim"
 	"github.com/tempest-risk/tempest/sim/scenario"
 )
@@ -180,7 +181,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 }
 
 // reportFiles are the files of a batch's risk report.
-var reportFiles = []string{"report.html", "report.md", "plots", "risk_figures.csv", "metric_summary.csv"}
+var reportFiles = []string{reports.HTMLFile, reports.MarkdownFile, reports.PlotsDir, reports.RiskFiguresFile, reports.MetricSummaryFile}
 
 // removeReport removes the risk report files from a batch's directory.
 func removeReport(dir string) error {

@@ -74,7 +74,7 @@ func negativeUints(file string, s *Scenario, md toml.MetaData) Errors {
 		if v > math.MaxInt64 && md.IsDefined(key...) {
 			k := strings.Join(key, ".")
 			es = append(es, &Error{File: file, Line: s.line(k), Key: k, Msg: "must not be negative",
-				Hint: k + " takes an integer from 0 up"})
+				Hint: takes(k, keyType(k), false)})
 		}
 	}
 	check(s.Seed, "seed")
