@@ -128,6 +128,16 @@ func flatten(m *Manifest, key string, v any, out []Param) []Param {
 		}
 		return out
 	}
+	if why, ok := m.Unread[key]; ok {
+		if m.written == nil || !m.written[key] {
+			return out // a default the model does not read says nothing
+		}
+		src := why
+		if c := source(m, key); c != "" {
+			src += "; " + c
+		}
+		return append(out, Param{Key: key, Value: valueString(v), Source: src})
+	}
 	return append(out, Param{Key: key, Value: valueString(v), Source: source(m, key)})
 }
 

@@ -57,6 +57,7 @@ type Manifest struct {
 	Config       map[string]any    `json:"config"`
 	Comments     map[string]string `json:"comments"`
 	Written      []string          `json:"written"` // keys the file or --set sets; absent in manifests before it
+	Unread       map[string]string `json:"unread"`  // keys the model does not read, with the reason; absent in manifests before it
 
 	written map[string]bool // Written as a set, built by Parameters
 }

@@ -505,6 +505,16 @@ func distributionSection(d *document, sums []metricSummary, dists []figureBlock)
 	d.add(t)
 }
 
+// unreadNote is the sentence on the keys the model does not read, when
+// the manifest lists them.
+func unreadNote(m *Manifest) string {
+	if len(m.Unread) == 0 {
+		return ""
+	}
+	return "A market asset's keys for other price processes than its own are not read by the model: " +
+		"they are left out where they hold defaults and marked where the file sets them. "
+}
+
 func assumptionSection(d *document, b *Batch) {
 	m := &b.Manifest
 	d.add(heading{level: 2, id: "assumptions", text: "5. Assumptions"})
@@ -514,7 +524,7 @@ func assumptionSection(d *document, b *Batch) {
 	d.add(para{text: "Every parameter of the resolved scenario, with the comment next to it in the scenario file " +
 		"(its calibration source) where there is one. Values are as the batch resolved them, defaults included: " +
 		"a key the scenario file (or a --set override) does not set holds the tool's default and says so. " +
-		"Shocks and agent populations follow in their own tables."})
+		unreadNote(m) + "Shocks and agent populations follow in their own tables."})
 	for _, g := range Parameters(m) {
 		if g.Name == "shocks" || g.Name == "agents" {
 			continue

@@ -762,3 +762,49 @@ func TestReproduceCommand(t *testing.T) {
 		t.Errorf("reproduce = %s, want %s … with tempest v0.4.0", got, want)
 	}
 }
+
+// TestParametersUnread: a key the manifest lists as not read by the model
+// is left out of the assumptions where it holds a default, and kept, with
+// the reason before its comment, where the file sets it; the section says
+// so. A manifest without the list (the fixture's, as older manifests)
+// lists every key.
+func TestParametersUnread(t *testing.T) {
+	keys := func(m *Manifest) map[string]Param {
+		out := map[string]Param{}
+		for _, g := range Parameters(m) {
+			for _, p := range g.Params {
+				out[p.Key] = p
+			}
+		}
+		return out
+	}
+	b := loadFixture(t)
+	before := keys(&b.Manifest)
+	if _, ok := before["market.assets.gold.omega"]; !ok {
+		t.Fatal("the fixture lists no market.assets.gold.omega: nothing to leave out")
+	}
+	b.Manifest.Unread = map[string]string{
+		"market.assets.gold.omega": "not read by process merton", // a default
+		"market.assets.gold.sigma": "not read by process test",   // set by the file, with a comment
+	}
+	after := keys(&b.Manifest)
+	if _, ok := after["market.assets.gold.omega"]; ok {
+		t.Error("an unread default is listed")
+	}
+	want := "not read by process test; FitGBM on monthly gold 2000-2026, corrected for averaging (market.GoldGBMSigma)"
+	if p := after["market.assets.gold.sigma"]; p.Source != want {
+		t.Errorf("an unread key the file sets: source %q, want %q", p.Source, want)
+	}
+	if len(after) != len(before)-1 {
+		t.Errorf("%d parameters, want %d: only the unread default goes", len(after), len(before)-1)
+	}
+	r, err := Build(b, fixture, Options{skipImages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(r.Markdown)
+	if !strings.Contains(md, "other price processes than its own are not read by the model") ||
+		!strings.Contains(md, "| `market.assets.gold.sigma` | 0.157045 | not read by process test; FitGBM") {
+		t.Error("the assumptions do not say that unread keys are left out")
+	}
+}

@@ -361,9 +361,12 @@ type Manifest struct {
 	Comments     map[string]string `json:"comments"`
 	// Written lists the keys the scenario file or a --set override sets;
 	// the configuration's other keys hold defaults.
-	Written []string   `json:"written,omitempty"`
-	Shard   *ShardInfo `json:"shard,omitempty"`
-	Timing  Timing     `json:"timing"`
+	Written []string `json:"written,omitempty"`
+	// Unread maps the keys of the configuration the model does not read
+	// (another process's parameters of an asset) to the reason.
+	Unread map[string]string `json:"unread,omitempty"`
+	Shard  *ShardInfo        `json:"shard,omitempty"`
+	Timing Timing            `json:"timing"`
 }
 
 // ShardInfo describes one shard of a distributed batch.
@@ -414,7 +417,7 @@ func (o *outputs) manifest(wall time.Duration, opt Options) *Manifest {
 		Failed: o.failed, Steps: o.c.Steps, StepSeconds: o.c.Dt, BucketHours: float64(int64(o.c.bucket)*o.c.Dt) / 3600,
 		Buckets: o.c.buckets, BucketSteps: o.c.bucket,
 		Quantiles: quantileLevels, Command: opt.Command, Series: o.c.Series(), Summary: o.c.Summary(),
-		Config: o.c.S.Resolved(), Comments: comments, Written: written,
+		Config: o.c.S.Resolved(), Comments: comments, Written: written, Unread: o.c.S.Unread(),
 		Timing: Timing{Started: time.Now().Add(-wall).UTC().Format(time.RFC3339), WallSeconds: wall.Seconds(),
 			Workers: opt.Workers, Host: host, Go: runtime.Version(), CPUs: runtime.NumCPU()},
 	}

@@ -216,6 +216,18 @@ func report(w io.Writer, err error) {
 	}
 }
 
+// notes prints the scenario's notes (keys it sets that the model does not
+// read) as `tempest: note: ...` with hint lines: the scenario runs as it
+// would without them.
+func notes(w io.Writer, s *scenario.Scenario) {
+	for _, e := range s.Notes() {
+		fmt.Fprintf(w, "tempest: note: %s\n", e.Error())
+		if e.Hint != "" {
+			fmt.Fprintf(w, "hint: %s\n", e.Hint)
+		}
+	}
+}
+
 // parseFlags parses flags that may come before or after the positional
 // arguments and returns the positional ones.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -183,17 +184,61 @@ func TestReplay(t *testing.T) {
 	}
 }
 
+// TestValidateLibrary: every file of configs/ is valid: the scenarios, the
+// benchmark's, and the sweep and tune files, which validate checks as
+// sweep and tune files; none sets a key the model does not read.
 func TestValidateLibrary(t *testing.T) {
 	files, _ := filepath.Glob("../../configs/*.toml")
-	if len(files) == 0 {
-		t.Fatal("no scenario library")
+	sub, _ := filepath.Glob("../../configs/*/*.toml")
+	if len(files) == 0 || len(sub) < 4 {
+		t.Fatalf("no scenario library: %v %v", files, sub)
 	}
+	files = append(files, sub...)
 	stdout, stderr, code := runCLI(t, append([]string{"validate"}, files...)...)
-	if code != 0 {
+	if code != 0 || stderr != "" {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	if strings.Count(stdout, "ok ") != len(files) {
 		t.Errorf("stdout: %s", stdout)
+	}
+}
+
+// TestValidateSweepAndNotes: validate finds a bad key in a sweep's axis at
+// the sweep file's line, and notes, without failing, a key a scenario sets
+// that its asset's process does not read.
+func TestValidateSweepAndNotes(t *testing.T) {
+	dir := t.TempDir()
+	base, _ := filepath.Abs("testdata/tiny.toml")
+	sw := filepath.Join(dir, "sw.toml")
+	src := "base = " + strconv.Quote(base) + "\nruns = 2\n\n[[axes]]\nkey = \"profiles.gold.hairkut\"\nvalues = [\"0.1\"]\n"
+	if err := os.WriteFile(sw, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runCLI(t, "validate", sw)
+	if code != 2 || !strings.Contains(stderr, sw+":5: profiles.gold.hairkut") || !strings.Contains(stderr, `did you mean "haircut"?`) {
+		t.Errorf("a sweep with a misspelt axis key: exit %d, stderr:\n%s", code, stderr)
+	}
+
+	tiny, err := os.ReadFile("testdata/tiny.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := filepath.Join(dir, "jumps.toml")
+	// gold becomes a gbm asset, keeping its merton jump parameters.
+	jumps := strings.Replace(string(tiny), "process = \"merton\"", "process = \"gbm\"", 1)
+	if jumps == string(tiny) {
+		t.Fatal("testdata/tiny.toml has no merton asset")
+	}
+	if err := os.WriteFile(sc, []byte(jumps), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runCLI(t, "validate", sc)
+	if code != 0 || stdout != "ok "+sc+"\n" {
+		t.Errorf("a key the model does not read: exit %d, stdout %q", code, stdout)
+	}
+	if strings.Count(stderr, "tempest: note: "+sc+":") != 3 || !strings.Contains(stderr, ".lambda: not read by the gbm process") ||
+		!strings.Contains(stderr, `hint: lambda is read by process merton: set process = "merton", or remove the key`) {
+		t.Errorf("no note for lambda under gbm:\n%s", stderr)
 	}
 }
 

@@ -61,6 +61,7 @@ func cmdReplay(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	notes(stderr, s)
 	master := s.Seed
 	if *seed != "" {
 		if master, err = parseSeed(*seed); err != nil {

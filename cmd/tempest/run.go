@@ -111,6 +111,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	notes(stderr, s)
 	c, err := sim.Compile(s)
 	if err != nil {
 		return err

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -250,4 +252,92 @@ func (s *Scenario) OracleConfig(name string) market.OracleConfig {
 		c.Max = math.Inf(1)
 	}
 	return c
+}
+
+// processReads names, by process, the asset keys its process reads besides
+// process, initial and liquidity, which every asset's are.
+var processReads = map[string][]string{
+	"gbm":       {"mu", "sigma"},
+	"merton":    {"mu", "sigma", "lambda", "jump_mean", "jump_sd"},
+	"garch":     {"mu", "omega", "alpha", "beta", "period"},
+	"regime":    {"regime_mu", "regime_sigma", "regime_rates"},
+	"replay":    {"file", "column", "time", "from"},
+	"bootstrap": {"file", "column", "time", "block_len"},
+	"nav":       {"yield", "theta", "level", "yield_sigma"},
+	"peg":       {"theta", "sigma"},
+	"constant":  {},
+}
+
+// assetCommon are the asset keys every process reads.
+var assetCommon = []string{"process", "initial", "liquidity"}
+
+// Unread returns the asset keys of the scenario that its model does not
+// read, each with the reason: the parameters of processes other than the
+// asset's own (market.assets.eth.lambda, a jump rate, for a gbm asset).
+// Keys of an asset with an unknown process are not listed (Validate
+// reports the process).
+func (s *Scenario) Unread() map[string]string {
+	out := map[string]string{}
+	t := reflect.TypeFor[Asset]()
+	for _, name := range s.AssetNames() {
+		a := s.Market.Assets[name]
+		reads, ok := processReads[a.Process]
+		if !ok {
+			continue
+		}
+		for i := range t.NumField() {
+			k := tomlName(t.Field(i))
+			if k == "" || slices.Contains(assetCommon, k) || slices.Contains(reads, k) {
+				continue
+			}
+			out["market.assets."+name+"."+k] = "not read by process " + a.Process
+		}
+	}
+	return out
+}
+
+// Notes returns a note for each key the scenario file or an override sets
+// that the model does not read (Unread), in file order, with a hint naming
+// the keys the process does read and the processes that read the key. The
+// scenario is valid with them: a sweep may switch an asset's process while
+// its base keeps the other process's parameters.
+func (s *Scenario) Notes() Errors {
+	p := &problems{s: s}
+	unread := s.Unread()
+	for _, k := range sortedKeys(unread) {
+		if !s.written(k) {
+			continue
+		}
+		field := k[strings.LastIndexByte(k, '.')+1:]
+		asset := strings.TrimSuffix(strings.TrimPrefix(k, "market.assets."), "."+field)
+		proc := s.Market.Assets[asset].Process
+		var by []string
+		for _, q := range Processes {
+			if slices.Contains(processReads[q], field) {
+				by = append(by, q)
+			}
+		}
+		reads := append(slices.Clone(assetCommon), processReads[proc]...)
+		list := strings.Join(reads[:len(reads)-1], ", ") + " and " + reads[len(reads)-1]
+		hint := fmt.Sprintf("%s is read by process %s: set process = %q, or remove the key", field, by[0], by[0])
+		if len(by) > 1 {
+			hint = fmt.Sprintf("%s is read by the processes %s: set one of them as the process, or remove the key", field, strings.Join(by, ", "))
+		}
+		p.add(k, hint, "not read by the %s process, which reads %s", proc, list)
+	}
+	slices.SortStableFunc(p.errs, func(a, b *Error) int { return a.Line - b.Line })
+	return p.errs
+}
+
+// written reports whether the scenario file or an override sets key.
+func (s *Scenario) written(key string) bool {
+	if _, ok := s.Lines[key]; ok {
+		return true
+	}
+	for _, o := range s.Overrides {
+		if o.Key == key {
+			return true
+		}
+	}
+	return false
 }

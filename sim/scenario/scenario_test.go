@@ -2,6 +2,8 @@ package scenario
 
 import (
 	"errors"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -252,5 +254,70 @@ func TestIntRangeHint(t *testing.T) {
 	}
 	if e := es[0]; e.Key != "profiles.gold.decimals" || e.Hint != "decimals takes an integer from 0 to 255, for example decimals = 18" {
 		t.Errorf("key %q hint %q", e.Key, e.Hint)
+	}
+}
+
+// TestUnreadAndNotes: every key of a market asset is read by its process or
+// listed as unread, every such key is some process's parameter, and a key
+// the file or a --set sets that its asset's process does not read gets a
+// note at its line (or naming the override) with a hint that names the
+// processes that read it. The scenario stays valid.
+func TestUnreadAndNotes(t *testing.T) {
+	at := reflect.TypeFor[Asset]()
+	for i := range at.NumField() {
+		k := tomlName(at.Field(i))
+		read := slices.Contains(assetCommon, k)
+		for _, p := range Processes {
+			r, ok := processReads[p]
+			if !ok {
+				t.Fatalf("process %s: no entry in processReads", p)
+			}
+			read = read || slices.Contains(r, k)
+		}
+		if !read {
+			t.Errorf("asset key %s is read by no process", k)
+		}
+	}
+
+	s, err := Parse("m.toml", []byte(minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unread := s.Unread()
+	for _, k := range []string{"lambda", "theta", "file", "omega", "regime_mu"} {
+		if unread["market.assets.gold."+k] != "not read by process gbm" {
+			t.Errorf("gbm asset: %s is not listed as unread (%q)", k, unread["market.assets.gold."+k])
+		}
+	}
+	for _, k := range []string{"mu", "sigma", "initial", "process", "liquidity"} {
+		if _, ok := unread["market.assets.gold."+k]; ok {
+			t.Errorf("gbm asset: %s, which gbm reads, is listed as unread", k)
+		}
+	}
+	if n := s.Notes(); len(n) != 0 {
+		t.Errorf("notes for a file that sets only keys its model reads: %v", n)
+	}
+
+	src := strings.Replace(minimal, "sigma = 0.2\n", "sigma = 0.2\nlambda = 4\n", 1)
+	s, err = Parse("m.toml", []byte(src), Override{Key: "market.assets.gold.theta", Value: "2"})
+	if err != nil {
+		t.Fatalf("a key the model does not read made the scenario invalid: %v", err)
+	}
+	n := s.Notes()
+	if len(n) != 2 {
+		t.Fatalf("%d notes, want 2: %v", len(n), n)
+	}
+	// The override has no line, so it sorts first.
+	if got := n[0].Error(); got != "m.toml: market.assets.gold.theta: not read by the gbm process, which reads process, initial, liquidity, mu and sigma (set with --set market.assets.gold.theta=2)" {
+		t.Errorf("note 0: %s", got)
+	}
+	if h := n[0].Hint; h != "theta is read by the processes nav, peg: set one of them as the process, or remove the key" {
+		t.Errorf("hint 0: %s", h)
+	}
+	if got := n[1].Error(); got != "m.toml:12: market.assets.gold.lambda: not read by the gbm process, which reads process, initial, liquidity, mu and sigma" {
+		t.Errorf("note 1: %s", got)
+	}
+	if h := n[1].Hint; h != `lambda is read by process merton: set process = "merton", or remove the key` {
+		t.Errorf("hint 1: %s", h)
 	}
 }
