@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tempest-risk/tempest/sim/scenario"
 )
 
 // JournalFile is the journal of a batch in progress, in its output
@@ -238,7 +240,7 @@ func sameBatch(path string, got, want journalHeader) error {
 			return &ResumeError{
 				Msg: fmt.Sprintf("%s: the interrupted batch has %s %s, this one %s", path, c.what, c.a, c.b),
 				Hint: "resume with the interrupted batch's scenario, --set values, --seed, --runs, --shard and tool version: " +
-					got.Command + " --out " + filepath.Dir(path) + shardArgs(got.Shard, got.Shards) + " --resume; or run without --resume to start over",
+					got.Command + " --out " + scenario.ShellQuote(filepath.Dir(path)) + shardArgs(got.Shard, got.Shards) + " --resume; or run without --resume to start over",
 			}
 		}
 	}

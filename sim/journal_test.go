@@ -290,7 +290,7 @@ func TestResumeFromRecordsOutOfOrder(t *testing.T) {
 // batch; a refusal leaves it intact for the right command.
 func TestResumeRefusesAnotherBatch(t *testing.T) {
 	c := shortBaseline(t)
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "q4 batch") // the hint quotes it for the shell
 	opt := Options{Runs: 6, Seed: 5, Workers: 2, Out: dir, Version: "v1", Command: "tempest run configs/baseline.toml --runs 6 --seed 5"}
 	interrupted(t, c, opt, 1)
 
@@ -312,8 +312,8 @@ func TestResumeRefusesAnotherBatch(t *testing.T) {
 		_, err := RunBatch(context.Background(), tt.c, o)
 		var re *ResumeError
 		if !errors.As(err, &re) || !strings.Contains(re.Msg, tt.want) || !strings.Contains(re.Msg, JournalFile) ||
-			!strings.Contains(re.Hint, opt.Command) {
-			t.Errorf("want a refusal naming %q: %v", tt.want, err)
+			!strings.Contains(re.Hint, opt.Command+" --out '"+dir+"'") {
+			t.Errorf("want a refusal naming %q, with the batch's command: %v (hint %s)", tt.want, err, re.Hint)
 		}
 	}
 	// Not a journal at all.

@@ -31,7 +31,7 @@ func D(s string) Decimal {
 }
 
 // ErrNotDecimal is returned for a value that is not a plain decimal number.
-var ErrNotDecimal = errors.New("not a decimal number (write it as a quoted string such as \"0.05\")")
+var ErrNotDecimal = errors.New("not a decimal number: digits with an optional sign and decimal point, such as 0.05 (no exponent, Inf or NaN)")
 
 // UnmarshalText parses a plain decimal: optional sign, digits, optional
 // fraction. Exponents, "Inf" and "NaN" are rejected.
