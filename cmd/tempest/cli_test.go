@@ -219,6 +219,21 @@ func TestValidateSweepAndNotes(t *testing.T) {
 		t.Errorf("a sweep with a misspelt axis key: exit %d, stderr:\n%s", code, stderr)
 	}
 
+	tune, err := os.ReadFile("../../configs/tune/gold-haircut.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn := filepath.Join(dir, "tn.toml")
+	src = strings.Replace(string(tune), `key = "profiles.gold.haircut"`, `key = "profiles.gold.hairkut"`, 1)
+	src = strings.Replace(src, `base = "../baseline.toml"`, "base = "+strconv.Quote(base), 1)
+	if err := os.WriteFile(tn, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = runCLI(t, "validate", tn)
+	if code != 2 || !strings.Contains(stderr, tn+":") || !strings.Contains(stderr, ": profiles.gold.hairkut: ") {
+		t.Errorf("a tune with a misspelt parameter key: exit %d, stderr:\n%s", code, stderr)
+	}
+
 	tiny, err := os.ReadFile("testdata/tiny.toml")
 	if err != nil {
 		t.Fatal(err)

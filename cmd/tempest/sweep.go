@@ -169,6 +169,9 @@ func cmdTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if f.Parameter == nil {
 		return &usageError{msg: pos[0] + " is a sweep file ([[axes]]), not a tune", hint: "tempest sweep " + pos[0]}
 	}
+	if err := f.CheckTune(); err != nil {
+		return err
+	}
 	if *out == "" {
 		*out = filepath.Join("out", "tune", f.Name)
 	}

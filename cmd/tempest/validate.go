@@ -20,8 +20,8 @@ problems at once, each with file:line, its dotted key and a hint), with a
 note for each key it sets that the model does not read (a jump rate of a
 gbm asset, say). A sweep or tune file is checked as tempest sweep and
 tempest tune check it before running: its own keys, its base scenario with
-the file's settings, and the scenario of every point of a sweep. Exit
-status 2 if any file is invalid.
+the file's settings, and the scenario of every point of a sweep or of both
+ends of a tune's range. Exit status 2 if any file is invalid.
 
 Example:
   tempest validate configs/*.toml configs/*/*.toml
@@ -83,16 +83,20 @@ func sweepFile(path string) bool {
 
 // loadSweep checks a sweep or tune file as tempest sweep and tempest tune
 // do before they run anything, and returns its base scenario: the file,
-// its base, and for a sweep the scenario of every point.
+// its base, and the scenario of every point of a sweep or of both ends of
+// a tune's range.
 func loadSweep(path string) (*scenario.Scenario, error) {
 	f, err := sweep.Load(path)
 	if err != nil {
 		return nil, err
 	}
 	if f.Axes != nil {
-		if err := f.Check(f.Points()); err != nil {
-			return nil, err
-		}
+		err = f.Check(f.Points())
+	} else {
+		err = f.CheckTune()
+	}
+	if err != nil {
+		return nil, err
 	}
 	return f.BaseScenario(), nil
 }

@@ -58,31 +58,45 @@ type TuneResult struct {
 	probeFn func(ctx context.Context, outer string, i int, opt Options) (*Probe, error) // tests: replaces probe
 }
 
-// Tune searches the parameter for the value nearest its risky end that
-// meets the budget with 95% confidence (for each value of the outer
-// parameter, if the file has one), writes every probe's batches under
-// points/, tune.csv and the tune report.
-func Tune(ctx context.Context, f *File, opt Options) (*TuneResult, error) {
+// CheckTune loads the scenario at both ends of the tune's grid at every
+// outer value, so that a bad key or value stops the tune before anything
+// runs; it returns every problem found.
+func (f *File) CheckTune() error {
 	grid, _ := f.Parameter.grid()
 	outers := []string{""}
 	if f.Outer != nil {
 		outers = f.Outer.Values
 	}
-	// Check both ends of the grid at every outer value before any run.
 	var all scenario.Errors
 	for _, o := range outers {
 		for _, v := range []string{grid[0], grid[len(grid)-1]} {
 			if _, err := f.Scenario(f.tuneOverrides(o, v), "tune"); err != nil {
 				es, ok := err.(scenario.Errors)
 				if !ok {
-					return nil, err
+					return err
 				}
 				all = append(all, es...)
 			}
 		}
 	}
 	if len(all) > 0 {
-		return nil, all
+		return all
+	}
+	return nil
+}
+
+// Tune searches the parameter for the value nearest its risky end that
+// meets the budget with 95% confidence (for each value of the outer
+// parameter, if the file has one), writes every probe's batches under
+// points/, tune.csv and the tune report.
+func Tune(ctx context.Context, f *File, opt Options) (*TuneResult, error) {
+	if err := f.CheckTune(); err != nil {
+		return nil, err
+	}
+	grid, _ := f.Parameter.grid()
+	outers := []string{""}
+	if f.Outer != nil {
+		outers = f.Outer.Values
 	}
 	if err := os.MkdirAll(opt.Out, 0o755); err != nil {
 		return nil, err
