@@ -3,6 +3,7 @@ package reports
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -29,23 +30,28 @@ func FanCharts(b *Batch) ([]Chart, error) {
 	return out, nil
 }
 
-// zeroSeries words the sentence for a series that is zero in every run at
+// seriesRuns words what the report says of a series beyond its own
+// numbers: none is the sentence for a series that is zero in every run at
 // every time, as the distribution section words a metric that is zero in
-// every run; a series not listed gets a generic sentence.
-var zeroSeries = map[string]string{
-	"deficit":    "No run had a deficit at any time",
-	"auctions":   "No run had an auction running at any time",
-	"in_auction": "No run had collateral in auction at any time",
-	"liquidated": "No run liquidated any debt",
+// every run (a series not listed gets a generic sentence); summary names
+// the per-run summary that is zero in a run only if the series is zero at
+// every time of that run, and some words the runs where it is not, so the
+// runs where the summary is above zero bound those where the series is
+// ever above zero.
+var seriesRuns = map[string]struct{ none, summary, some string }{
+	"deficit":    {"No run had a deficit at any time", "peak_deficit", "had a deficit at some time"},
+	"auctions":   {"No run had an auction running at any time", "auctions", "started an auction"},
+	"in_auction": {"No run had collateral in auction at any time", "auctions", "started an auction"},
+	"liquidated": {"No run liquidated any debt", "liquidated_debt", "liquidated any debt"},
 }
 
 func zeroSeriesSentence(m Metric, ok int) string {
-	s, found := zeroSeries[m.Name]
+	w, found := seriesRuns[m.Name]
 	if !found {
 		return fmt.Sprintf("%s was zero in every run at every time (%s successful runs), so there is no chart.",
 			m.Label, group3(ok))
 	}
-	return fmt.Sprintf("%s (0 of %s successful runs).", s, group3(ok))
+	return fmt.Sprintf("%s (0 of %s successful runs).", w.none, group3(ok))
 }
 
 func fanCaption(b *Batch, m Metric) string {
@@ -57,8 +63,69 @@ func fanCaption(b *Batch, m Metric) string {
 		s.WriteString("This series stays too close to one level for the quantile sketches of quantiles.csv to " +
 			"resolve its percentiles (they fall on one or two sketch values), so the chart shows the exact range " +
 			"over runs and the exact mean instead of percentile bands and a median.")
+	} else {
+		s.WriteString(zeroBandsSentence(b, m))
 	}
 	return strings.TrimSpace(s.String())
+}
+
+// zeroBandsSentence says why a fan chart shows only its mean and sample
+// paths above zero: its median and bands are zero at every time, yet some
+// run is above zero at some time (quantiles.csv's exact maximum). It gives
+// the largest value and when it first occurred and, where the series has
+// a summary in seriesRuns, the runs where that summary is above zero; it
+// says that most runs are zero throughout only when that summary shows
+// it. It returns "" for any other series.
+func zeroBandsSentence(b *Batch, m Metric) string {
+	rows := b.Quantiles[m.Name]
+	seen := false
+	top, at, horizon := 0.0, 0.0, 0.0
+	for _, r := range rows {
+		horizon = math.Max(horizon, r.T)
+		if r.Count == 0 {
+			continue
+		}
+		for _, c := range fanQuantiles {
+			v, ok := r.P[c]
+			if !ok || !finite(v) {
+				continue
+			}
+			if v != 0 {
+				return ""
+			}
+			seen = true
+		}
+		if r.Max > top {
+			top, at = r.Max, r.T
+		}
+	}
+	if !seen || top == 0 {
+		return ""
+	}
+	when := "hour " + Num(at)
+	if div, _ := timeAxis(horizon); div != 1 {
+		when += " (day " + Num(at/div) + ")"
+	}
+	largest := fmt.Sprintf("the largest value in any run, %s, came at %s", withUnit(top, m.Unit), when)
+	if w, found := seriesRuns[m.Name]; found {
+		if v, ok := b.Values(w.summary); ok {
+			var zero, above int
+			for _, x := range v {
+				switch {
+				case x == 0:
+					zero++
+				case x > 0:
+					above++
+				}
+			}
+			if 2*zero > len(v) {
+				return fmt.Sprintf("In most runs this is zero throughout, so the median and the bands lie at zero "+
+					"at every time: %s of the %s successful runs (%s) %s, and %s.", group3(above), group3(len(v)),
+					percent(float64(above)/float64(len(v))), w.some, largest)
+			}
+		}
+	}
+	return "At every time most runs are at zero, so the median and the bands lie at zero; " + largest + "."
 }
 
 // distSpec is one distribution figure of the report. The section names
@@ -77,6 +144,8 @@ var distSpecs = []distSpec{
 		none: "No run ended with a deficit"},
 	{metric: "peak_deficit", noun: "peak deficit", positive: true, exceed: true, tails: true,
 		none: "No run had a deficit at any time"},
+	{metric: "bad_debt", noun: "bad debt", positive: true, exceed: true, tails: true,
+		none: "No auction left bad debt in any run"},
 	{metric: "liquidated_debt", noun: "debt liquidated", positive: true,
 		none: "No run liquidated any debt"},
 	{metric: "mean_discount", noun: "mean auction discount",
@@ -129,7 +198,7 @@ func DistributionCharts(b *Batch) ([]Chart, error) {
 			return nil, fmt.Errorf("histogram of %s: %w", s.metric, err)
 		}
 		hist.Plot = p
-		hist.Caption = histCaption(s, len(raw), len(shown), missing, len(marks) > 0)
+		hist.Caption = histCaption(s, len(raw), len(shown), missing, marks)
 		out = append(out, hist)
 		if !s.exceed {
 			continue
@@ -143,33 +212,54 @@ func DistributionCharts(b *Batch) ([]Chart, error) {
 			return nil, fmt.Errorf("exceedance of %s: %w", s.metric, err)
 		default:
 			ex.Plot = p
-			ex.Caption = fmt.Sprintf("Share of the %s successful runs whose %s exceeds x, on a log scale, "+
+			ex.Caption = fmt.Sprintf("Share of the %s successful runs whose %s exceeds x%s, on a log scale, "+
 				"with a pointwise 95%% Clopper–Pearson band. The VaR at level q is where the curve falls "+
 				"through 1−q; the dotted lines mark 5%%, 1%% and 0.1%%. The curve stops at the largest run: "+
-				"beyond it the batch says nothing.", group3(len(all)), s.noun)
+				"beyond it the batch says nothing.", group3(len(all)), s.noun, zeroCount(s, len(all), len(shown)))
 		}
 		out = append(out, ex)
 	}
 	return out, nil
 }
 
-func histCaption(s distSpec, n, shown, missing int, marks bool) string {
+func histCaption(s distSpec, n, shown, missing int, marks []Mark) string {
 	var c strings.Builder
 	fmt.Fprintf(&c, "Distribution of the %s over ", s.noun)
-	if s.positive {
+	switch zeros := n - missing - shown; {
+	case s.positive && zeros == 0:
+		fmt.Fprintf(&c, "all %s successful runs, each above zero", group3(n))
+	case s.positive:
 		fmt.Fprintf(&c, "the %s of %s successful runs where it is above zero (%s at zero, not shown)",
-			group3(shown), group3(n), group3(n-missing-shown))
-	} else {
+			group3(shown), group3(n), group3(zeros))
+	default:
 		fmt.Fprintf(&c, "%s of %s successful runs", group3(shown), group3(n))
 	}
 	if missing > 0 {
 		fmt.Fprintf(&c, "; %s runs have no value (for example no auction took place)", group3(missing))
 	}
 	c.WriteString(".")
-	if marks {
+	switch {
+	case len(marks) == 2:
 		c.WriteString(" Dashed: VaR 95%; dotted: expected shortfall 95%, both over all runs, zeros included.")
+	case len(marks) == 1: // the expected shortfall, which is at least the VaR: the VaR is zero
+		c.WriteString(" Dotted: expected shortfall 95% over all runs, zeros included; the VaR 95% is zero " +
+			"(at least 95% of runs are at zero), so it is not marked.")
 	}
 	return c.String()
+}
+
+// zeroCount is the part of an exceedance caption that says how many of
+// the n runs are above zero and how many at zero, for a metric whose
+// histogram shows only the runs above zero: the curve starts at the share
+// above zero.
+func zeroCount(s distSpec, n, above int) string {
+	if !s.positive {
+		return ""
+	}
+	if above == n {
+		return " (every run above zero)"
+	}
+	return fmt.Sprintf(" (%s above zero, %s at zero)", group3(above), group3(n-above))
 }
 
 // fileStem makes a metric name safe as a file name.

@@ -272,6 +272,10 @@ func allZero(rows []QuantileRow, paths []Path) bool {
 	return n > 0
 }
 
+// fanQuantiles are the quantile columns a fan chart draws: the bounds of
+// its bands and the median.
+var fanQuantiles = []string{"p5", "p25", "p50", "p75", "p95"}
+
 // SketchLimited reports whether the quantiles of a series are too coarse
 // to draw: quantiles.csv keeps them with streaming sketches of bounded
 // relative error, and a series that stays within a few per cent of a
@@ -287,7 +291,7 @@ func SketchLimited(rows []QuantileRow) bool {
 		}
 		var vs []float64
 		ok := true
-		for _, c := range []string{"p5", "p25", "p50", "p75", "p95"} {
+		for _, c := range fanQuantiles {
 			v, has := r.P[c]
 			if !has || !finite(v) {
 				ok = false

@@ -167,8 +167,8 @@ func TestPlots(t *testing.T) {
 		}
 	}
 	// A fan chart per series, histogram and exceedance curve for final and
-	// peak deficit, histograms of liquidated debt and discount.
-	if n, wantN := len(r.Charts), len(b.Manifest.Series)+6; n != wantN {
+	// peak deficit and bad debt, histograms of liquidated debt and discount.
+	if n, wantN := len(r.Charts), len(b.Manifest.Series)+8; n != wantN {
 		t.Errorf("%d charts, want %d", n, wantN)
 	}
 	entries, err := os.ReadDir(filepath.Join(out, PlotsDir))
@@ -308,11 +308,11 @@ func setSummary(b *Batch, name string, v float64) {
 }
 
 // TestAllZero renders a batch where nothing went wrong: no deficit, no
-// liquidation, no auction. The report must say so in words rather than
-// draw empty or log-scale plots of zeros.
+// bad debt, no liquidation, no auction. The report must say so in words
+// rather than draw empty or log-scale plots of zeros.
 func TestAllZero(t *testing.T) {
 	b := loadFixture(t)
-	for _, name := range []string{"final_deficit", "peak_deficit", "liquidated_debt"} {
+	for _, name := range []string{"final_deficit", "peak_deficit", "bad_debt", "liquidated_debt"} {
 		setSummary(b, name, 0)
 	}
 	setSummary(b, "mean_discount", nanValue())
@@ -334,6 +334,7 @@ func TestAllZero(t *testing.T) {
 	for _, s := range []string{
 		"**Final deficit.** No run ended with a deficit (0 of 80 successful runs).",
 		"**Peak deficit.** No run had a deficit at any time (0 of 80 successful runs).",
+		"**Bad debt.** No auction left bad debt in any run (0 of 80 successful runs).",
 		"**Debt liquidated.** No run liquidated any debt (0 of 80 successful runs).",
 		"**Mean auction discount.** No run had an auction take, so there is no discount to show (0 of 80 successful runs).",
 		"| P(final deficit > 0) | 0.0% | [0.0%, 4.5%] |",
@@ -635,6 +636,159 @@ func TestBadDebtAbsorbed(t *testing.T) {
 		if !strings.Contains(md, s) {
 			t.Errorf("report.md lacks %q", s)
 		}
+	}
+}
+
+// TestBadDebtDistribution gives two of 80 runs bad debt, which no deficit
+// shows: the distribution section draws its histogram (of the two runs,
+// with the expected shortfall marked and the VaR 95%, zero, said to be
+// so) and its exceedance curve over all 80 runs, after the deficit's, with
+// captions that count the runs above and at zero.
+func TestBadDebtDistribution(t *testing.T) {
+	b := loadFixture(t)
+	setSummary(b, "bad_debt", 0)
+	i := slices.IndexFunc(b.Manifest.Summary, func(m Metric) bool { return m.Name == "bad_debt" })
+	b.Runs[3].Values[i], b.Runs[7].Values[i] = 1000, 300250
+	cs, err := DistributionCharts(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	byName := map[string]Chart{}
+	for _, c := range cs {
+		names = append(names, c.Name)
+		byName[c.Name] = c
+	}
+	want := []string{"hist-final_deficit", "exceed-final_deficit", "hist-peak_deficit", "exceed-peak_deficit",
+		"hist-bad_debt", "exceed-bad_debt", "hist-liquidated_debt", "hist-mean_discount"}
+	if !slices.Equal(names, want) {
+		t.Fatalf("distribution charts %v, want %v", names, want)
+	}
+	for _, c := range []struct {
+		name, title, xlabel, ylabel, caption string
+		legend, notLegend                    []string
+	}{
+		{"hist-bad_debt", "Bad debt (runs above zero)", "Bad debt [rwaUSD]", "runs",
+			"Distribution of the bad debt over the 2 of 80 successful runs where it is above zero (78 at zero, " +
+				"not shown). Dotted: expected shortfall 95% over all runs, zeros included; the VaR 95% is zero " +
+				"(at least 95% of runs are at zero), so it is not marked.",
+			[]string{"runs (2)", "ES 95%"}, []string{"VaR 95%"}},
+		{"exceed-bad_debt", "Bad debt: exceedance probability", "Bad debt [rwaUSD]", "share of runs above x",
+			"Share of the 80 successful runs whose bad debt exceeds x (2 above zero, 78 at zero), on a log scale, " +
+				"with a pointwise 95% Clopper–Pearson band.",
+			[]string{"P(X &gt; x)", "95% band (Clopper–Pearson)"}, nil},
+	} {
+		ch := byName[c.name]
+		if ch.Plot == nil {
+			t.Errorf("%s: no plot (%s)", c.name, ch.Empty)
+			continue
+		}
+		p := ch.Plot
+		if p.Title.Text != c.title || p.X.Label.Text != c.xlabel || p.Y.Label.Text != c.ylabel {
+			t.Errorf("%s: title %q, axes %q and %q; want %q, %q and %q", c.name, p.Title.Text, p.X.Label.Text,
+				p.Y.Label.Text, c.title, c.xlabel, c.ylabel)
+		}
+		if !strings.HasPrefix(ch.Caption, c.caption) {
+			t.Errorf("%s: caption\n%s\nwant it to start with\n%s", c.name, ch.Caption, c.caption)
+		}
+		svg := svgText(t, p)
+		for _, s := range c.legend {
+			if !strings.Contains(svg, ">"+s+"<") {
+				t.Errorf("%s: legend lacks %q", c.name, s)
+			}
+		}
+		for _, s := range c.notLegend {
+			if strings.Contains(svg, ">"+s+"<") {
+				t.Errorf("%s: legend lists %q", c.name, s)
+			}
+		}
+	}
+	// With bad debt in 10 of 80 runs the VaR 95% is above zero and both
+	// marks are drawn and named.
+	for _, j := range []int{11, 12, 13, 14, 15, 16, 17, 18} {
+		b.Runs[j].Values[i] = float64(j) * 1000
+	}
+	cs, err = DistributionCharts(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := slices.IndexFunc(cs, func(c Chart) bool { return c.Name == "hist-bad_debt" })
+	if want := "(70 at zero, not shown). Dashed: VaR 95%; dotted: expected shortfall 95%, both over all runs, " +
+		"zeros included."; !strings.HasSuffix(cs[j].Caption, want) {
+		t.Errorf("hist-bad_debt caption %q, want it to end with %q", cs[j].Caption, want)
+	}
+}
+
+// TestFanZeroBands: a fan chart whose median and bands are zero at every
+// time while some run is above zero (its maximum) shows little but the
+// mean and the sample paths, so its caption says why, with the largest
+// value and when it came; where a per-run summary tells the runs that are
+// ever above zero, it gives their number, and says that most runs are
+// zero throughout only when that summary shows it. A chart with a band
+// above zero at any time gets no such sentence.
+func TestFanZeroBands(t *testing.T) {
+	const marker = "the median and the bands lie at zero"
+	caption := func(b *Batch, name string) string {
+		t.Helper()
+		cs, err := FanCharts(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(cs, func(c Chart) bool { return c.Name == "fan-"+name })
+		if i < 0 || cs[i].Plot == nil {
+			t.Fatalf("no fan chart of %s", name)
+		}
+		return cs[i].Caption
+	}
+	zeroBands := func(b *Batch, name string) {
+		for i := range b.Quantiles[name] {
+			for k := range b.Quantiles[name][i].P {
+				b.Quantiles[name][i].P[k] = 0
+			}
+		}
+	}
+
+	b := loadFixture(t)
+	cs, err := FanCharts(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if strings.Contains(c.Caption, marker) {
+			t.Errorf("%s, with bands above zero: %q", c.Name, c.Caption)
+		}
+	}
+
+	// 22 of the 80 runs have a peak deficit above zero.
+	zeroBands(b, "deficit")
+	want := "Backstop bad debt covered neither by its surplus nor by collateral still at auction. In most runs " +
+		"this is zero throughout, so the median and the bands lie at zero at every time: 22 of the 80 successful " +
+		"runs (27.5%) had a deficit at some time, and the largest value in any run, 1.69M rwaUSD, came at hour " +
+		"45 (day 1.875)."
+	if got := caption(b, "deficit"); got != want {
+		t.Errorf("deficit caption\n%s\nwant\n%s", got, want)
+	}
+
+	// A series without such a summary, and the deficit when its summary
+	// does not show that most runs are zero throughout, say what the
+	// quantiles show.
+	addMetric(b)
+	zeroBands(b, "recall_defaults")
+	want = "Loans recalled and not repaid in time. At every time most runs are at zero, so the median and the " +
+		"bands lie at zero; the largest value in any run, 21.1M loans, came at hour 39 (day 1.625)."
+	if got := caption(b, "recall_defaults"); got != want {
+		t.Errorf("recall_defaults caption\n%s\nwant\n%s", got, want)
+	}
+	setSummary(b, "peak_deficit", 1)
+	if got := caption(b, "deficit"); !strings.Contains(got, " At every time most runs are at zero, so the "+
+		"median and the bands lie at zero; the largest value") || strings.Contains(got, "In most runs") {
+		t.Errorf("deficit caption with a deficit in every run: %q", got)
+	}
+
+	// One band above zero in one bucket: no sentence.
+	b.Quantiles["deficit"][10].P["p95"] = 5
+	if got := caption(b, "deficit"); strings.Contains(got, marker) {
+		t.Errorf("deficit caption with a band above zero: %q", got)
 	}
 }
 
