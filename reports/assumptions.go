@@ -23,6 +23,7 @@ type Param struct {
 	Key    string
 	Value  string
 	Source string
+	Doc    string // what the key means, from the manifest's docs ("" in manifests before them)
 }
 
 // ParamGroup is the parameters of one section of the scenario file.
@@ -51,6 +52,11 @@ func Parameters(m *Manifest) []ParamGroup {
 			sections[k] = flatten(m, k, v, nil)
 		} else {
 			general = append(general, flatten(m, k, v, nil)...)
+		}
+	}
+	for _, ps := range append([][]Param{general}, mapValues(sections)...) {
+		for i := range ps {
+			ps[i].Doc = m.Docs[ps[i].Key]
 		}
 	}
 	var out []ParamGroup
@@ -93,6 +99,14 @@ func sectionOrder[T any](sections map[string]T) []string {
 		if !slices.Contains(groupOrder, k) {
 			out = append(out, k)
 		}
+	}
+	return out
+}
+
+func mapValues[T any](m map[string]T) []T {
+	out := make([]T, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
 	}
 	return out
 }
@@ -329,6 +343,7 @@ type Population struct {
 	Name    string
 	Columns []string   // group headings: "borrowers[0] (tbill)"; one "Value" column for a single group
 	Rows    [][]string // setting, one value per column, source
+	Docs    []string   // what each row's setting means, from the manifest's docs
 }
 
 // Populations returns the agent populations of m, by name.
@@ -383,6 +398,7 @@ func Populations(m *Manifest) []Population {
 			}
 			row = append(row, strings.Join(srcs, "; "))
 			pop.Rows = append(pop.Rows, row)
+			pop.Docs = append(pop.Docs, m.Docs[keys[0]+"."+f])
 		}
 		out = append(out, pop)
 	}

@@ -58,6 +58,7 @@ type Manifest struct {
 	Comments     map[string]string `json:"comments"`
 	Written      []string          `json:"written"` // keys the file or --set sets; absent in manifests before it
 	Unread       map[string]string `json:"unread"`  // keys the model does not read, with the reason; absent in manifests before it
+	Docs         map[string]string `json:"docs"`    // what each key means; absent in manifests before it
 
 	written map[string]bool // Written as a set, built by Parameters
 }

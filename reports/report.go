@@ -521,7 +521,12 @@ func assumptionSection(d *document, b *Batch) {
 	if h := m.Comments["name"]; h != "" {
 		d.add(para{text: "From the scenario file: " + h})
 	}
-	d.add(para{text: "Every parameter of the resolved scenario, with the comment next to it in the scenario file " +
+	docs := len(m.Docs) > 0
+	meaning := ""
+	if docs {
+		meaning = "what it means (with its unit in brackets), "
+	}
+	d.add(para{text: "Every parameter of the resolved scenario, with " + meaning + "the comment next to it in the scenario file " +
 		"(its calibration source) where there is one. Values are as the batch resolved them, defaults included: " +
 		"a key the scenario file (or a --set override) does not set holds the tool's default and says so. " +
 		unreadNote(m) + "Shocks and agent populations follow in their own tables."})
@@ -531,12 +536,19 @@ func assumptionSection(d *document, b *Batch) {
 		}
 		d.add(heading{level: 3, text: "Parameters: " + g.Name})
 		t := table{class: "params", head: []string{"Key", "Value", "Source"}}
+		if docs {
+			t.head = []string{"Key", "Value", "Meaning", "Source"}
+		}
 		for _, p := range g.Params {
 			src := p.Source
 			if p.Key == "name" {
 				src = "" // the file's header, quoted above
 			}
-			t.rows = append(t.rows, []string{"`" + p.Key + "`", p.Value, src})
+			row := []string{"`" + p.Key + "`", p.Value, src}
+			if docs {
+				row = []string{"`" + p.Key + "`", p.Value, p.Doc, src}
+			}
+			t.rows = append(t.rows, row)
 		}
 		d.add(t)
 	}
@@ -558,9 +570,17 @@ func assumptionSection(d *document, b *Batch) {
 		d.add(para{text: "The scenario defines no agents."})
 	}
 	for _, p := range pops {
-		t := table{class: "params", head: append(append([]string{"Setting"}, p.Columns...), "Source")}
-		for _, r := range p.Rows {
-			t.rows = append(t.rows, append([]string{"`" + r[0] + "`"}, r[1:]...))
+		head := []string{"Setting"}
+		if docs {
+			head = append(head, "Meaning")
+		}
+		t := table{class: "params", head: append(append(head, p.Columns...), "Source")}
+		for i, r := range p.Rows {
+			row := []string{"`" + r[0] + "`"}
+			if docs {
+				row = append(row, p.Docs[i])
+			}
+			t.rows = append(t.rows, append(row, r[1:]...))
 		}
 		d.add(heading{level: 4, text: "Agents: " + p.Name}, t)
 	}

@@ -962,3 +962,39 @@ func TestParametersUnread(t *testing.T) {
 		t.Error("the assumptions do not say that unread keys are left out")
 	}
 }
+
+// TestAssumptionDocs: with the manifest's docs, the parameter and agent
+// tables gain a Meaning column holding each key's doc; without them (the
+// fixture's manifest, as older ones) the tables keep their three columns.
+func TestAssumptionDocs(t *testing.T) {
+	b := loadFixture(t)
+	r, err := Build(b, fixture, Options{skipImages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if md := string(r.Markdown); strings.Contains(md, "| Meaning |") || !strings.Contains(md, "| Key | Value | Source |") {
+		t.Error("a manifest without docs: the tables changed")
+	}
+	b.Manifest.Docs = map[string]string{
+		"backstop.reserve":         "reserve buffer funded at the start [rwaUSD]",
+		"agents.keepers.latency":   "blocks between looks at the chain",
+		"agents.borrowers[0].size": "collateral value at open [USD]",
+	}
+	r, err = Build(b, fixture, Options{skipImages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(r.Markdown)
+	for _, want := range []string{
+		"| Key | Value | Meaning | Source |",
+		"| `backstop.reserve` | ",
+		" | reserve buffer funded at the start [rwaUSD] | ",
+		"| Setting | Meaning | Value | Source |",
+		"| `latency` | blocks between looks at the chain | ",
+		"| `size` | collateral value at open [USD] | ",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+}

@@ -365,6 +365,9 @@ type Manifest struct {
 	// Unread maps the keys of the configuration the model does not read
 	// (another process's parameters of an asset) to the reason.
 	Unread map[string]string `json:"unread,omitempty"`
+	// Docs maps the configuration's keys to what they mean (the schema's
+	// comments), for the report's assumptions.
+	Docs   map[string]string `json:"docs,omitempty"`
 	Shard  *ShardInfo        `json:"shard,omitempty"`
 	Timing Timing            `json:"timing"`
 }
@@ -418,6 +421,7 @@ func (o *outputs) manifest(wall time.Duration, opt Options) *Manifest {
 		Buckets: o.c.buckets, BucketSteps: o.c.bucket,
 		Quantiles: quantileLevels, Command: opt.Command, Series: o.c.Series(), Summary: o.c.Summary(),
 		Config: o.c.S.Resolved(), Comments: comments, Written: written, Unread: o.c.S.Unread(),
+		Docs: o.c.S.Docs(),
 		Timing: Timing{Started: time.Now().Add(-wall).UTC().Format(time.RFC3339), WallSeconds: wall.Seconds(),
 			Workers: opt.Workers, Host: host, Go: runtime.Version(), CPUs: runtime.NumCPU()},
 	}

@@ -321,3 +321,59 @@ func TestUnreadAndNotes(t *testing.T) {
 		t.Errorf("hint 1: %s", h)
 	}
 }
+
+// TestDocs: every key the schema holds a value at (not a table) has a
+// comment in types.go, which Doc returns whatever the map keys and list
+// indices of the path; Docs covers the resolved scenario's keys.
+func TestDocs(t *testing.T) {
+	seen := map[reflect.Type]bool{}
+	var walk func(rt reflect.Type, at string)
+	walk = func(rt reflect.Type, at string) {
+		rt = deref(rt)
+		if rt.Kind() == reflect.Map {
+			rt = deref(rt.Elem())
+		}
+		if rt.Kind() != reflect.Struct || seen[rt] {
+			return
+		}
+		seen[rt] = true
+		for i := range rt.NumField() {
+			f := rt.Field(i)
+			n := tomlName(f)
+			if n == "" {
+				continue
+			}
+			ft := deref(f.Type)
+			table := ft.Kind() == reflect.Map || (ft.Kind() == reflect.Struct && !reflect.PointerTo(ft).Implements(textUnmarshaler))
+			if !table && fieldDocs()[rt.Name()+"."+n] == "" {
+				t.Errorf("%s (%s.%s) has no comment in types.go", at+n, rt.Name(), f.Name)
+			}
+			walk(f.Type, at+n+".")
+		}
+	}
+	walk(reflect.TypeFor[Scenario](), "")
+
+	for key, want := range map[string]string{
+		"agents.keepers.priority":    "priority fee [gwei]",
+		"profiles.gold.haircut":      "h: discount on the oracle price, 0 ≤ h < 1",
+		"profiles.anything.haircut":  "h: discount on the oracle price, 0 ≤ h < 1",
+		"agents.borrowers[3].book":   "book, if set, is a CSV (relative to the scenario) with columns collateral (token units) and debt (rwaUSD): one borrower per row, opened exactly so; count and size are then ignored.",
+		"agents.borrowers[0].size":   "collateral value at open [USD]",
+		"market.assets.gold.lambda":  "merton: jumps per year",
+		"market.assets.gold.nothing": "",
+		"nonsense":                   "",
+		"profiles":                   "",
+	} {
+		if got := Doc(key); got != want {
+			t.Errorf("Doc(%q) = %q, want %q", key, got, want)
+		}
+	}
+	s, err := Parse("m.toml", []byte(minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := s.Docs()
+	if d["market.assets.gold.sigma"] != "volatility per √year" || d["profiles.gold.debt_ceiling"] != "most debt the profile may carry (Vat ilk line) [rwaUSD]" || d["step"] == "" {
+		t.Errorf("Docs: sigma %q, debt_ceiling %q, step %q", d["market.assets.gold.sigma"], d["profiles.gold.debt_ceiling"], d["step"])
+	}
+}

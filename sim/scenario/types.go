@@ -3,7 +3,7 @@ package scenario
 // Scenario is one scenario file. Amounts of rwaUSD and USD are whole units
 // (not wei); fractions are decimals ("0.05" is 5%).
 type Scenario struct {
-	Name        string   `toml:"name"`
+	Name        string   `toml:"name"`        // the scenario's name: the default output directory out/NAME
 	Question    string   `toml:"question"`    // the question the scenario answers, for the report
 	Description string   `toml:"description"` // one line for `tempest scenarios`
 	Seed        uint64   `toml:"seed"`        // master seed; runs derive their seeds from it
@@ -12,9 +12,9 @@ type Scenario struct {
 	Horizon     Duration `toml:"horizon"`     // run length (default "30d")
 	Bucket      Duration `toml:"bucket"`      // time bucket of quantiles.csv (default "1h")
 	CheckEvery  Duration `toml:"check_every"` // full invariant check interval (default "1h"; cheap checks run every block)
-	// FixedPopulation draws the agent population once per batch (from the
-	// master seed) instead of once per run; runs then differ only by their
-	// market paths and the agents' own random streams.
+	// fixed_population draws the agent population once per batch (from
+	// the master seed) instead of once per run; runs then differ only by
+	// their market paths and the agents' own random streams.
 	FixedPopulation bool `toml:"fixed_population"`
 
 	System   System              `toml:"system"`
@@ -45,16 +45,16 @@ type System struct {
 // Flopper, governance).
 type Backstop struct {
 	Reserve      Decimal  `toml:"reserve"`       // reserve buffer funded at the start [rwaUSD]
-	Hump         Decimal  `toml:"hump"`          // surplus kept from flap [rwaUSD]
-	Bump         Decimal  `toml:"bump"`          // flap lot [rwaUSD]; "0" disables flap
-	Wait         Duration `toml:"wait"`          // bad-debt queue delay
-	DebtAuctions bool     `toml:"debt_auctions"` // allow flop
+	Hump         Decimal  `toml:"hump"`          // surplus the backstop keeps before auctioning the excess (flap) [rwaUSD]
+	Bump         Decimal  `toml:"bump"`          // lot of a surplus auction (flap) [rwaUSD]; "0" disables them
+	Wait         Duration `toml:"wait"`          // how long bad debt waits in the queue before it can be settled or auctioned
+	DebtAuctions bool     `toml:"debt_auctions"` // allow debt auctions (flop), which mint the governance token to cover bad debt
 	Sump         Decimal  `toml:"sump"`          // debt auction bid [rwaUSD]
 	Dump         Decimal  `toml:"dump"`          // debt auction initial lot [GOV]
-	Beg          Decimal  `toml:"beg"`           // minimum lot decrease (default 1.05)
-	Pad          Decimal  `toml:"pad"`           // lot increase on tick (default 1.5)
-	TTL          Duration `toml:"ttl"`           // bid lifetime (default 3h)
-	Tau          Duration `toml:"tau"`           // auction length (default 2d)
+	Beg          Decimal  `toml:"beg"`           // debt auction: minimum lot decrease per bid (default 1.05)
+	Pad          Decimal  `toml:"pad"`           // debt auction: lot increase on a restart without bids (default 1.5)
+	TTL          Duration `toml:"ttl"`           // debt auction: bid lifetime (default 3h)
+	Tau          Duration `toml:"tau"`           // debt auction: length (default 2d)
 	Recap        bool     `toml:"recap"`         // governance recapitalises a lasting deficit
 	RecapDelay   Duration `toml:"recap_delay"`   // how long a deficit lasts before recap (default 3d)
 	RecapMax     Decimal  `toml:"recap_max"`     // governance treasury for recap [rwaUSD]
@@ -67,7 +67,7 @@ type Profile struct {
 	Asset        string  `toml:"asset"`         // market asset giving its price
 	Haircut      Decimal `toml:"haircut"`       // h: discount on the oracle price, 0 ≤ h < 1
 	SafetyFactor Decimal `toml:"safety_factor"` // s: minimum coverage, ≥ 1
-	DebtCeiling  Decimal `toml:"debt_ceiling"`  // [rwaUSD]
+	DebtCeiling  Decimal `toml:"debt_ceiling"`  // most debt the profile may carry (Vat ilk line) [rwaUSD]
 	Dust         Decimal `toml:"dust"`          // minimum account liability [rwaUSD]
 	FeeRate      Decimal `toml:"fee_rate"`      // annual fee ("0.04" = 4%)
 }
@@ -91,14 +91,14 @@ type Auction struct {
 
 // Rail is a peg rail, keyed by name.
 type Rail struct {
-	Token    string  `toml:"token"`    // reference stablecoin symbol
-	Decimals uint8   `toml:"decimals"` // its decimals (6 for a USDC-like coin)
-	Asset    string  `toml:"asset"`    // market asset giving its USD price
-	Tin      Decimal `toml:"tin"`      // fee to sell the reference stablecoin for rwaUSD; "halted" not allowed here: use halt_sell
-	Tout     Decimal `toml:"tout"`     // fee to buy it with rwaUSD
-	HaltSell bool    `toml:"halt_sell"`
-	HaltBuy  bool    `toml:"halt_buy"`
-	Cap      Decimal `toml:"cap"` // exposure cap [rwaUSD]
+	Token    string  `toml:"token"`     // reference stablecoin symbol
+	Decimals uint8   `toml:"decimals"`  // its decimals (6 for a USDC-like coin)
+	Asset    string  `toml:"asset"`     // market asset giving its USD price
+	Tin      Decimal `toml:"tin"`       // fee to sell the reference stablecoin for rwaUSD; "halted" not allowed here: use halt_sell
+	Tout     Decimal `toml:"tout"`      // fee to buy it with rwaUSD
+	HaltSell bool    `toml:"halt_sell"` // selling the reference stablecoin for rwaUSD is halted
+	HaltBuy  bool    `toml:"halt_buy"`  // buying the reference stablecoin with rwaUSD is halted
+	Cap      Decimal `toml:"cap"`       // exposure cap [rwaUSD]
 }
 
 // PegPool is the rwaUSD / reference-stablecoin StableSwap pool.
@@ -162,14 +162,14 @@ type Asset struct {
 
 // Liquidity is price impact = k · (size in USD)^b.
 type Liquidity struct {
-	K float64 `toml:"k"`
-	B float64 `toml:"b"`
+	K float64 `toml:"k"` // price impact of a sale of 1 USD
+	B float64 `toml:"b"` // exponent of the sale's USD size
 }
 
 // Correlation correlates the innovations of the named assets.
 type Correlation struct {
-	Assets []string    `toml:"assets"`
-	Matrix [][]float64 `toml:"matrix"`
+	Assets []string    `toml:"assets"` // the market assets correlated, in the matrix's order
+	Matrix [][]float64 `toml:"matrix"` // correlation of their innovations
 }
 
 // Gas is the gas market: price process and block space.
@@ -222,7 +222,7 @@ type Agents struct {
 // PoolArbitrageurs move each constant-product pool back to the external
 // price every block, trading through the pool (and paying its fee).
 type PoolArbitrageurs struct {
-	Count int `toml:"count"`
+	Count int `toml:"count"` // arbitrageurs
 }
 
 // Dist is a distribution of an agent parameter.
@@ -238,13 +238,13 @@ type Dist struct {
 
 // Borrowers is a group of borrowers of one profile.
 type Borrowers struct {
-	Profile  string `toml:"profile"`
-	Count    int    `toml:"count"`
+	Profile  string `toml:"profile"`   // the collateral profile they borrow against
+	Count    int    `toml:"count"`     // borrowers in the group
 	Size     Dist   `toml:"size"`      // collateral value at open [USD]
 	TargetCR Dist   `toml:"target_cr"` // collateral value / liability when they open or rebalance
-	// TargetOverMin draws TargetCR as a multiple of the profile's minimum
-	// collateral ratio, safety_factor / (1 − haircut), instead of as a
-	// ratio: borrowers then keep their margin over the minimum when a
+	// target_over_min draws target_cr as a multiple of the profile's
+	// minimum collateral ratio, safety_factor / (1 − haircut), instead of
+	// as a ratio: borrowers then keep their margin over the minimum when a
 	// sweep moves the haircut or the safety factor, as borrowers who
 	// lever up to what the protocol allows do.
 	TargetOverMin bool    `toml:"target_over_min"`
@@ -253,17 +253,17 @@ type Borrowers struct {
 	Reserve       Dist    `toml:"reserve"`        // spare collateral in the wallet, as a fraction of the locked amount
 	LeverageShare float64 `toml:"leverage_share"` // share who mint more when their CR rises
 	SellShare     float64 `toml:"sell_share"`     // share of minted rwaUSD sold into the peg pool
-	// Book, if set, is a CSV (relative to the scenario) with columns
+	// book, if set, is a CSV (relative to the scenario) with columns
 	// collateral (token units) and debt (rwaUSD): one borrower per row,
-	// opened exactly so; Count and Size are then ignored.
+	// opened exactly so; count and size are then ignored.
 	Book string `toml:"book"`
-	// Passive borrowers never touch their position after opening it.
+	// passive borrowers never touch their position after opening it.
 	Passive bool `toml:"passive"`
 }
 
 // Keepers are liquidators.
 type Keepers struct {
-	Count     int     `toml:"count"`
+	Count     int     `toml:"count"`      // keepers
 	Capital   Dist    `toml:"capital"`    // rwaUSD held for auctions [USD]
 	Latency   Dist    `toml:"latency"`    // blocks between looks at the chain
 	MinProfit float64 `toml:"min_profit"` // minimum expected profit per take [USD]
@@ -273,9 +273,9 @@ type Keepers struct {
 
 // Arbitrageurs trade the peg pool against the rail.
 type Arbitrageurs struct {
-	Count     int     `toml:"count"`
+	Count     int     `toml:"count"`      // arbitrageurs
 	Capital   Dist    `toml:"capital"`    // reference stablecoin held [USD]
-	MinProfit float64 `toml:"min_profit"` // [USD]
+	MinProfit float64 `toml:"min_profit"` // minimum expected profit per trade [USD]
 	Latency   Dist    `toml:"latency"`    // blocks between looks
 }
 
