@@ -240,6 +240,7 @@ func buildDocument(b *Batch, dir string, figs []Figure, sums []metricSummary, fa
 			"renders like the single batch it equals.", m.Version),
 	}
 	summarySection(d, b, dir)
+	headlineSection(d, figs)
 	riskSection(d, b, figs)
 	d.add(heading{level: 2, id: "paths", text: "3. Paths over time"},
 		para{text: fmt.Sprintf("Every series the batch recorded, in the order of the manifest (a series a later "+
@@ -281,6 +282,62 @@ func summarySection(d *document, b *Batch, dir string) {
 		{"Re-render this report", "`tempest report DIR`, DIR being the directory of this report"},
 	}
 	d.add(heading{level: 2, id: "summary", text: "1. Summary"}, keyValues{class: "summary", rows: rows})
+}
+
+// headlines are the figures the summary leads with, by ID: the chance of
+// each loss the question asks about, and its size where it happened.
+var headlines = []struct {
+	what string
+	p    string   // the probability
+	size []string // its size where it happened: the first of these the batch has runs for
+}{
+	{"Deficit at any time", "p_peak_deficit_gt_0", []string{"es99_peak_deficit", "es95_peak_deficit"}},
+	{"Bad debt", "p_bad_debt_gt_0", []string{"es99_bad_debt", "es95_bad_debt"}},
+	{"Reserve drawn", "p_reserve_drawn_gt_0", []string{"max_reserve_drawn"}},
+	{"Recapitalisation", "p_recap_gt_0", []string{"max_recap"}},
+	{"Peg below 0.99 at any time", "p_peg_min_lt_0.99", nil},
+	{"Peg below 0.95 at any time", "p_peg_min_lt_0.95", nil},
+}
+
+// headlineSection lists the summary's figures: for each of headlines the
+// batch has, the probability with its interval and, when it is above
+// zero, its size as the risk figures give it (the expected shortfall at
+// the highest level the runs support, or the largest run), so a reader
+// has the answer before the tables.
+func headlineSection(d *document, figs []Figure) {
+	byID := map[string]Figure{}
+	for _, f := range figs {
+		byID[f.ID] = f
+	}
+	var rows [][2]string
+	for _, h := range headlines {
+		p, ok := byID[h.p]
+		if !ok {
+			continue
+		}
+		est, ci := formatEstimate(p)
+		v := est + " of runs " + ci
+		for _, id := range h.size {
+			sz, ok := byID[id]
+			if !ok || !(p.Estimate > 0) || sz.NeedPoint > 0 {
+				continue
+			}
+			e, c := formatEstimate(sz)
+			v += "; " + lowerFirst(sz.Label) + ": " + e
+			if strings.HasPrefix(c, "[") {
+				v += " " + c
+			}
+			break
+		}
+		rows = append(rows, [2]string{h.what, v})
+	}
+	if len(rows) == 0 {
+		return
+	}
+	d.add(heading{level: 3, text: "Headline figures"},
+		para{text: "The chance of each loss over the runs, with its 95% Monte Carlo interval and, where it happened, " +
+			"its size; section 2 gives every figure with its method."},
+		keyValues{class: "summary", rows: rows})
 }
 
 // outFlag matches an --out flag of a command line, with its value.

@@ -998,3 +998,27 @@ func TestAssumptionDocs(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadlines: the summary leads with each loss's probability and, where
+// it is above zero, its size from the highest-level expected shortfall the
+// runs support (80 runs: ES 95%, as ES 99% needs 100) or the largest run;
+// a probability of zero comes alone.
+func TestHeadlines(t *testing.T) {
+	r, err := Build(loadFixture(t), fixture, Options{skipImages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(r.Markdown)
+	head := md[:strings.Index(md, "## 2. Risk figures")]
+	for _, want := range []string{
+		"### Headline figures",
+		"| **Deficit at any time** | 27.5% of runs [18.1%, 38.6%]; expected shortfall 95% of the peak deficit: 1.09M rwaUSD |",
+		"| **Reserve drawn** | 100.0% of runs [95.5%, 100.0%]; largest reserve drawn in any run: 1.55M rwaUSD |",
+		"| **Recapitalisation** | 0.0% of runs [0.0%, 4.5%] |",
+		"| **Peg below 0.95 at any time** | 0.0% of runs [0.0%, 4.5%] |",
+	} {
+		if !strings.Contains(head, want) {
+			t.Errorf("the summary lacks %q", want)
+		}
+	}
+}
