@@ -252,7 +252,7 @@ func TestValidateSweepAndNotes(t *testing.T) {
 		t.Errorf("a key the model does not read: exit %d, stdout %q", code, stdout)
 	}
 	if strings.Count(stderr, "tempest: note: "+sc+":") != 3 || !strings.Contains(stderr, ".lambda: not read by the gbm process") ||
-		!strings.Contains(stderr, `hint: lambda is read by process merton: set process = "merton", or remove the key`) {
+		!strings.Contains(stderr, `hint: lambda is read with process = "merton": set that, or remove the key`) {
 		t.Errorf("no note for lambda under gbm:\n%s", stderr)
 	}
 }

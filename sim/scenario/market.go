@@ -271,17 +271,33 @@ var processReads = map[string][]string{
 // assetCommon are the asset keys every process reads.
 var assetCommon = []string{"process", "initial", "liquidity"}
 
-// Unread returns the asset keys of the scenario that its model does not
-// read, each with the reason: the parameters of processes other than the
-// asset's own (market.assets.eth.lambda, a jump rate, for a gbm asset).
-// Keys of an asset with an unknown process are not listed (Validate
-// reports the process).
-func (s *Scenario) Unread() map[string]string {
-	out := map[string]string{}
+// curveReads names, by auction price curve, the curve keys it reads of
+// curveKeys.
+var (
+	curveReads = map[string][]string{"stairstep": {"step", "cut"}, "exponential": {"cut"}, "linear": {"tau"}}
+	curveKeys  = []string{"step", "cut", "tau"}
+	curves     = []string{"stairstep", "exponential", "linear"}
+)
+
+// unreadKey is a key of the scenario that its model does not read: why,
+// and a hint for a file that sets it.
+type unreadKey struct {
+	key  string
+	why  string // short: "not read by the gbm process"
+	msg  string // why, with what is read instead
+	hint string
+}
+
+// unreadKeys lists the keys the model does not read: an asset's parameters
+// of other processes than its own, and an auction's parameters of other
+// price curves than its own. Keys of an asset with an unknown process or an
+// auction with an unknown curve are not listed (Validate reports those).
+func (s *Scenario) unreadKeys() []unreadKey {
+	var out []unreadKey
 	t := reflect.TypeFor[Asset]()
 	for _, name := range s.AssetNames() {
-		a := s.Market.Assets[name]
-		reads, ok := processReads[a.Process]
+		proc := s.Market.Assets[name].Process
+		reads, ok := processReads[proc]
 		if !ok {
 			continue
 		}
@@ -290,40 +306,81 @@ func (s *Scenario) Unread() map[string]string {
 			if k == "" || slices.Contains(assetCommon, k) || slices.Contains(reads, k) {
 				continue
 			}
-			out["market.assets."+name+"."+k] = "not read by process " + a.Process
+			var by []string
+			for _, q := range Processes {
+				if slices.Contains(processReads[q], k) {
+					by = append(by, q)
+				}
+			}
+			all := append(slices.Clone(assetCommon), reads...)
+			why := "not read by the " + proc + " process"
+			out = append(out, unreadKey{"market.assets." + name + "." + k, why,
+				why + ", which reads " + and(all), switchHint(k, "process", by)})
+		}
+	}
+	for _, name := range sortedKeys(s.Auction) {
+		curve := s.Auction[name].Curve
+		reads, ok := curveReads[curve]
+		if !ok {
+			continue
+		}
+		for _, k := range curveKeys {
+			if slices.Contains(reads, k) {
+				continue
+			}
+			var by []string
+			for _, c := range curves {
+				if slices.Contains(curveReads[c], k) {
+					by = append(by, c)
+				}
+			}
+			why := "not read with the " + curve + " curve"
+			out = append(out, unreadKey{"auction." + name + "." + k, why,
+				why + ", which reads " + and(reads) + " of " + and(curveKeys), switchHint(k, "curve", by)})
 		}
 	}
 	return out
 }
 
+// and joins words as "a, b and c".
+func and(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+// switchHint is the hint for a key that only the settings by of the key
+// selector read.
+func switchHint(key, selector string, by []string) string {
+	if len(by) == 1 {
+		return fmt.Sprintf("%s is read with %s = %q: set that, or remove the key", key, selector, by[0])
+	}
+	return fmt.Sprintf("%s is read with %s set to one of %s: set one of them, or remove the key", key, selector, and(by))
+}
+
+// Unread returns the keys of the scenario that its model does not read,
+// each with the reason (market.assets.eth.lambda, a jump rate, for a gbm
+// asset): an asset's parameters of other price processes than its own and
+// an auction's parameters of other price curves than its own.
+func (s *Scenario) Unread() map[string]string {
+	out := map[string]string{}
+	for _, u := range s.unreadKeys() {
+		out[u.key] = u.why
+	}
+	return out
+}
+
 // Notes returns a note for each key the scenario file or an override sets
-// that the model does not read (Unread), in file order, with a hint naming
-// the keys the process does read and the processes that read the key. The
-// scenario is valid with them: a sweep may switch an asset's process while
-// its base keeps the other process's parameters.
+// that the model does not read (Unread), in file order, with a hint. The
+// scenario is valid with them: a sweep may switch an asset's process
+// while its base keeps the other process's parameters.
 func (s *Scenario) Notes() Errors {
 	p := &problems{s: s}
-	unread := s.Unread()
-	for _, k := range sortedKeys(unread) {
-		if !s.written(k) {
-			continue
+	for _, u := range s.unreadKeys() {
+		if s.written(u.key) {
+			p.add(u.key, u.hint, "%s", u.msg)
 		}
-		field := k[strings.LastIndexByte(k, '.')+1:]
-		asset := strings.TrimSuffix(strings.TrimPrefix(k, "market.assets."), "."+field)
-		proc := s.Market.Assets[asset].Process
-		var by []string
-		for _, q := range Processes {
-			if slices.Contains(processReads[q], field) {
-				by = append(by, q)
-			}
-		}
-		reads := append(slices.Clone(assetCommon), processReads[proc]...)
-		list := strings.Join(reads[:len(reads)-1], ", ") + " and " + reads[len(reads)-1]
-		hint := fmt.Sprintf("%s is read by process %s: set process = %q, or remove the key", field, by[0], by[0])
-		if len(by) > 1 {
-			hint = fmt.Sprintf("%s is read by the processes %s: set one of them as the process, or remove the key", field, strings.Join(by, ", "))
-		}
-		p.add(k, hint, "not read by the %s process, which reads %s", proc, list)
 	}
 	slices.SortStableFunc(p.errs, func(a, b *Error) int { return a.Line - b.Line })
 	return p.errs

@@ -285,7 +285,7 @@ func TestUnreadAndNotes(t *testing.T) {
 	}
 	unread := s.Unread()
 	for _, k := range []string{"lambda", "theta", "file", "omega", "regime_mu"} {
-		if unread["market.assets.gold."+k] != "not read by process gbm" {
+		if unread["market.assets.gold."+k] != "not read by the gbm process" {
 			t.Errorf("gbm asset: %s is not listed as unread (%q)", k, unread["market.assets.gold."+k])
 		}
 	}
@@ -311,14 +311,29 @@ func TestUnreadAndNotes(t *testing.T) {
 	if got := n[0].Error(); got != "m.toml: market.assets.gold.theta: not read by the gbm process, which reads process, initial, liquidity, mu and sigma (set with --set market.assets.gold.theta=2)" {
 		t.Errorf("note 0: %s", got)
 	}
-	if h := n[0].Hint; h != "theta is read by the processes nav, peg: set one of them as the process, or remove the key" {
+	if h := n[0].Hint; h != "theta is read with process set to one of nav and peg: set one of them, or remove the key" {
 		t.Errorf("hint 0: %s", h)
 	}
 	if got := n[1].Error(); got != "m.toml:12: market.assets.gold.lambda: not read by the gbm process, which reads process, initial, liquidity, mu and sigma" {
 		t.Errorf("note 1: %s", got)
 	}
-	if h := n[1].Hint; h != `lambda is read by process merton: set process = "merton", or remove the key` {
+	if h := n[1].Hint; h != `lambda is read with process = "merton": set that, or remove the key` {
 		t.Errorf("hint 1: %s", h)
+	}
+
+	// An auction reads the keys of its own price curve only.
+	src = minimal + "[auction.gold]\ncurve = \"linear\"\ntau = \"2h\"\ncut = \"0.99\"\n"
+	if s, err = Parse("m.toml", []byte(src)); err != nil {
+		t.Fatal(err)
+	}
+	unread = s.Unread()
+	if unread["auction.gold.cut"] != "not read with the linear curve" || unread["auction.gold.step"] == "" || unread["auction.gold.tau"] != "" {
+		t.Errorf("linear auction: cut %q, step %q, tau %q", unread["auction.gold.cut"], unread["auction.gold.step"], unread["auction.gold.tau"])
+	}
+	n = s.Notes()
+	if len(n) != 1 || n[0].Error() != "m.toml:15: auction.gold.cut: not read with the linear curve, which reads tau of step, cut and tau" ||
+		n[0].Hint != "cut is read with curve set to one of stairstep and exponential: set one of them, or remove the key" {
+		t.Errorf("linear auction with a cut: notes %v", n)
 	}
 }
 
