@@ -568,8 +568,9 @@ func unreadNote(m *Manifest) string {
 	if len(m.Unread) == 0 {
 		return ""
 	}
-	return "A market asset's keys for other price processes than its own are not read by the model: " +
-		"they are left out where they hold defaults and marked where the file sets them. "
+	return "Keys the model does not read with the scenario's other settings (a market asset's parameters of " +
+		"other price processes than its own, an auction's of other price curves) are left out where they hold " +
+		"defaults and marked where the file sets them. "
 }
 
 func assumptionSection(d *document, b *Batch) {

@@ -957,7 +957,7 @@ func TestParametersUnread(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := string(r.Markdown)
-	if !strings.Contains(md, "other price processes than its own are not read by the model") ||
+	if !strings.Contains(md, "Keys the model does not read with the scenario's other settings") ||
 		!strings.Contains(md, "| `market.assets.gold.sigma` | 0.157045 | not read by process test; FitGBM") {
 		t.Error("the assumptions do not say that unread keys are left out")
 	}
