@@ -23,12 +23,21 @@ type SweepFigure struct {
 	Budget string // the constraint on it ("P(peak_deficit > 0) <= 0.01"), or ""
 	Op     string // "<=" or ">=" when Budget is set
 	Limit  float64
-	Method string // how its interval is computed
+	// LimitKey is the scenario key the limit reads ("backstop.reserve"),
+	// when it is one: the limit at a point is then that point's value
+	// (SweepPoint.Limits, TuneProbe.Limits).
+	LimitKey string
+	Method   string // how its interval is computed
+	Unit     string // the metric's unit ("rwaUSD", "count"), for figures that are not probabilities
 }
 
 // SweepEstimate is a figure at one point with its 95% interval (NaN
-// bounds when there are too few runs for one).
-type SweepEstimate struct{ Value, Lo, Hi float64 }
+// bounds when there are too few runs for one; NeedRuns then says how many
+// an interval needs, when that is why).
+type SweepEstimate struct {
+	Value, Lo, Hi float64
+	NeedRuns      int
+}
 
 // SweepPoint is one point of a sweep.
 type SweepPoint struct {
@@ -39,6 +48,32 @@ type SweepPoint struct {
 	Est    []SweepEstimate // by figure
 	Diff   []SweepEstimate // by figure: this point minus the reference point, paired
 	Meets  bool            // meets every budget constraint with 95% confidence
+	// Fails: some constraint's whole interval is beyond its limit. A point
+	// with a budget that neither meets nor fails it is undecided.
+	Fails bool
+	// Limits, by figure, is the point's limit of the figure's budget
+	// constraint where it differs from the figure's Limit (a limit that
+	// names a scenario key the sweep varies); nil when none does.
+	Limits []float64
+}
+
+// verdict is "met", "not met" or "undecided".
+func (p SweepPoint) verdict() string {
+	switch {
+	case p.Meets:
+		return "met"
+	case p.Fails:
+		return "not met"
+	}
+	return "undecided"
+}
+
+// limit is the point's limit of figure k.
+func (p SweepPoint) limit(f SweepFigure, k int) float64 {
+	if k < len(p.Limits) && !math.IsNaN(p.Limits[k]) {
+		return p.Limits[k]
+	}
+	return f.Limit
 }
 
 // Sweep is a finished parameter sweep, as its report shows it.
@@ -65,9 +100,24 @@ func (f SweepFigure) format(x float64) string {
 
 func (f SweepFigure) formatEst(e SweepEstimate) string {
 	if math.IsNaN(e.Lo) {
+		if e.NeedRuns > 0 && !math.IsNaN(e.Value) {
+			return f.format(e.Value) + " (no interval: it needs " + group3(e.NeedRuns) + " runs)"
+		}
 		return f.format(e.Value)
 	}
 	return f.format(e.Value) + " [" + f.format(e.Lo) + ", " + f.format(e.Hi) + "]"
+}
+
+// axisLabel is the figure's text with its unit: "P(bad_debt > 0) [%]",
+// "mean(liquidated_debt) [rwaUSD]".
+func (f SweepFigure) axisLabel() string {
+	switch {
+	case f.Prob:
+		return f.Text + " [%]"
+	case f.Unit != "":
+		return f.Text + " [" + f.Unit + "]"
+	}
+	return f.Text
 }
 
 // numeric parses the values of key k of every point; ok is false if one
@@ -116,26 +166,34 @@ func SweepReport(s *Sweep) (*Report, error) {
 	}
 	if s.HasBudget {
 		var b []string
-		met := 0
+		met, undecided := 0, 0
 		for _, f := range s.Figures {
 			if f.Budget != "" {
 				b = append(b, "`"+f.Budget+"`")
 			}
 		}
 		for _, p := range s.Points {
-			if p.Meets {
+			switch p.verdict() {
+			case "met":
 				met++
+			case "undecided":
+				undecided++
 			}
 		}
+		meeting := fmt.Sprintf("%d of %d", met, len(s.Points))
+		if undecided > 0 {
+			meeting += fmt.Sprintf("; %d undecided (an interval straddles a limit: more runs would decide)", undecided)
+		}
 		rows = append(rows, [2]string{"Risk budget", strings.Join(b, "; ") + " — each judged on its 95% interval"},
-			[2]string{"Points meeting it", fmt.Sprintf("%d of %d", met, len(s.Points))})
+			[2]string{"Points meeting it", meeting})
 	}
 	d.add(heading{level: 2, id: "summary", text: sec.next("Summary")}, keyValues{class: "summary", rows: rows})
 
 	d.add(heading{level: 2, id: "figures", text: sec.next("Risk figures by point")},
 		para{class: "note", text: "Each cell is the estimate and its 95% Monte Carlo confidence interval over the " +
 			"successful runs of the point. A point meets the budget when every constraint's whole interval lies " +
-			"within its limit."})
+			"within its limit, does not meet it when some constraint's whole interval lies beyond its limit, and is " +
+			"undecided otherwise: an interval straddles a limit, and more runs would decide it."})
 	d.add(s.figureTable())
 	if len(blocks) > 0 {
 		d.add(heading{level: 2, id: "charts", text: sec.next("Charts")})
@@ -160,9 +218,9 @@ func SweepReport(s *Sweep) (*Report, error) {
 		methods = append(methods, fmt.Sprintf("`%s`: %s", f.Text, f.Method))
 	}
 	d.add(heading{level: 2, id: "method", text: sec.next("Method")},
-		para{text: "Intervals: " + strings.Join(methods, "; ") + ". Paired differences: Student t on the per-run " +
-			"differences for probabilities (per-run indicators) and means; a paired percentile bootstrap that " +
-			"resamples runs for quantiles and expected shortfalls."},
+		para{text: "Intervals: " + strings.Join(methods, "; ") + ". Paired differences: Newcombe's hybrid score " +
+			"interval for paired proportions for probabilities; Student t on the per-run differences for means; a " +
+			"paired percentile bootstrap that resamples runs for quantiles and expected shortfalls."},
 		para{text: "Each point's batch (manifest.json, runs.csv, quantiles.csv, paths.csv and its own risk report) is in " +
 			"the directory named in sweep.csv; plan.csv lists the expansion as it was before the first run."})
 	r.Markdown, r.HTML = d.markdown(), d.html()
@@ -208,7 +266,7 @@ func (s *Sweep) pointTable(prefix string, cell func(i, k int) string, verdict bo
 			row = append(row, cell(i, k))
 		}
 		if verdict {
-			row = append(row, map[bool]string{true: "met", false: "not met"}[p.Meets])
+			row = append(row, p.verdict())
 		}
 		t.rows = append(t.rows, row)
 	}
@@ -225,6 +283,9 @@ func (s *Sweep) diffTable() table {
 			return "reference"
 		}
 		f, e := s.Figures[k], s.Points[i].Diff[k]
+		if math.IsNaN(e.Lo) && e.NeedRuns > 0 && !math.IsNaN(e.Value) {
+			return signed(f, e.Value) + " (no interval: it needs " + group3(e.NeedRuns) + " runs)"
+		}
 		return signed(f, e.Value) + " [" + signed(f, e.Lo) + ", " + signed(f, e.Hi) + "]"
 	}, false)
 }
@@ -277,6 +338,9 @@ func (s *Sweep) caption(f SweepFigure) string {
 	c := fmt.Sprintf("%s at each point, %s runs per point.", f.Text, group3(s.Runs))
 	if f.Budget != "" {
 		c += " Budget: " + f.Budget + "."
+		if f.LimitKey != "" {
+			c += " The limit is each point's own " + f.LimitKey + "."
+		}
 	}
 	return c
 }
@@ -292,9 +356,8 @@ func (s *Sweep) lineChart(k int) (*plot.Plot, error) {
 		}
 	}
 	scale := 1.0
-	ylabel := f.Text
 	if f.Prob {
-		scale, ylabel = 100, f.Text+" [%]"
+		scale = 100
 	}
 	var est, lo, hi, met, unmet plotter.XYs
 	for i, p := range s.Points {
@@ -317,7 +380,16 @@ func (s *Sweep) lineChart(k int) (*plot.Plot, error) {
 	if len(est) == 0 {
 		return nil, ErrNoData
 	}
-	p := newPlot(f.Text, s.Keys[0], ylabel)
+	p := newPlot(f.Text, s.Keys[0], f.axisLabel())
+	if !ok {
+		// Values that are not numbers (durations, names) sit at their
+		// index, labelled with the value.
+		labels := make([]string, len(s.Points))
+		for i, pt := range s.Points {
+			labels[i] = pt.Values[0]
+		}
+		p.X.Tick.Marker = categoryTicks(labels)
+	}
 	if len(lo) >= 2 {
 		poly, err := bandPolygon(sortXY(lo), sortXY(hi))
 		if err != nil {
@@ -338,7 +410,11 @@ func (s *Sweep) lineChart(k int) (*plot.Plot, error) {
 		return nil, err
 	}
 	if f.Budget != "" {
-		if err := limitLine(p, xs, f.Limit*scale); err != nil {
+		ys := make([]float64, len(s.Points))
+		for i, pt := range s.Points {
+			ys[i] = pt.limit(f, k) * scale
+		}
+		if err := limitLine(p, xs, ys); err != nil {
 			return nil, err
 		}
 	}
@@ -377,19 +453,49 @@ func budgetMarkers(p *plot.Plot, met, other plotter.XYs, legend bool) error {
 	return nil
 }
 
-// limitLine adds a dashed horizontal line at y across xs.
-func limitLine(p *plot.Plot, xs []float64, y float64) error {
+// limitLine adds the budget limit ys[i] at xs[i] as a dashed line: a
+// horizontal one across xs when every point has the same limit, else one
+// through the points' limits (a limit that names a scenario key the
+// sweep varies), or, where several points share an x, a short dash at
+// each.
+func limitLine(p *plot.Plot, xs, ys []float64) error {
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, x := range xs {
+	same, unique := true, map[float64]bool{}
+	for i, x := range xs {
 		lo, hi = math.Min(lo, x), math.Max(hi, x)
+		same = same && ys[i] == ys[0]
+		unique[x] = true
 	}
-	l, err := plotter.NewLine(plotter.XYs{{X: lo, Y: y}, {X: hi, Y: y}})
-	if err != nil {
-		return err
+	var lines []plotter.XYs
+	switch {
+	case same:
+		lines = []plotter.XYs{{{X: lo, Y: ys[0]}, {X: hi, Y: ys[0]}}}
+	case len(unique) == len(xs):
+		xy := make(plotter.XYs, len(xs))
+		for i := range xs {
+			xy[i] = plotter.XY{X: xs[i], Y: ys[i]}
+		}
+		lines = []plotter.XYs{sortXY(xy)}
+	default:
+		w := 0.02 * (hi - lo)
+		if w == 0 {
+			w = 0.5
+		}
+		for i := range xs {
+			lines = append(lines, plotter.XYs{{X: xs[i] - w, Y: ys[i]}, {X: xs[i] + w, Y: ys[i]}})
+		}
 	}
-	l.Color, l.Width, l.Dashes = inkMark, vg.Points(1.2), []vg.Length{vg.Points(5), vg.Points(3)}
-	p.Add(l)
-	p.Legend.Add("budget limit", l)
+	for i, xy := range lines {
+		l, err := plotter.NewLine(xy)
+		if err != nil {
+			return err
+		}
+		l.Color, l.Width, l.Dashes = inkMark, vg.Points(1.2), []vg.Length{vg.Points(5), vg.Points(3)}
+		p.Add(l)
+		if i == 0 {
+			p.Legend.Add("budget limit", l)
+		}
+	}
 	return nil
 }
 

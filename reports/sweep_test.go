@@ -6,6 +6,8 @@ import (
 	"testing"
 )
 
+func est(v, lo, hi float64) SweepEstimate { return SweepEstimate{Value: v, Lo: lo, Hi: hi} }
+
 func testSweep(keys []string, values [][]string) *Sweep {
 	s := &Sweep{Name: "t", Mode: "grid", Runs: 100, Keys: keys, HasBudget: true, Command: "tempest sweep t.toml",
 		Figures: []SweepFigure{
@@ -13,10 +15,13 @@ func testSweep(keys []string, values [][]string) *Sweep {
 			{Text: "mean(liquidated_debt)", Method: "Student t"},
 		}}
 	for i, v := range values {
+		// Intervals p ± 0.009 against the limit 0.02: 0.01 meets it,
+		// 0.02 straddles it (undecided) and 0.03 or more fails it.
 		p := float64(len(values)-i) / 100
-		s.Points = append(s.Points, SweepPoint{Values: v, Runs: 100, Meets: p < 0.02,
-			Est:  []SweepEstimate{{p, p / 2, p * 1.5}, {1e5 * p, math.NaN(), math.NaN()}},
-			Diff: []SweepEstimate{{p - 0.01, p - 0.02, p}, {1, 0, 2}}})
+		lo, hi := p-0.009, p+0.009
+		s.Points = append(s.Points, SweepPoint{Values: v, Runs: 100, Meets: hi <= 0.02, Fails: lo > 0.02,
+			Est:  []SweepEstimate{est(p, lo, hi), est(1e5*p, math.NaN(), math.NaN())},
+			Diff: []SweepEstimate{est(p-0.01, p-0.02, p), est(1, 0, 2)}})
 	}
 	return s
 }
@@ -34,7 +39,7 @@ func TestSweepReportRenders(t *testing.T) {
 			t.Fatal(err)
 		}
 		md := string(r.Markdown)
-		for _, want := range []string{"| 0.2 |", "not met", "met", "reference", "Δ `P(bad_debt > 0)`", "plots/sweep-1.png", "plots/sweep-2.png"} {
+		for _, want := range []string{"| 0.2 |", "| not met |", "| met |", "| undecided |", "reference", "Δ `P(bad_debt > 0)`", "plots/sweep-1.png", "plots/sweep-2.png"} {
 			if !strings.Contains(md, want) {
 				t.Errorf("%d keys: the Markdown lacks %q", len(s.Keys), want)
 			}
@@ -54,7 +59,7 @@ func TestTuneReportRenders(t *testing.T) {
 		Answers: []TuneAnswer{{Found: true, Value: "0.2", X: 0.2, Binding: "`P(bad_debt > 0) <= 0.01`", Margin: "0.1%", Runs: 900}}}
 	for _, v := range []float64{0.5, 0, 0.25, 0.15, 0.2} {
 		tn.Probes = append(tn.Probes, TuneProbe{Value: Num(v), X: v, Runs: 100, Meets: v >= 0.2, Fails: v < 0.2,
-			Est: []SweepEstimate{{0.02 - v/25, 0.01 - v/25, 0.03 - v/25}}, Budget: []string{"met"}})
+			Est: []SweepEstimate{est(0.02-v/25, 0.01-v/25, 0.03-v/25)}, Budget: []string{"met"}})
 	}
 	r, err := TuneReport(tn)
 	if err != nil {
@@ -67,6 +72,12 @@ func TestTuneReportRenders(t *testing.T) {
 		}
 	}
 	tn.OuterKey = "profiles.gold.debt_ceiling"
+	// Probes sharing a value under different outer values, each with its
+	// own limit (one that names a scenario key): a dash at each.
+	tn.Probes = append(tn.Probes, tn.Probes[0])
+	for i := range tn.Probes {
+		tn.Probes[i].Limits = []float64{0.01 * float64(i+1)}
+	}
 	tn.Answers = []TuneAnswer{{Outer: "1e7", Found: true, Value: "0.1", X: 0.1}, {Outer: "2e7", Found: true, Value: "0.2", X: 0.2}, {Outer: "4e7", Note: "even 0.5 fails"}}
 	r, err = TuneReport(tn)
 	if err != nil {
@@ -74,5 +85,42 @@ func TestTuneReportRenders(t *testing.T) {
 	}
 	if _, ok := r.Plots["tune-frontier.svg"]; !ok || !strings.Contains(string(r.Markdown), "none (even 0.5 fails)") {
 		t.Errorf("two-parameter frontier: plots %v", len(r.Plots))
+	}
+}
+
+// TestSweepReportReadsAlone: what a reader needs beside the numbers. The
+// summary counts undecided points apart from those that fail; a figure
+// without an interval says how many runs one needs; a figure's axis has
+// its unit; a key whose values are not numbers (durations) labels its
+// axis with them; a limit that names a scenario key is drawn at each
+// point's value and the caption says so.
+func TestSweepReportReadsAlone(t *testing.T) {
+	s := testSweep([]string{"auction.gold.tail"}, [][]string{{"1h"}, {"6h"}, {"1d"}})
+	s.Figures[1].Unit = "rwaUSD"
+	s.Points[0].Est[1].NeedRuns = 1000
+	s.Points[1].Diff[1] = SweepEstimate{Value: 2e4, Lo: math.NaN(), Hi: math.NaN(), NeedRuns: 1000}
+	s.Figures[0].LimitKey = "backstop.reserve"
+	for i := range s.Points {
+		s.Points[i].Limits = []float64{0.01 * float64(i+1), math.NaN()}
+	}
+	r, err := SweepReport(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(r.Markdown)
+	for _, want := range []string{"| **Points meeting it** | 1 of 3; 1 undecided", "3k (no interval: it needs 1,000 runs)", "+20k (no interval: it needs 1,000 runs)",
+		"The limit is each point's own backstop.reserve."} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the Markdown lacks %q", want)
+		}
+	}
+	svg1, svg2 := string(r.Plots["sweep-1.svg"]), string(r.Plots["sweep-2.svg"])
+	for _, want := range []string{">6h</text>", ">1d</text>"} {
+		if !strings.Contains(svg1, want) {
+			t.Errorf("sweep-1.svg: the x axis lacks the tick %q", want)
+		}
+	}
+	if !strings.Contains(svg2, ">mean(liquidated_debt) [rwaUSD]</text>") {
+		t.Error("sweep-2.svg: the y axis lacks the unit")
 	}
 }

@@ -24,6 +24,18 @@ type TuneProbe struct {
 	Fails  bool            // some constraint's whole interval breaks its limit
 	Dir    string
 	Budget []string // verdict per constraint: "met", "not met", "undecided"
+	// Limits, by constraint, is the probe's limit where it differs from
+	// the constraint's Limit (a limit that names a scenario key the tune
+	// varies); nil when none does.
+	Limits []float64
+}
+
+// limit is the probe's limit of constraint k.
+func (p TuneProbe) limit(f SweepFigure, k int) float64 {
+	if k < len(p.Limits) && !math.IsNaN(p.Limits[k]) {
+		return p.Limits[k]
+	}
+	return f.Limit
 }
 
 // TuneAnswer is a tune's recommendation (one per value of the first
@@ -33,10 +45,22 @@ type TuneAnswer struct {
 	Found   bool
 	Value   string  // the recommended value
 	X       float64 // its number
-	Binding string  // the constraint that stops the parameter going further
+	Binding string  // the constraint that stops the parameter going further (with RangeEnd, the closest to its limit)
 	Margin  string  // the budget's slack at the recommended value
-	Runs    int     // runs spent on this search
-	Note    string
+	// RangeEnd: the whole range meets the budget; the range's end, not a
+	// constraint, stops the parameter.
+	RangeEnd bool
+	Runs     int // runs spent on this search
+	Note     string
+}
+
+// binding names the binding constraint, or says that none binds within
+// the range and which is closest to its limit.
+func (a TuneAnswer) binding() string {
+	if a.RangeEnd {
+		return "none within the range: its end stops the search (closest to its limit: " + a.Binding + ")"
+	}
+	return a.Binding
 }
 
 // Tune is a finished tune, as its report shows it.
@@ -49,7 +73,7 @@ type Tune struct {
 	OuterKey          string // "" for a one-parameter tune
 	Seed              uint64
 	FirstRuns         int
-	MaxRuns           int
+	MaxRuns           int // the most runs a probe reaches
 	Budget            []SweepFigure
 	Probes            []TuneProbe
 	Answers           []TuneAnswer
@@ -90,7 +114,7 @@ func TuneReport(t *Tune) (*Report, error) {
 		a := t.Answers[0]
 		if a.Found {
 			rows = append(rows, [2]string{"Recommended value", "`" + t.Key + " = " + a.Value + "`"},
-				[2]string{"Binding constraint", a.Binding}, [2]string{"Margin at that value", a.Margin})
+				[2]string{"Binding constraint", a.binding()}, [2]string{"Margin at that value", a.Margin})
 		} else {
 			rows = append(rows, [2]string{"Recommended value", "none: " + a.Note})
 		}
@@ -113,7 +137,7 @@ func TuneReport(t *Tune) (*Report, error) {
 			if !a.Found {
 				v = "none (" + a.Note + ")"
 			}
-			at.rows = append(at.rows, []string{a.Outer, v, a.Binding, a.Margin, group3(a.Runs)})
+			at.rows = append(at.rows, []string{a.Outer, v, a.binding(), a.Margin, group3(a.Runs)})
 		}
 		d.add(heading{level: 2, id: "frontier2", text: sec.next("Two-parameter frontier")},
 			para{text: fmt.Sprintf("For each value of `%s`, the %s `%s` that meets the budget.", t.OuterKey, goal, t.Key)}, at)
@@ -173,8 +197,12 @@ func (t *Tune) charts() ([]Chart, error) {
 	var out []Chart
 	for k, f := range t.Budget {
 		p, err := t.frontierChart(k)
+		limit := "limit " + f.format(f.Limit)
+		if f.LimitKey != "" {
+			limit = "the limit is each probe's own " + f.LimitKey
+		}
 		c := Chart{Name: fmt.Sprintf("tune-%d", k+1), Title: f.Budget,
-			Caption: fmt.Sprintf("%s at each probed %s, with its 95%% interval; limit %s.", f.Text, t.Key, f.format(f.Limit))}
+			Caption: fmt.Sprintf("%s at each probed %s, with its 95%% interval; %s.", f.Text, t.Key, limit)}
 		if err == ErrNoData {
 			c.Empty = "No probe has a value of " + f.Text + "."
 		} else if err != nil {
@@ -220,13 +248,13 @@ func (t *Tune) charts() ([]Chart, error) {
 // frontierChart draws budget figure k at every probe.
 func (t *Tune) frontierChart(k int) (*plot.Plot, error) {
 	f := t.Budget[k]
-	scale, ylabel := 1.0, f.Text
+	scale := 1.0
 	if f.Prob {
-		scale, ylabel = 100, f.Text+" [%]"
+		scale = 100
 	}
-	p := newPlot(f.Budget, t.Key, ylabel)
+	p := newPlot(f.Budget, t.Key, f.axisLabel())
 	var met, other plotter.XYs
-	var xs []float64
+	var xs, limits []float64
 	var first *plotter.Line
 	for _, pr := range t.Probes {
 		e := pr.Est[k]
@@ -234,6 +262,7 @@ func (t *Tune) frontierChart(k int) (*plot.Plot, error) {
 			continue
 		}
 		xs = append(xs, pr.X)
+		limits = append(limits, pr.limit(f, k)*scale)
 		xy := plotter.XY{X: pr.X, Y: e.Value * scale}
 		if pr.Meets {
 			met = append(met, xy)
@@ -259,15 +288,16 @@ func (t *Tune) frontierChart(k int) (*plot.Plot, error) {
 	if err := budgetMarkers(p, met, other, true); err != nil {
 		return nil, err
 	}
-	if err := limitLine(p, xs, f.Limit*scale); err != nil {
+	if err := limitLine(p, xs, limits); err != nil {
 		return nil, err
 	}
 	if f.Prob {
 		p.Y.Min = 0
 	}
 	if t.OuterKey == "" && len(t.Answers) == 1 && t.Answers[0].Found {
-		p.Y.Min = math.Min(p.Y.Min, f.Limit*scale)
-		p.Y.Max = math.Max(p.Y.Max, f.Limit*scale)
+		for _, y := range limits {
+			p.Y.Min, p.Y.Max = math.Min(p.Y.Min, y), math.Max(p.Y.Max, y)
+		}
 		padFlat(p)
 		x := t.Answers[0].X
 		l, err := plotter.NewLine(plotter.XYs{{X: x, Y: p.Y.Min}, {X: x, Y: p.Y.Max}})

@@ -108,6 +108,15 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := f.Check(pts); err != nil {
 		return err
 	}
+	short, need := f.ShortBudget()
+	for i, c := range short {
+		if need[i] == 0 {
+			fmt.Fprintf(stderr, "tempest: note: %s: no number of runs meets %q (a 95%% interval never lies within its limit), so no point can meet the budget\n", pos[0], c)
+			continue
+		}
+		fmt.Fprintf(stderr, "tempest: note: %s: %q can be met only with at least %d runs per point; with %d, no point can meet the budget (each is undecided or not met)\nhint: --runs %d\n",
+			pos[0], c, need[i], f.Runs, need[i])
+	}
 	if *out == "" {
 		*out = filepath.Join("out", "sweeps", f.Name)
 	}
@@ -126,16 +135,26 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	res, err := sweep.Run(ctx, f, opt)
 	if err != nil {
-		return interrupted(err, "tempest sweep "+shellQuote(pos[0])+" --out "+shellQuote(*out))
+		// The command that continues names the runs per point: without
+		// them a sweep run with --runs would start every point over at the
+		// file's runs.
+		return interrupted(err, opt.Command)
 	}
-	met := 0
+	met, undecided := 0, 0
 	for _, p := range res.Points {
-		if p.Meets {
+		switch p.Verdict() {
+		case "met":
 			met++
+		case "undecided":
+			undecided++
 		}
 	}
 	if len(res.Budget) > 0 {
-		fmt.Fprintf(stdout, "%d of %d points meet the budget\n", met, len(res.Points))
+		fmt.Fprintf(stdout, "%d of %d points meet the budget", met, len(res.Points))
+		if undecided > 0 {
+			fmt.Fprintf(stdout, "; %d undecided (an interval straddles a limit: more runs would decide)", undecided)
+		}
+		fmt.Fprintln(stdout)
 	}
 	for _, name := range []string{sweep.SweepFile, sweep.ReportHTML, sweep.ReportMD} {
 		fmt.Fprintf(stdout, "  %s\n", filepath.Join(*out, name))
@@ -182,7 +201,7 @@ func cmdTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "%s: %s goal %s in [%s, %s] step %s; budget %s; %d runs per probe first, up to %d\n",
 		f.Name, f.Parameter.Key, f.Parameter.Goal, f.Parameter.From, f.Parameter.To, f.Parameter.Step,
-		strings.Join(f.Budget, "; "), f.Runs, f.MaxRuns)
+		strings.Join(f.Budget, "; "), f.Runs, f.ProbeRuns())
 	res, err := sweep.Tune(ctx, f, opt)
 	if err != nil {
 		return interrupted(err, "tempest tune "+shellQuote(pos[0])+" --out "+shellQuote(*out))
@@ -196,7 +215,11 @@ func cmdTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			fmt.Fprintf(stdout, "%sno value meets the budget: %s\n", prefix, a.Note)
 			continue
 		}
-		fmt.Fprintf(stdout, "%srecommended %s = %s (%d runs at that value); binding %s: %s\n", prefix, f.Parameter.Key, a.Value, a.At.Runs, a.Binding.Text, a.MarginText())
+		binding := "binding " + a.Binding.Text
+		if a.RangeEnd {
+			binding = "no constraint binds within the range; closest " + a.Binding.Text
+		}
+		fmt.Fprintf(stdout, "%srecommended %s = %s (%d runs at that value); %s: %s\n", prefix, f.Parameter.Key, a.Value, a.At.Runs, binding, a.MarginText())
 		if a.Note != "" {
 			fmt.Fprintf(stdout, "%snote: %s\n", prefix, a.Note)
 		}

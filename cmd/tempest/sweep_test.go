@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +15,11 @@ func TestSweepCommand(t *testing.T) {
 	out, errs, code := runCLI(t, "sweep", "../../configs/sweeps/haircut.toml", "--dry-run")
 	if code != 0 || !strings.Contains(out, "7 points (grid)") || !strings.Contains(out, "profiles.gold.haircut = 0.3") {
 		t.Errorf("haircut dry run: exit %d\n%s%s", code, out, errs)
+	}
+	// Too few runs per point for a budget line: no point could meet it.
+	if _, errs, _ = runCLI(t, "sweep", "../../configs/sweeps/haircut.toml", "--dry-run", "--runs", "200"); !strings.Contains(errs,
+		`"P(peak_deficit > 0) <= 0.01" can be met only with at least 368 runs per point; with 200`) {
+		t.Errorf("haircut at 200 runs: no note that P <= 1%% needs 368 runs:\n%s", errs)
 	}
 	out, errs, code = runCLI(t, "sweep", "../../configs/sweeps/haircut-x-ceiling.toml", "--dry-run")
 	if code != 0 || !strings.Contains(out, "12 points (grid)") {
@@ -45,4 +52,66 @@ func mustAbs(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// cancelOn is stdout that cancels the command once it prints want.
+type cancelOn struct {
+	bytes.Buffer
+	want   string
+	cancel context.CancelFunc
+}
+
+func (w *cancelOn) Write(p []byte) (int, error) {
+	n, err := w.Buffer.Write(p)
+	if strings.Contains(w.String(), w.want) {
+		w.cancel()
+	}
+	return n, err
+}
+
+// TestSweepInterruptContinues: a sweep interrupted after its first point
+// exits 130 with a command that continues it, and that command keeps the
+// --runs the sweep ran with: it reuses the finished point instead of
+// running every point over at the file's runs.
+func TestSweepInterruptContinues(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "s.toml")
+	src := "base = \"" + mustAbs(t, "testdata/tiny.toml") + "\"\nruns = 4\n" +
+		"[[axes]]\nkey = \"profiles.gold.haircut\"\nvalues = [\"0.1\", \"0.2\"]\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout := &cancelOn{want: "point 1/2", cancel: cancel}
+	var stderr bytes.Buffer
+	err := run(ctx, []string{"sweep", file, "--runs", "3", "--workers", "1", "--quiet", "--out", out}, stdout, &stderr)
+	if exitStatus(err) != 130 {
+		t.Fatalf("exit %d, want 130: %v\n%s", exitStatus(err), err, stderr.String())
+	}
+	const lead = "continue with the same command: tempest "
+	i := strings.Index(stderr.String(), lead)
+	if i < 0 {
+		t.Fatalf("no command to continue with:\n%s", stderr.String())
+	}
+	again := strings.Fields(strings.SplitN(stderr.String()[i+len(lead):], "\n", 2)[0])
+	if !strings.Contains(strings.Join(again, " "), "--runs 3") {
+		t.Errorf("the command to continue drops --runs 3: %s", strings.Join(again, " "))
+	}
+	first := filepath.Join(out, "points", "profiles.gold.haircut=0.1", "manifest.json")
+	before, err := os.ReadFile(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, e, code := runCLI(t, again...); code != 0 {
+		t.Fatalf("continuing: exit %d\n%s%s", code, o, e)
+	}
+	if after, _ := os.ReadFile(first); !bytes.Equal(before, after) {
+		t.Error("continuing ran the finished point again")
+	}
+	csv, _ := os.ReadFile(filepath.Join(out, "sweep.csv"))
+	if rows := strings.Split(strings.TrimSpace(string(csv)), "\n"); len(rows) != 3 || !strings.Contains(rows[1], ",3,0,") || !strings.Contains(rows[2], ",3,0,") {
+		t.Errorf("sweep.csv after continuing, want 2 points of 3 runs:\n%s", csv)
+	}
 }

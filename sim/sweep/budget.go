@@ -235,3 +235,58 @@ func (c *Constraint) Judge(values []float64, seed uint64) Verdict {
 	}
 	return v
 }
+
+// At returns the constraint with its limit read from s when its right
+// side names a scenario key, so that a limit such as backstop.reserve
+// follows the point's own value when the sweep or tune varies that key.
+func (c Constraint) At(s *scenario.Scenario) (Constraint, error) {
+	if _, err := strconv.ParseFloat(c.RHS, 64); err == nil {
+		return c, nil
+	}
+	v, ok := scenarioNumber(s, c.RHS)
+	if !ok {
+		return c, fmt.Errorf("%q: the right side %q is not a numeric key of the scenario", c.Text, c.RHS)
+	}
+	c.Limit = v
+	return c, nil
+}
+
+// KeyLimit reports whether the constraint's limit is a scenario key.
+func (c *Constraint) KeyLimit() bool {
+	_, err := strconv.ParseFloat(c.RHS, 64)
+	return err != nil
+}
+
+// MinRuns is the fewest runs with which the constraint can be met at all,
+// whatever the runs show: a probability's limit p needs enough runs that
+// the Clopper-Pearson bound of no run beyond it is within p (368 runs for
+// P(...) <= 0.01), a quantile or a tail mean enough runs for an interval.
+// It is 0 when no number of runs can meet it (a probability bounded by 0
+// or 1 from the side it cannot pass).
+func (c *Constraint) MinRuns() int {
+	a := (1 - Confidence) / 2
+	switch c.Kind {
+	case "P>", "P<":
+		// The best case: no run counts (<=) or every run does (>=).
+		p := c.Limit
+		if c.Op == ">=" {
+			p = 1 - c.Limit
+		}
+		if p >= 1 {
+			return 1
+		}
+		if p <= 0 {
+			return 0
+		}
+		n := max(int(math.Ceil(math.Log(a)/math.Log1p(-p)))-1, 1)
+		for reports.ClopperPearson(0, n, Confidence).Hi > p {
+			n++
+		}
+		return n
+	case "VaR":
+		return reports.MinRunsQuantileCI(c.Arg, Confidence)
+	case "ES":
+		return reports.MinRunsES(c.Arg)
+	}
+	return 2 // a Student t interval
+}

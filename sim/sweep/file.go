@@ -324,8 +324,48 @@ func (f *File) checkTune() scenario.Errors {
 	}
 	if f.MaxRuns < f.Runs {
 		es = append(es, f.fileErr("max_runs", "", "max_runs %d is below runs %d", f.MaxRuns, f.Runs))
+		return es
+	}
+	// A constraint that needs more runs than a probe may reach is met at
+	// no value: the tune could only end with no recommendation.
+	reach := f.ProbeRuns()
+	metrics := metricNames(f.base)
+	for _, b := range f.Budget {
+		c, err := ParseConstraint(b, f.base, metrics)
+		if err != nil {
+			continue // reported by Load
+		}
+		switch need := c.MinRuns(); {
+		case need == 0:
+			es = append(es, f.fileErr("budget", "a probability's limit must leave room for the interval: P(...) <= 0.01, not <= 0",
+				"%q can be met by no number of runs: a 95%% interval never lies within it", b))
+		case need > reach:
+			hint := fmt.Sprintf("max_runs = %d or more (probes double their runs from runs = %d)", ceilDoubling(f.Runs, need), f.Runs)
+			es = append(es, f.fileErr("max_runs", hint,
+				"%q can be met only with at least %d runs per probe, and a probe reaches at most %d: no value could be recommended", b, need, reach))
+		}
 	}
 	return es
+}
+
+// ProbeRuns is the most runs a tune's probe reaches: runs, doubled while
+// that stays within max_runs.
+func (f *File) ProbeRuns() int {
+	n := f.Runs
+	for n >= 1 && 2*n <= f.MaxRuns {
+		n *= 2
+	}
+	return n
+}
+
+// ceilDoubling is the first of runs, 2·runs, 4·runs, ... that is at least
+// need.
+func ceilDoubling(runs, need int) int {
+	n := max(runs, 1)
+	for n < need {
+		n *= 2
+	}
+	return n
 }
 
 // decimals is the number of digits after the point in s.
@@ -500,7 +540,12 @@ func (f *File) latinHypercube() []Point {
 			u := (float64(perm[i]) + rng.Float64()) / float64(n)
 			v := lo + u*(hi-lo)
 			if step > 0 {
+				// The nearest step, kept within [from, to] when the range
+				// is not a whole number of steps.
 				v = lo + math.Round((v-lo)/step)*step
+				if v > hi+1e-9*step {
+					v -= step
+				}
 			}
 			pts[i].Values[k] = formatDec(v, dec)
 		}
@@ -529,6 +574,14 @@ func (f *File) Scenario(ovs []scenario.Override, what string) (*scenario.Scenari
 	if !ok {
 		return nil, err
 	}
+	f.locate(es, ovs, what)
+	return nil, es
+}
+
+// locate points the errors of a scenario loaded at ovs at the sweep file's
+// line of the override that caused them, naming the value and what (the
+// point) in the message.
+func (f *File) locate(es scenario.Errors, ovs []scenario.Override, what string) {
 	for _, e := range es {
 		for _, o := range ovs {
 			if e.Key == o.Key || strings.HasPrefix(e.Key, o.Key) {
@@ -536,10 +589,56 @@ func (f *File) Scenario(ovs []scenario.Override, what string) (*scenario.Scenari
 				if line == 0 {
 					line = f.lineOf("set")
 				}
-				e.Msg = fmt.Sprintf("%s = %q (%s): %s", o.Key, o.Value, what, e.Msg)
+				if what != "" {
+					e.Msg = fmt.Sprintf("%s = %q (%s): %s", o.Key, o.Value, what, e.Msg)
+				} else {
+					e.Msg = fmt.Sprintf("%s = %q: %s", o.Key, o.Value, e.Msg)
+				}
 				e.File, e.Line = f.path, line
 			}
 		}
 	}
-	return nil, es
+}
+
+// checker collects the problems of the scenarios a sweep or tune will
+// run, each once: a key the schema lacks fails at every value and a bad
+// value at every point that has it, but is reported once.
+type checker struct {
+	f    *File
+	seen map[string]bool
+	all  scenario.Errors
+}
+
+// load loads the scenario at ovs and keeps its problems not seen before;
+// it returns any other error.
+func (c *checker) load(ovs []scenario.Override, what string) error {
+	_, err := scenario.Load(c.f.Base, ovs...)
+	if err == nil {
+		return nil
+	}
+	es, ok := err.(scenario.Errors)
+	if !ok {
+		return err
+	}
+	var fresh scenario.Errors
+	for _, e := range es {
+		id := e.Key + "\x00" + e.Msg
+		if c.seen == nil {
+			c.seen = map[string]bool{}
+		}
+		if !c.seen[id] {
+			c.seen[id] = true
+			fresh = append(fresh, e)
+		}
+	}
+	c.f.locate(fresh, ovs, what)
+	c.all = append(c.all, fresh...)
+	return nil
+}
+
+func (c *checker) err() error {
+	if len(c.all) > 0 {
+		return c.all
+	}
+	return nil
 }

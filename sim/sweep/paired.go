@@ -14,11 +14,11 @@ const pairedResamples = 1000
 
 // PairedDiff estimates the figure at a minus the figure at b, where a[i]
 // and b[i] are run i's values at two points that ran the same seeds
-// (common random numbers). Probabilities and means use the per-run
-// differences (indicators for a probability) and a Student t interval;
-// quantiles and expected shortfalls a paired percentile bootstrap that
-// resamples runs, keeping each run's two values together. Runs missing a
-// value at either point are left out.
+// (common random numbers). Probabilities use Newcombe's hybrid score
+// interval for paired proportions, means a Student t interval on the
+// per-run differences, quantiles and expected shortfalls a paired
+// percentile bootstrap that resamples runs, keeping each run's two values
+// together. Runs missing a value at either point are left out.
 func (f *Figure) PairedDiff(a, b []float64, seed uint64) Estimate {
 	if len(a) != len(b) {
 		panic("sweep: PairedDiff of points with different runs")
@@ -35,14 +35,27 @@ func (f *Figure) PairedDiff(a, b []float64, seed uint64) Estimate {
 		return e
 	}
 	switch f.Kind {
-	case "P>", "P<", "mean":
+	case "P>", "P<":
+		var both, onlyA, onlyB int
+		for i := range xa {
+			ha, hb := f.hit(xa[i]), f.hit(xb[i])
+			switch {
+			case ha && hb:
+				both++
+			case ha:
+				onlyA++
+			case hb:
+				onlyB++
+			}
+		}
+		iv := pairedProportions(both, onlyA, onlyB, n)
+		e.Value, e.Lo, e.Hi = float64(onlyA-onlyB)/float64(n), iv.Lo, iv.Hi
+		e.Method = "Newcombe hybrid score interval for paired proportions"
+		return e
+	case "mean":
 		d := make([]float64, n)
 		for i := range d {
-			if f.Kind == "mean" {
-				d[i] = xa[i] - xb[i]
-			} else {
-				d[i] = indicator(f.hit(xa[i])) - indicator(f.hit(xb[i]))
-			}
+			d[i] = xa[i] - xb[i]
 		}
 		m, iv, ok := reports.MeanT(d, Confidence)
 		e.Value, e.Method = m, "paired Student t on per-run differences"
@@ -85,9 +98,26 @@ func (f *Figure) PairedDiff(a, b []float64, seed uint64) Estimate {
 	return e
 }
 
-func indicator(b bool) float64 {
-	if b {
-		return 1
+// pairedProportions is Newcombe's hybrid score interval (his method 10,
+// without continuity correction) for p_a − p_b from n paired runs: both
+// count at both points, onlyA at a alone, onlyB at b alone. It combines
+// the Wilson intervals of the two proportions with their correlation, so
+// that it stays honest where a Student t interval on per-run indicators
+// collapses: with no run changing its outcome between the points, t gives
+// [0, 0], while n runs only bound the difference to about ±3.8/n.
+func pairedProportions(both, onlyA, onlyB, n int) reports.Interval {
+	neither := n - both - onlyA - onlyB
+	ka, kb := both+onlyA, both+onlyB
+	pa, pb := float64(ka)/float64(n), float64(kb)/float64(n)
+	wa, wb := reports.Wilson(ka, n, Confidence), reports.Wilson(kb, n, Confidence)
+	phi := 0.0
+	if den := float64(ka) * float64(n-ka) * float64(kb) * float64(n-kb); den > 0 {
+		phi = (float64(both)*float64(neither) - float64(onlyA)*float64(onlyB)) / math.Sqrt(den)
 	}
-	return 0
+	d := pa - pb
+	lo := math.Sqrt(math.Max(0, sq(pa-wa.Lo)-2*phi*(pa-wa.Lo)*(wb.Hi-pb)+sq(wb.Hi-pb)))
+	hi := math.Sqrt(math.Max(0, sq(wa.Hi-pa)-2*phi*(wa.Hi-pa)*(pb-wb.Lo)+sq(pb-wb.Lo)))
+	return reports.Interval{Lo: math.Max(-1, d-lo), Hi: math.Min(1, d+hi)}
 }
+
+func sq(x float64) float64 { return x * x }

@@ -1,12 +1,63 @@
 package sweep
 
 import (
+	"math"
+	"strings"
+
 	"github.com/tempest-risk/tempest/reports"
+	"github.com/tempest-risk/tempest/sim"
 )
 
 // reportFigure describes a figure for the report.
 func reportFigure(f Figure, method string) reports.SweepFigure {
-	return reports.SweepFigure{Text: f.Text, Prob: f.IsProb(), Method: method}
+	return reports.SweepFigure{Text: f.Text, Prob: f.IsProb(), Method: method, Unit: metricUnit(f.Metric)}
+}
+
+// budgetFigure describes a budget constraint's figure for the report.
+func budgetFigure(c Constraint) reports.SweepFigure {
+	rf := reportFigure(c.Figure, method(c.Figure))
+	rf.Budget, rf.Op, rf.Limit = c.Text, c.Op, c.Limit
+	if c.KeyLimit() {
+		rf.LimitKey = c.RHS
+	}
+	return rf
+}
+
+// metricUnit is the unit of a runs.csv column, as the manifest gives it.
+func metricUnit(name string) string {
+	if strings.HasPrefix(name, "final_price_") {
+		return "USD"
+	}
+	for _, m := range sim.SummaryMetrics() {
+		if m.Name == name {
+			return m.Unit
+		}
+	}
+	return ""
+}
+
+// pointLimits are the limits at a point of the report's figures, by
+// figure, where some differs from the file's (a limit that names a key the
+// sweep or tune varies); nil where none does.
+func pointLimits(budget, at []Constraint, figs []Figure) []float64 {
+	var out []float64
+	for k := range budget {
+		if at[k].Limit == budget[k].Limit {
+			continue
+		}
+		if out == nil {
+			out = make([]float64, len(figs))
+			for i := range out {
+				out[i] = math.NaN()
+			}
+		}
+		for i := range figs {
+			if figs[i] == budget[k].Figure {
+				out[i] = at[k].Limit
+			}
+		}
+	}
+	return out
 }
 
 // method names the interval method of a figure.
@@ -23,7 +74,7 @@ func method(f Figure) string {
 }
 
 func est(e Estimate) reports.SweepEstimate {
-	return reports.SweepEstimate{Value: e.Value, Lo: e.Lo, Hi: e.Hi}
+	return reports.SweepEstimate{Value: e.Value, Lo: e.Lo, Hi: e.Hi, NeedRuns: e.NeedRuns}
 }
 
 // sweepReport is the sweep's report data.
@@ -35,13 +86,14 @@ func (r *Result) sweepReport(opt Options) *reports.Sweep {
 		rf := reportFigure(x, method(x))
 		for _, c := range r.Budget {
 			if c.Figure == x {
-				rf.Budget, rf.Op, rf.Limit = c.Text, c.Op, c.Limit
+				rf = budgetFigure(c)
 			}
 		}
 		s.Figures = append(s.Figures, rf)
 	}
 	for _, p := range r.Points {
-		sp := reports.SweepPoint{Values: p.Values, Dir: p.Dir, Runs: p.Runs, Failed: p.Failed, Meets: p.Meets}
+		sp := reports.SweepPoint{Values: p.Values, Dir: p.Dir, Runs: p.Runs, Failed: p.Failed, Meets: p.Meets, Fails: p.Fails,
+			Limits: pointLimits(r.Budget, p.Budget, r.Figures)}
 		for k := range r.Figures {
 			sp.Est = append(sp.Est, est(p.Est[k]))
 			sp.Diff = append(sp.Diff, est(p.Diff[k]))

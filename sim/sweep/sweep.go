@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -55,7 +56,29 @@ type PointResult struct {
 	Diff     []Estimate // figure here minus at the reference point, paired
 	Verdicts []Verdict  // by budget constraint
 	Meets    bool       // every constraint met with 95% confidence
-	values   map[string][]float64
+	// Fails: some constraint's whole interval is beyond its limit. A point
+	// that neither meets nor fails the budget is undecided: an interval
+	// straddles a limit, and more runs would decide it.
+	Fails  bool
+	Budget []Constraint // the budget at this point (a limit that names a scenario key takes the point's value)
+	values map[string][]float64
+}
+
+// Verdict is "met", "not met" or "undecided" ("" without a budget).
+func (p *PointResult) Verdict() string {
+	return verdictWord(len(p.Verdicts) > 0, p.Meets, p.Fails)
+}
+
+func verdictWord(budget, meets, fails bool) string {
+	switch {
+	case !budget:
+		return ""
+	case meets:
+		return "met"
+	case fails:
+		return "not met"
+	}
+	return "undecided"
 }
 
 // Result is a finished sweep.
@@ -122,26 +145,36 @@ func (f *File) Keys() []string {
 	return keys
 }
 
-// Check loads the scenario of every point, so that a bad key or value
-// stops the sweep before anything runs; it returns every problem found.
+// Check loads the scenario at every value of every axis on its own, then,
+// if each is valid, at every point (where values of different axes may
+// clash), so that a bad key or value stops the sweep before anything
+// runs. It returns every problem found, each once: a misspelt key is one
+// error, not one per point, and a bad value of one axis does not hide
+// another axis's.
 func (f *File) Check(pts []Point) error {
-	var all scenario.Errors
-	for _, p := range pts {
-		if _, err := f.Scenario(f.Overrides(p), fmt.Sprintf("point %d", p.Index)); err != nil {
-			es, ok := err.(scenario.Errors)
-			if !ok {
-				return err
-			}
-			all = append(all, es...)
-			if len(all) >= 20 {
-				break
+	c := &checker{f: f}
+	if f.Mode != "lhs" {
+		for _, a := range f.Axes {
+			for _, v := range a.Values {
+				ovs := append(slices.Clone(f.fixed), scenario.Override{Key: a.Key, Value: v})
+				if err := c.load(ovs, ""); err != nil {
+					return err
+				}
 			}
 		}
 	}
-	if len(all) > 0 {
-		return all
+	if len(c.all) > 0 {
+		return c.err()
 	}
-	return nil
+	for _, p := range pts {
+		if err := c.load(f.Overrides(p), fmt.Sprintf("point %d", p.Index)); err != nil {
+			return err
+		}
+		if len(c.all) >= 20 {
+			break
+		}
+	}
+	return c.err()
 }
 
 // Run runs every point of the sweep with the same seeds and run indices
@@ -163,12 +196,16 @@ func Run(ctx context.Context, f *File, opt Options) (*Result, error) {
 	keys := f.Keys()
 	for _, p := range pts {
 		dir := f.PointDir(p.Values, keys)
+		pb, err := f.budgetAt(budget, f.Overrides(p), fmt.Sprintf("point %d", p.Index))
+		if err != nil {
+			return nil, err
+		}
 		vals, runs, failed, err := f.runPoint(ctx, f.Overrides(p), filepath.Join(opt.Out, dir), 0, f.Runs, opt, figs)
 		if err != nil {
 			return nil, fmt.Errorf("point %d (%s): %w", p.Index, dir, err)
 		}
-		pr := PointResult{Point: p, Dir: dir, Runs: runs, Failed: failed, values: vals}
-		pr.judge(figs, budget, f.seed)
+		pr := PointResult{Point: p, Dir: dir, Runs: runs, Failed: failed, values: vals, Budget: pb}
+		pr.judge(figs, f.seed)
 		res.Points = append(res.Points, pr)
 		if opt.Log != nil {
 			fmt.Fprintf(opt.Log, "point %d/%d %s: %d runs", p.Index+1, len(pts), strings.Join(reports.Assign(keys, p.Values, "="), " "), runs)
@@ -176,7 +213,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Result, error) {
 				fmt.Fprintf(opt.Log, " (%d failed)", failed)
 			}
 			if len(budget) > 0 {
-				fmt.Fprintf(opt.Log, ", budget %s", metWord(pr.Meets))
+				fmt.Fprintf(opt.Log, ", budget %s", pr.Verdict())
 			}
 			for i := range figs {
 				fmt.Fprintf(opt.Log, "; %s %s", figs[i].Text, formatEst(figs[i], pr.Est[i]))
@@ -203,13 +240,6 @@ func Run(ctx context.Context, f *File, opt Options) (*Result, error) {
 	return res, nil
 }
 
-func metWord(ok bool) string {
-	if ok {
-		return "met"
-	}
-	return "not met"
-}
-
 // formatEst is "0.12% [0.01%, 0.4%]" for a probability, "1.2e+05 [...]"
 // otherwise.
 func formatEst(f Figure, e Estimate) string {
@@ -219,18 +249,43 @@ func formatEst(f Figure, e Estimate) string {
 	return fmt.Sprintf("%s [%s, %s]", fmtFig(f, e.Value), fmtFig(f, e.Lo), fmtFig(f, e.Hi))
 }
 
-// judge computes the point's figures and budget verdicts.
-func (p *PointResult) judge(figs []Figure, budget []Constraint, seed uint64) {
+// judge computes the point's figures and its verdicts on p.Budget.
+func (p *PointResult) judge(figs []Figure, seed uint64) {
 	p.Est = make([]Estimate, len(figs))
 	for k := range figs {
 		p.Est[k] = figs[k].Estimate(p.values[figs[k].Metric], seed^uint64(k))
 	}
-	p.Verdicts = make([]Verdict, len(budget))
-	p.Meets = len(budget) > 0
-	for k := range budget {
-		p.Verdicts[k] = budget[k].Judge(p.values[budget[k].Metric], seed^uint64(k))
+	p.Verdicts = make([]Verdict, len(p.Budget))
+	p.Meets, p.Fails = len(p.Budget) > 0, false
+	for k := range p.Budget {
+		p.Verdicts[k] = p.Budget[k].Judge(p.values[p.Budget[k].Metric], seed^uint64(k))
 		p.Meets = p.Meets && p.Verdicts[k].Meets
+		p.Fails = p.Fails || p.Verdicts[k].Fails
 	}
+}
+
+// budgetAt returns the budget at the scenario of ovs: each limit that
+// names a scenario key takes its value there, the others are unchanged.
+func (f *File) budgetAt(budget []Constraint, ovs []scenario.Override, what string) ([]Constraint, error) {
+	out := slices.Clone(budget)
+	var s *scenario.Scenario
+	for k := range out {
+		if !out[k].KeyLimit() {
+			continue
+		}
+		if s == nil {
+			var err error
+			if s, err = f.Scenario(ovs, what); err != nil {
+				return nil, err
+			}
+		}
+		c, err := out[k].At(s)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out[k] = c
+	}
+	return out, nil
 }
 
 // reference picks the point the paired differences are taken against:
@@ -403,13 +458,14 @@ func num(x float64) string {
 }
 
 // CSV renders sweep.csv: per point its values, runs, whether it meets the
-// budget, and per figure the estimate, its 95% interval and the paired
+// budget and the verdict (met, not met, or undecided: more runs needed),
+// and per figure the estimate, its 95% interval and the paired
 // difference from the reference point with its interval.
 func (r *Result) CSV() []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	head := append([]string{"point", "dir"}, r.File.Keys()...)
-	head = append(head, "runs", "failed", "meets_budget", "reference")
+	head = append(head, "runs", "failed", "meets_budget", "verdict", "reference")
 	for _, x := range r.Figures {
 		head = append(head, x.Text, x.Text+" lo", x.Text+" hi", x.Text+" diff", x.Text+" diff lo", x.Text+" diff hi")
 	}
@@ -420,7 +476,7 @@ func (r *Result) CSV() []byte {
 		if len(r.Budget) > 0 {
 			meets = strconv.FormatBool(p.Meets)
 		}
-		row = append(row, strconv.Itoa(p.Runs), strconv.Itoa(p.Failed), meets, strconv.FormatBool(i == r.Ref))
+		row = append(row, strconv.Itoa(p.Runs), strconv.Itoa(p.Failed), meets, p.Verdict(), strconv.FormatBool(i == r.Ref))
 		for k := range r.Figures {
 			e, d := p.Est[k], p.Diff[k]
 			row = append(row, num(e.Value), num(e.Lo), num(e.Hi), num(d.Value), num(d.Lo), num(d.Hi))
@@ -433,3 +489,21 @@ func (r *Result) CSV() []byte {
 
 // writeFile writes data to name through a temporary file and a rename.
 func writeFile(name string, data []byte) error { return reports.WriteFileAtomic(name, data) }
+
+// ShortBudget lists the budget constraints that f.Runs runs per point
+// cannot meet whatever they show (MinRuns), with the runs each needs
+// (0: no number of runs meets it). With one of them, no point can meet
+// the budget: each is undecided or not met.
+func (f *File) ShortBudget() (texts []string, need []int) {
+	metrics := metricNames(f.base)
+	for _, b := range f.Budget {
+		c, err := ParseConstraint(b, f.base, metrics)
+		if err != nil {
+			continue // reported by Load
+		}
+		if n := c.MinRuns(); n == 0 || n > f.Runs {
+			texts, need = append(texts, c.Text), append(need, n)
+		}
+	}
+	return texts, need
+}

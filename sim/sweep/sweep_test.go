@@ -5,12 +5,14 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/tempest-risk/tempest/reports"
 	"github.com/tempest-risk/tempest/sim/scenario"
 )
 
@@ -142,6 +144,14 @@ func TestExpansion(t *testing.T) {
 				t.Fatalf("axis %d: value %s in stratum %d twice or outside", k, p.Values[k], s)
 			}
 			seen[s] = true
+		}
+	}
+	// Rounded to a step, samples stay within the range even where it is
+	// not a whole number of steps (0 to 0.28 by 0.1: never 0.3).
+	f = writeSweep(t, dir, "mode = \"lhs\"\nsamples = 20\n[[axes]]\nkey = \"profiles.gold.haircut\"\nfrom = \"0\"\nto = \"0.28\"\nstep = \"0.1\"\n")
+	for _, p := range f.Points() {
+		if v, _ := parseNum("", p.Values[0]); v < 0 || v > 0.28 {
+			t.Errorf("lhs sample %s outside [0, 0.28]", p.Values[0])
 		}
 	}
 }
@@ -288,5 +298,203 @@ func TestBisection(t *testing.T) {
 		if a.Binding == nil || a.Binding.Text != "P(bad_debt > 0) <= 0.01" {
 			t.Errorf("goal %s: binding %v", tc.goal, a.Binding)
 		}
+	}
+}
+
+// TestCheckReportsEachProblemOnce: a misspelt key is one error, not one
+// per point, and a bad value of one axis does not hide another axis's: a
+// haircut out of range and a debt ceiling that is not a number are both
+// reported, each once, at their axes' lines, though every point has one
+// of them.
+func TestCheckReportsEachProblemOnce(t *testing.T) {
+	dir := t.TempDir()
+	f := writeSweep(t, dir, "[[axes]]\nkey = \"profiles.gold.hairkut\"\nvalues = [\"0.1\", \"0.2\", \"0.3\"]\n"+
+		"[[axes]]\nkey = \"profiles.gold.debt_ceiling\"\nvalues = [\"10000000\", \"20000000\"]\n")
+	var es scenario.Errors
+	if err := f.Check(f.Points()); !errors.As(err, &es) || len(es) != 1 || es[0].Line != 3 || !strings.Contains(es[0].Msg, "hairkut") {
+		t.Errorf("a misspelt key over 6 points: want one error at line 3, got %v", err)
+	}
+	f = writeSweep(t, dir, "[[axes]]\nkey = \"profiles.gold.haircut\"\nvalues = [\"0.1\", \"1.5\"]\n"+
+		"[[axes]]\nkey = \"profiles.gold.debt_ceiling\"\nvalues = [\"abc\", \"20000000\", \"30000000\"]\n")
+	err := f.Check(f.Points())
+	if !errors.As(err, &es) || len(es) != 2 {
+		t.Fatalf("a bad value on each axis: want 2 errors, got %v", err)
+	}
+	var lines []int
+	for _, e := range es {
+		lines = append(lines, e.Line)
+	}
+	slices.Sort(lines)
+	if !slices.Equal(lines, []int{3, 6}) || !strings.Contains(err.Error(), `"1.5"`) || !strings.Contains(err.Error(), `"abc"`) {
+		t.Errorf("want the haircut 1.5 at line 3 and the ceiling abc at line 6, got lines %v:\n%v", lines, err)
+	}
+}
+
+// TestPairedProbabilityInterval: the paired difference of a probability
+// keeps an honest interval when few runs change their outcome between
+// the points. With none changing in 200 runs the difference is bounded by
+// about ±1.9% (Newcombe), not [0, 0]. Coverage, seed 7, 1,000 simulated
+// pairs of points of 300 runs each: the 95% interval holds the true
+// difference at least 93% of the time (binomial sd 0.7%, so 93% is
+// three sd below 95%) when outcomes change rarely (0.5% of runs, all one
+// way: a Student t interval on per-run indicators covers about 78%) and
+// when they change often in both directions.
+func TestPairedProbabilityInterval(t *testing.T) {
+	f := Figure{Kind: "P>", Metric: "x"}
+	zero := make([]float64, 200)
+	if d := f.PairedDiff(zero, zero, 1); d.Value != 0 || d.Lo > -0.018 || d.Hi < 0.018 {
+		t.Errorf("no run changes: %+v, want 0 in about [-1.9%%, +1.9%%]", d)
+	}
+	rng := rand.New(rand.NewPCG(7, 0))
+	for _, c := range []struct{ both, onlyA, onlyB float64 }{{0.01, 0.005, 0}, {0.03, 0.02, 0.01}} {
+		const reps, n = 1000, 300
+		covered := 0
+		a, b := make([]float64, n), make([]float64, n)
+		for r := 0; r < reps; r++ {
+			for i := range a {
+				u := rng.Float64()
+				a[i], b[i] = 0, 0
+				switch {
+				case u < c.both:
+					a[i], b[i] = 1, 1
+				case u < c.both+c.onlyA:
+					a[i] = 1
+				case u < c.both+c.onlyA+c.onlyB:
+					b[i] = 1
+				}
+			}
+			d := f.PairedDiff(a, b, 1)
+			if truth := c.onlyA - c.onlyB; d.Lo <= truth && truth <= d.Hi {
+				covered++
+			}
+		}
+		if cov := float64(covered) / reps; cov < 0.93 {
+			t.Errorf("%+v: coverage %.3f, want at least 0.93", c, cov)
+		}
+	}
+}
+
+// TestVerdictsUndecided: a point whose interval straddles a limit is
+// undecided, not "not met": 0 of 6 runs bound P(bad_debt > 0) by 46%,
+// within a 50% limit (met) but not a 10% one (undecided); sweep.csv and
+// sweep.md say so.
+func TestVerdictsUndecided(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a small sweep")
+	}
+	dir := t.TempDir()
+	f := writeSweep(t, dir, "runs = 6\nseed = 11\nset = [\"horizon=3d\"]\nbudget = [\"P(bad_debt > 0) <= 0.1\"]\n"+
+		"[[axes]]\nkey = \"profiles.gold.haircut\"\nvalues = [\"0.2\"]\n")
+	out := filepath.Join(dir, "out")
+	r, err := Run(context.Background(), f, Options{Out: out, Workers: 2, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := r.Points[0].Verdicts[0]; v.Value != 0 || v.Meets || v.Fails {
+		t.Fatalf("0 of 6 runs against 10%%: %+v, want an interval straddling the limit", v)
+	}
+	csvb, _ := os.ReadFile(filepath.Join(out, SweepFile))
+	md, _ := os.ReadFile(filepath.Join(out, ReportMD))
+	if !strings.Contains(string(csvb), ",undecided,") || !strings.Contains(string(md), "| undecided |") ||
+		strings.Contains(string(md), "not met") || !strings.Contains(string(md), "1 undecided") {
+		t.Errorf("an undecided point:\n%s\n%s", csvb, md)
+	}
+}
+
+// TestBudgetLimitFollowsTheKey: a limit that names a scenario key the
+// sweep varies is that key's value at each point, not the base
+// scenario's: mean(final_price_gold) <= backstop.reserve (gold near
+// $4,200) fails at a reserve of 1 and is met at 1M; the base's 1.5M would
+// meet both.
+func TestBudgetLimitFollowsTheKey(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a small sweep")
+	}
+	dir := t.TempDir()
+	f := writeSweep(t, dir, "runs = 6\nseed = 11\nset = [\"horizon=3d\"]\nbudget = [\"mean(final_price_gold) <= backstop.reserve\"]\n"+
+		"[[axes]]\nkey = \"backstop.reserve\"\nvalues = [\"1\", \"1000000\"]\n")
+	out := filepath.Join(dir, "out")
+	r, err := Run(context.Background(), f, Options{Out: out, Workers: 2, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := []string{r.Points[0].Verdict(), r.Points[1].Verdict()}; !slices.Equal(got, []string{"not met", "met"}) {
+		t.Errorf("verdicts %v, want [not met met]: %+v, %+v", got, r.Points[0].Verdicts[0], r.Points[1].Verdicts[0])
+	}
+	md, _ := os.ReadFile(filepath.Join(out, ReportMD))
+	if !strings.Contains(string(md), "The limit is each point's own backstop.reserve") {
+		t.Errorf("sweep.md does not say the limit follows the key:\n%s", md)
+	}
+}
+
+// TestTuneRunLimit: a tune whose probes cannot reach the runs a
+// constraint needs stops at load with the max_runs that would do
+// (P(...) <= 0.01 needs 368 runs without a hit: 400 from runs = 50), and
+// one whose safe end is undecided at the run limit says so, instead of
+// claiming that the budget is not met there.
+func TestTuneRunLimit(t *testing.T) {
+	dir := t.TempDir()
+	base, _ := filepath.Abs("../../configs/baseline.toml")
+	path := filepath.Join(dir, "t.toml")
+	src := "base = \"" + base + "\"\nruns = 50\nmax_runs = 300\nbudget = [\"P(bad_debt > 0) <= 0.01\"]\n" +
+		"[parameter]\nkey = \"profiles.gold.haircut\"\nfrom = \"0\"\nto = \"0.4\"\nstep = \"0.1\"\ngoal = \"min\"\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path)
+	var es scenario.Errors
+	if !errors.As(err, &es) || len(es) != 1 || es[0].Key != "max_runs" || es[0].Line != 3 ||
+		!strings.Contains(es[0].Msg, "368") || !strings.Contains(es[0].Hint, "max_runs = 400") {
+		t.Errorf("max_runs too low: %v", err)
+	}
+
+	f := writeSweep(t, dir, "runs = 50\nmax_runs = 400\nbudget = [\"P(bad_debt > 0) <= 0.01\"]\n[parameter]\nkey = \"profiles.gold.haircut\"\n"+
+		"from = \"0\"\nto = \"0.4\"\nstep = \"0.1\"\ngoal = \"min\"\n")
+	grid, _ := f.Parameter.grid()
+	r := &TuneResult{File: f, Grid: grid}
+	r.Budget, _ = f.figures()
+	r.probeFn = func(_ context.Context, _ string, i int, _ Options) (*Probe, error) {
+		p := &Probe{Index: i, Value: grid[i], Runs: 400, Verdicts: []Verdict{{C: &r.Budget[0]}}} // undecided
+		r.Probes = append(r.Probes, p)
+		return p, nil
+	}
+	a, err := r.search(context.Background(), "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Found || !strings.Contains(a.Note, "undecided") || !strings.Contains(a.Note, "max_runs") || strings.Contains(a.Note, "does not meet") {
+		t.Errorf("undecided safe end: %+v", a)
+	}
+}
+
+// TestTuneRangeEnd: when the whole range meets the budget, the range's
+// end stops the search and no constraint is called binding.
+func TestTuneRangeEnd(t *testing.T) {
+	dir := t.TempDir()
+	f := writeSweep(t, dir, "budget = [\"P(bad_debt > 0) <= 0.01\"]\n[parameter]\nkey = \"profiles.gold.haircut\"\n"+
+		"from = \"0\"\nto = \"0.4\"\nstep = \"0.1\"\ngoal = \"min\"\n")
+	grid, _ := f.Parameter.grid()
+	r := &TuneResult{File: f, Grid: grid}
+	r.Budget, _ = f.figures()
+	r.probeFn = func(_ context.Context, _ string, i int, _ Options) (*Probe, error) {
+		p := &Probe{Index: i, Value: grid[i], Runs: 1000, Meets: true,
+			Verdicts: []Verdict{{C: &r.Budget[0], Meets: true, Margin: 0.005, Estimate: Estimate{Hi: 0.005}}}}
+		r.Probes = append(r.Probes, p)
+		return p, nil
+	}
+	a, err := r.search(context.Background(), "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Found || a.Value != "0" || !a.RangeEnd {
+		t.Fatalf("whole range meets: %+v", a)
+	}
+	r.Answers = []Answer{a}
+	rep, err := reports.TuneReport(r.report(Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if md := string(rep.Markdown); !strings.Contains(md, "| **Binding constraint** | none within the range") {
+		t.Errorf("tune.md names a binding constraint where the range's end stops the search:\n%s", md)
 	}
 }

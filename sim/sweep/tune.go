@@ -32,6 +32,7 @@ type Probe struct {
 	Meets    bool      // every constraint met with 95% confidence
 	Fails    bool      // some constraint's whole interval is beyond its limit
 	Dir      string
+	Budget   []Constraint // the budget at this probe (a limit that names a scenario key takes the probe's value)
 }
 
 // Answer is the recommendation of one search.
@@ -40,10 +41,13 @@ type Answer struct {
 	Found   bool
 	Index   int
 	Value   string
-	Binding *Constraint // the constraint that stops the parameter going further
-	At      *Probe      // the probe at the recommended value
-	Runs    int         // runs spent on this search
-	Note    string
+	Binding *Constraint // the constraint that stops the parameter going further (with RangeEnd, the one closest to its limit)
+	// RangeEnd: the whole range meets the budget, and its end, not a
+	// constraint, stops the parameter going further.
+	RangeEnd bool
+	At       *Probe // the probe at the recommended value
+	Runs     int    // runs spent on this search
+	Note     string
 }
 
 // TuneResult is a finished tune.
@@ -67,22 +71,15 @@ func (f *File) CheckTune() error {
 	if f.Outer != nil {
 		outers = f.Outer.Values
 	}
-	var all scenario.Errors
+	c := &checker{f: f}
 	for _, o := range outers {
 		for _, v := range []string{grid[0], grid[len(grid)-1]} {
-			if _, err := f.Scenario(f.tuneOverrides(o, v), "tune"); err != nil {
-				es, ok := err.(scenario.Errors)
-				if !ok {
-					return err
-				}
-				all = append(all, es...)
+			if err := c.load(f.tuneOverrides(o, v), "tune"); err != nil {
+				return err
 			}
 		}
 	}
-	if len(all) > 0 {
-		return all
-	}
-	return nil
+	return c.err()
 }
 
 // Tune searches the parameter for the value nearest its risky end that
@@ -163,8 +160,13 @@ func (r *TuneResult) search(ctx context.Context, outer string, opt Options) (Ans
 		return a, err
 	}
 	if !m {
-		a.Note = fmt.Sprintf("even %s = %s does not meet the budget with 95%% confidence", f.Parameter.Key, r.Grid[safe])
 		a.At = cache[safe]
+		if a.At.Fails {
+			a.Note = fmt.Sprintf("even %s = %s does not meet the budget with 95%% confidence", f.Parameter.Key, r.Grid[safe])
+		} else {
+			a.Note = fmt.Sprintf("even %s = %s is undecided after %d runs, the most a probe may use: an interval still straddles a limit; "+
+				"raise max_runs (%d now) to decide it", f.Parameter.Key, r.Grid[safe], a.At.Runs, f.MaxRuns)
+		}
 		return a, nil
 	}
 	m, err = ok(risky)
@@ -173,7 +175,7 @@ func (r *TuneResult) search(ctx context.Context, outer string, opt Options) (Ans
 	}
 	ans, bad := safe, risky
 	if m {
-		ans = risky
+		ans, a.RangeEnd = risky, true
 		a.Note = fmt.Sprintf("the whole range meets the budget: the bound %s = %s stops the search, not the budget; widen the range to find the limit", f.Parameter.Key, r.Grid[risky])
 	} else {
 		for abs(ans-bad) > 1 {
@@ -229,6 +231,10 @@ func (r *TuneResult) probe(ctx context.Context, outer string, i int, opt Options
 		keys, vals = []string{f.Outer.Key, f.Parameter.Key}, []string{outer, r.Grid[i]}
 	}
 	p := &Probe{Outer: outer, Index: i, Value: r.Grid[i], Dir: f.PointDir(vals, keys)}
+	var err error
+	if p.Budget, err = f.budgetAt(r.Budget, f.tuneOverrides(outer, r.Grid[i]), "tune"); err != nil {
+		return nil, err
+	}
 	figs := make([]Figure, len(r.Budget))
 	for k := range r.Budget {
 		figs[k] = r.Budget[k].Figure
@@ -248,7 +254,7 @@ func (r *TuneResult) probe(ctx context.Context, outer string, i int, opt Options
 		p.Meets, p.Fails = true, false
 		p.Verdicts = make([]Verdict, len(r.Budget))
 		for k := range r.Budget {
-			p.Verdicts[k] = r.Budget[k].Judge(values[r.Budget[k].Metric], f.seed^uint64(k))
+			p.Verdicts[k] = p.Budget[k].Judge(values[r.Budget[k].Metric], f.seed^uint64(k))
 			p.Meets = p.Meets && p.Verdicts[k].Meets
 			p.Fails = p.Fails || p.Verdicts[k].Fails
 		}
@@ -294,8 +300,12 @@ func (a *Answer) MarginText() string {
 		if a.Binding.IsProb() {
 			margin = strconv.FormatFloat(100*v.Margin, 'g', 3, 64) + " percentage points"
 		}
+		limit := fmtFig(a.Binding.Figure, v.C.Limit)
+		if a.Binding.KeyLimit() {
+			limit += " (" + a.Binding.RHS + " at this value)"
+		}
 		return fmt.Sprintf("estimate %s, 95%% %s bound %s against the limit %s (margin %s)", fmtFig(a.Binding.Figure, v.Value), side,
-			fmtFig(a.Binding.Figure, bound), fmtFig(a.Binding.Figure, a.Binding.Limit), margin)
+			fmtFig(a.Binding.Figure, bound), limit, margin)
 	}
 	return ""
 }
@@ -352,18 +362,27 @@ func (r *TuneResult) report(opt Options) *reports.Tune {
 	f := r.File
 	t := &reports.Tune{Name: f.Name, Description: f.Description, File: f.path, Base: f.Base, Command: opt.Command,
 		Version: opt.Version, Key: f.Parameter.Key, Goal: f.Parameter.Goal, From: f.Parameter.From, To: f.Parameter.To,
-		Step: f.Parameter.Step, Seed: f.seed, FirstRuns: f.Runs, MaxRuns: f.MaxRuns, RunsSpent: r.RunsSpent}
+		Step: f.Parameter.Step, Seed: f.seed, FirstRuns: f.Runs, MaxRuns: f.ProbeRuns(), RunsSpent: r.RunsSpent}
 	if f.Outer != nil {
 		t.OuterKey = f.Outer.Key
 	}
 	for _, c := range r.Budget {
-		rf := reportFigure(c.Figure, method(c.Figure))
-		rf.Budget, rf.Op, rf.Limit = c.Text, c.Op, c.Limit
-		t.Budget = append(t.Budget, rf)
+		t.Budget = append(t.Budget, budgetFigure(c))
 	}
 	for _, p := range r.Probes {
 		x, _ := strconv.ParseFloat(p.Value, 64)
 		tp := reports.TuneProbe{Outer: p.Outer, Value: p.Value, X: x, Runs: p.Runs, Meets: p.Meets, Fails: p.Fails, Dir: p.Dir}
+		for k := range p.Budget {
+			if p.Budget[k].Limit != r.Budget[k].Limit {
+				if tp.Limits == nil {
+					tp.Limits = make([]float64, len(r.Budget))
+					for i := range tp.Limits {
+						tp.Limits[i] = math.NaN()
+					}
+				}
+				tp.Limits[k] = p.Budget[k].Limit
+			}
+		}
 		for _, v := range p.Verdicts {
 			tp.Est = append(tp.Est, est(v.Estimate))
 			w := "undecided"
@@ -379,7 +398,8 @@ func (r *TuneResult) report(opt Options) *reports.Tune {
 	}
 	for _, a := range r.Answers {
 		x, _ := strconv.ParseFloat(a.Value, 64)
-		ta := reports.TuneAnswer{Outer: a.Outer, Found: a.Found, Value: a.Value, X: x, Runs: a.Runs, Note: a.Note, Margin: a.MarginText()}
+		ta := reports.TuneAnswer{Outer: a.Outer, Found: a.Found, Value: a.Value, X: x, Runs: a.Runs, Note: a.Note, Margin: a.MarginText(),
+			RangeEnd: a.RangeEnd}
 		if a.Binding != nil {
 			ta.Binding = "`" + a.Binding.Text + "`"
 		}
