@@ -44,6 +44,7 @@ type Compiled struct {
 	compiledTemplates
 	books   map[int][]scenario.Position // by borrower group
 	summary []summaryMetric             // registered summary metrics
+	hash    string                      // ConfigHash, taken when compiled
 }
 
 type compiledTemplates struct {
@@ -222,6 +223,9 @@ func Compile(s *scenario.Scenario) (*Compiled, error) {
 	c.series = append([]seriesMetric(nil), registry.series...)
 	c.summary = append([]summaryMetric(nil), registry.summary...)
 	registry.Unlock()
+	if c.hash, err = configHash(s); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

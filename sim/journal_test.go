@@ -3,7 +3,9 @@ package sim
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -403,5 +405,64 @@ func TestJournalRecordDerived(t *testing.T) {
 		if err := decodeRecord(b[frameHeader:], journalHeader{Last: 10, Summary: 1, Series: 3, Buckets: 4}, &got); (err == nil) == !failed {
 			t.Errorf("failed %v: decoded against a header without derived series: %v", failed, err)
 		}
+	}
+}
+
+// TestConfigHashDataFiles: the config hash covers the data files a
+// scenario reads, so that a resume refuses a journal written with another
+// borrower book; a scenario without data files hashes its resolved
+// configuration alone, as before data files were hashed.
+func TestConfigHashDataFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"cdp-gbm.toml", "book-1000-seed42.csv"} {
+		b, err := os.ReadFile(filepath.Join("../configs/bench", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	short := []scenario.Override{{Key: "horizon", Value: "2d"}}
+	scen := filepath.Join(dir, "cdp-gbm.toml")
+	c := loadCompiled(t, scen, short...)
+	if got := c.S.DataFiles(); !slices.Equal(got, []string{"book-1000-seed42.csv"}) {
+		t.Fatalf("data files %v", got)
+	}
+	out := filepath.Join(dir, "out")
+	opt := Options{Runs: 4, Seed: 3, Workers: 2, Out: out, Version: "v1", Command: "tempest run cdp-gbm.toml"}
+	interrupted(t, c, opt, 1)
+
+	// One vault's collateral changes in the book: same scenario text, another batch.
+	book := filepath.Join(dir, "book-1000-seed42.csv")
+	b, err := os.ReadFile(book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitN(string(b), "\n", 3)
+	cols := strings.Split(lines[1], ",")
+	cols[0] += "1"
+	lines[1] = strings.Join(cols, ",")
+	if err := os.WriteFile(book, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c2 := loadCompiled(t, scen, short...)
+	if ConfigHash(c2) == ConfigHash(c) {
+		t.Fatal("the hash does not change with the book")
+	}
+	o := opt
+	o.Resume = true
+	var re *ResumeError
+	if _, err := RunBatch(context.Background(), c2, o); !errors.As(err, &re) || !strings.Contains(re.Msg, "config hash") {
+		t.Errorf("resume with another book: %v", err)
+	}
+
+	base := shortBaseline(t)
+	js, err := json.Marshal(base.S.Resolved())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := sha256.Sum256(js); ConfigHash(base) != hex.EncodeToString(sum[:]) {
+		t.Error("a scenario without data files: the hash is not that of its resolved configuration")
 	}
 }

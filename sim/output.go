@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tempest-risk/tempest/sim/scenario"
 	"github.com/tempest-risk/tempest/sim/stats"
 )
 
@@ -392,11 +393,31 @@ type Timing struct {
 	CPUs        int     `json:"cpus"`
 }
 
-// ConfigHash is the SHA-256 of the resolved configuration's JSON.
-func ConfigHash(c *Compiled) string {
-	b, _ := json.Marshal(c.S.Resolved())
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:])
+// ConfigHash is the SHA-256 of what the batch's scenario is: the resolved
+// configuration's JSON and, after it, each data file the scenario reads
+// (a borrower book, a replayed or bootstrapped price series) as its name,
+// written as in the scenario, and its contents, as they were when the
+// scenario was compiled. A resume, a merge and a sweep's reuse of a point
+// compare it, so a changed data file makes a new batch.
+func ConfigHash(c *Compiled) string { return c.hash }
+
+// configHash computes ConfigHash for s, reading its data files.
+func configHash(s *scenario.Scenario) (string, error) {
+	h := sha256.New()
+	b, err := json.Marshal(s.Resolved())
+	if err != nil {
+		return "", err
+	}
+	h.Write(b)
+	for _, name := range s.DataFiles() {
+		data, err := os.ReadFile(s.DataPath(name))
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "\x00%s\x00%d\x00", name, len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func (o *outputs) manifest(wall time.Duration, opt Options) *Manifest {

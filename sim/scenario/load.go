@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -263,6 +264,25 @@ func editDistance(a, b string) int {
 
 // Dir is the directory relative data paths are resolved against.
 func (s *Scenario) Dir() string { return filepath.Dir(s.File) }
+
+// DataFiles lists the data files the scenario reads, as written in it
+// (relative to the scenario unless absolute), sorted and once each: the
+// borrower books and the series of replayed and bootstrapped assets.
+func (s *Scenario) DataFiles() []string {
+	var out []string
+	for _, b := range s.Agents.Borrowers {
+		if b.Book != "" {
+			out = append(out, b.Book)
+		}
+	}
+	for _, name := range s.AssetNames() {
+		if a := s.Market.Assets[name]; a.File != "" && (a.Process == "replay" || a.Process == "bootstrap") {
+			out = append(out, a.File)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
 
 // DataPath resolves a data file path written in the scenario.
 func (s *Scenario) DataPath(p string) string {
