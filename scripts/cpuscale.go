@@ -2,8 +2,9 @@
 
 // Cpuscale measures how much throughput a second goroutine adds on this
 // machine, the ceiling for any 2-worker speed-up measured at the same time,
-// for two kinds of work that share nothing between goroutines: pure
-// arithmetic (a dependency chain in registers, no memory traffic) and
+// for three kinds of work that share nothing between goroutines: pure
+// arithmetic (a dependency chain in registers, no memory traffic),
+// arithmetic that fills the core's units (independent chains) and
 // memory-bound work (random reads and writes in a private 8 MiB array per
 // goroutine, which the two cores' shared cache and memory bandwidth can
 // slow, as they can a simulation's). It alternates 1 and 2 goroutines,
@@ -31,6 +32,27 @@ func spin(n int) uint64 {
 		x ^= x >> 13
 	}
 	return x
+}
+
+// wide does n steps of eight independent generators: work that fills the
+// core's arithmetic units rather than waiting on one result, as the
+// simulation's 256-bit arithmetic does, so it slows when another thread
+// shares the core's units (a hypervisor placing another guest's thread on
+// the core's sibling), which spin, a chain of dependent steps, barely
+// notices.
+func wide(n int) uint64 {
+	var a, b, c, d, e, f, g, h uint64 = 1, 2, 3, 4, 5, 6, 7, 8
+	for range n {
+		a = a*6364136223846793005 + 1
+		b = b*6364136223846793005 + 3
+		c = c*6364136223846793005 + 5
+		d = d*6364136223846793005 + 7
+		e = e*6364136223846793005 + 9
+		f = f*6364136223846793005 + 11
+		g = g*6364136223846793005 + 13
+		h = h*6364136223846793005 + 15
+	}
+	return a ^ b ^ c ^ d ^ e ^ f ^ g ^ h
 }
 
 // walk does n random read-modify-writes in its own array of 1<<20 words
@@ -75,7 +97,8 @@ func main() {
 		what string
 		f    func(int) uint64
 		n    int
-	}{{"a pure arithmetic loop", spin, *steps}, {"a memory-bound loop (8 MiB each)", walk, *msteps}} {
+	}{{"a pure arithmetic loop", spin, *steps}, {"a throughput-bound arithmetic loop (8 independent chains)", wide, *steps / 4},
+		{"a memory-bound loop (8 MiB each)", walk, *msteps}} {
 		var ratios []float64
 		for range *pairs {
 			one := timed(w.f, 1, w.n)
