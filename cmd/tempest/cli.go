@@ -69,7 +69,8 @@ Usage:
 Commands:
   run        run a batch and write its results and risk report (report.html,
              report.md) to --out (default out/<scenario name>)
-  validate   check scenario files; every problem with file:line and its key
+  validate   check scenario, sweep and tune files; every problem with
+             file:line and its key
   replay     run one run of a batch step by step and write its trace
   sweep      run a scenario over a grid of parameter values (common random
              numbers) and report each risk figure with intervals and paired
