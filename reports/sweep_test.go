@@ -1,9 +1,12 @@
 package reports
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
 )
 
 func est(v, lo, hi float64) SweepEstimate { return SweepEstimate{Value: v, Lo: lo, Hi: hi} }
@@ -122,5 +125,73 @@ func TestSweepReportReadsAlone(t *testing.T) {
 	}
 	if !strings.Contains(svg2, ">mean(liquidated_debt) [rwaUSD]</text>") {
 		t.Error("sweep-2.svg: the y axis lacks the unit")
+	}
+}
+
+// TestTuneChartsTellOuterValuesApart: in a two-parameter tune each outer
+// value has its own marker shape and a legend entry naming it, and a
+// recommendation the range's end stops is marked apart from one a
+// constraint stops, on the budget charts and on the frontier; the page
+// and the charts give the per-look confidence of the intervals.
+func TestTuneChartsTellOuterValuesApart(t *testing.T) {
+	tn := &Tune{Name: "t", Key: "profiles.gold.haircut", Goal: "min", From: "0", To: "0.4", Step: "0.1", FirstRuns: 100, MaxRuns: 800,
+		Looks: 4, LookConf: 0.9875, OuterKey: "profiles.gold.debt_ceiling",
+		Budget: []SweepFigure{{Text: "P(bad_debt > 0)", Prob: true, Budget: "P(bad_debt > 0) <= 0.02", Op: "<=", Limit: 0.02}}}
+	for _, o := range []string{"10000000", "20000000", "40000000"} {
+		for _, v := range []float64{0.4, 0, 0.2, 0.1} {
+			meets := o == "10000000" || v >= 0.2
+			tn.Probes = append(tn.Probes, TuneProbe{Outer: o, Value: Num(v), X: v, Runs: 800, Meets: meets, Fails: !meets,
+				Est: []SweepEstimate{est(0.02-v/25, 0.01-v/25, 0.03-v/25)}, Budget: []string{"met"}})
+		}
+	}
+	tn.Answers = []TuneAnswer{{Outer: "10000000", Found: true, Value: "0", X: 0, RangeEnd: true},
+		{Outer: "20000000", Found: true, Value: "0.2", X: 0.2}, {Outer: "40000000", Found: true, Value: "0.2", X: 0.2}}
+	r, err := TuneReport(tn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, svg, front := string(r.Markdown), string(r.Plots["tune-1.svg"]), string(r.Plots["tune-frontier.svg"])
+	for _, want := range []string{"each look at 98.75%: 4 looks, Bonferroni, so each verdict holds at 95%", "with its 98.75% interval"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("tune.md lacks %q", want)
+		}
+	}
+	for _, want := range []string{">debt_ceiling = 10000000</text>", ">debt_ceiling = 20000000</text>", ">debt_ceiling = 40000000</text>",
+		">98.75% interval</text>", ">recommended</text>", ">recommended: the range&#39;s end</text>"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("tune-1.svg lacks %q", want)
+		}
+	}
+	for _, want := range []string{">a constraint stops it</text>", ">the range&#39;s end stops it</text>"} {
+		if !strings.Contains(front, want) {
+			t.Errorf("tune-frontier.svg lacks %q", want)
+		}
+	}
+	// Every shape differs from the others in its outline.
+	seen := map[string]int{}
+	for g := 0; g < nShapes; g++ {
+		key := fmt.Sprint(shapeGlyph{shape: g}.outline(vg.Point{}, vg.Points(3)))
+		if h, ok := seen[key]; ok {
+			t.Errorf("shapes %d and %d have one outline", h, g)
+		}
+		seen[key] = g
+	}
+
+	// Without a range's end, only the ring of a constraint's stop; one
+	// parameter: the recommended line says when the range's end stops it.
+	tn.Answers[0].RangeEnd = false
+	if r, err = TuneReport(tn); err != nil {
+		t.Fatal(err)
+	}
+	if svg := string(r.Plots["tune-1.svg"]); strings.Contains(svg, "range&#39;s end") || !strings.Contains(svg, ">recommended</text>") {
+		t.Error("tune-1.svg marks a range's end where a constraint stops every search")
+	}
+	one := *tn
+	one.OuterKey, one.Probes, one.Answers = "", tn.Probes[:4], []TuneAnswer{{Found: true, Value: "0", X: 0, RangeEnd: true}}
+	if r, err = TuneReport(&one); err != nil {
+		t.Fatal(err)
+	}
+	if svg := string(r.Plots["tune-1.svg"]); !strings.Contains(svg, ">recommended: the range&#39;s end</text>") {
+		t.Error("one parameter: tune-1.svg does not mark the range's end")
 	}
 }

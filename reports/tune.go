@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"strconv"
 	"strings"
@@ -74,10 +75,42 @@ type Tune struct {
 	Seed              uint64
 	FirstRuns         int
 	MaxRuns           int // the most runs a probe reaches
-	Budget            []SweepFigure
-	Probes            []TuneProbe
-	Answers           []TuneAnswer
-	RunsSpent         int
+	// Looks is how many times a probe may be judged (after its first runs
+	// and each doubling), LookConf the level each look is judged at:
+	// 1 − 0.05/Looks, so each verdict holds at 95% (Bonferroni). Zero
+	// values mean one look at 95%.
+	Looks     int
+	LookConf  float64
+	Budget    []SweepFigure
+	Probes    []TuneProbe
+	Answers   []TuneAnswer
+	RunsSpent int
+}
+
+// ConfText writes a confidence level as a percentage with at most three
+// decimals: "95%", "98.75%", "98.333%".
+func ConfText(c float64) string {
+	t := strconv.FormatFloat(100*c, 'f', 3, 64)
+	t = strings.TrimRight(strings.TrimRight(t, "0"), ".")
+	return t + "%"
+}
+
+// LooksText says how a tune judges its probes when each may be judged
+// looks times, each look at level look: "each look at 98.75%: 4 looks,
+// Bonferroni, so each verdict holds at 95%".
+func LooksText(looks int, look, overall float64) string {
+	if looks <= 1 {
+		return "one look per probe, at " + ConfText(look)
+	}
+	return fmt.Sprintf("each look at %s: %d looks, Bonferroni, so each verdict holds at %s", ConfText(look), looks, ConfText(overall))
+}
+
+// looks is the number of looks per probe and the level of each.
+func (t *Tune) looks() (int, float64) {
+	if t.Looks <= 1 || t.LookConf == 0 {
+		return 1, Confidence
+	}
+	return t.Looks, t.LookConf
 }
 
 // TuneReport renders the tune page: the recommendation, the frontier
@@ -122,8 +155,16 @@ func TuneReport(t *Tune) (*Report, error) {
 			rows = append(rows, [2]string{"Note", a.Note})
 		}
 	}
+	looks, look := t.looks()
+	confidence := LooksText(looks, look, Confidence)
+	if looks > 1 {
+		confidence += fmt.Sprintf(". A probe is judged after its first runs and again after each doubling of its runs, up to %d times; "+
+			"judging every look at %s would make a wrong verdict at one of them likelier than %s, so each look is judged at 1 − %s/%d",
+			looks, ConfText(Confidence), ConfText(1-Confidence), ConfText(1-Confidence), looks)
+	}
 	rows = append(rows,
 		[2]string{"Risk budget", strings.Join(budget, "; ")},
+		[2]string{"Confidence", confidence},
 		[2]string{"Runs spent", fmt.Sprintf("%s over %d probes (%s first runs per probe, up to %s)", group3(t.RunsSpent), len(t.Probes), group3(t.FirstRuns), group3(t.MaxRuns))},
 		[2]string{"Base scenario", "`" + t.Base + "`"},
 		[2]string{"Master seed", strconv.FormatUint(t.Seed, 10)},
@@ -144,8 +185,7 @@ func TuneReport(t *Tune) (*Report, error) {
 	}
 	if len(blocks) > 0 {
 		d.add(heading{level: 2, id: "frontier", text: sec.next("Frontier")},
-			para{text: "Each constraint's figure at every probed value with its 95% interval (bar). The dashed red line " +
-				"is the limit; filled markers are probes that meet the whole budget. The recommended value is the dotted vertical line."},
+			para{text: t.frontierText()},
 			figureGrid{figs: blocks})
 	}
 	pt := table{class: "risk"}
@@ -185,15 +225,32 @@ func TuneReport(t *Tune) (*Report, error) {
 		methods = append(methods, fmt.Sprintf("`%s`: %s", f.Text, f.Method))
 	}
 	d.add(heading{level: 2, id: "probes", text: sec.next("Probes in search order")}, pt,
-		para{class: "method", text: "The search bisects the parameter's grid, assuming risk moves one way with it. A " +
-			"constraint is met when its whole 95% interval is within the limit and failed when the whole interval is " +
-			"beyond it; in between, the probe's runs double (same seeds, new run indices) up to the run limit. Intervals: " +
+		para{class: "method", text: fmt.Sprintf("The search bisects the parameter's grid, assuming risk moves one way with it. A "+
+			"constraint is met when its whole %s interval is within the limit and failed when the whole interval is "+
+			"beyond it; in between, the probe's runs double (same seeds, new run indices) up to the run limit. Every "+
+			"interval here is at the per-look level (%s). Intervals: ", ConfText(look), confidence) +
 			strings.Join(methods, "; ") + "."})
 	r.Markdown, r.HTML = d.markdown(), d.html()
 	return r, nil
 }
 
+// frontierText describes the frontier charts.
+func (t *Tune) frontierText() string {
+	_, look := t.looks()
+	s := fmt.Sprintf("Each constraint's figure at every probed value with its %s interval (bar). The dashed red line "+
+		"is the limit; filled markers are probes that meet the whole budget, open markers probes that do not.", ConfText(look))
+	if t.OuterKey != "" {
+		return s + fmt.Sprintf(" The marker's shape gives the value of `%s` (legend), and each value's probes sit slightly "+
+			"apart sideways so that none hides another. A ring marks the recommended probe of each value; a dashed ring "+
+			"with an arrow out of the range marks one where the range's end stops the search (the whole range meets the "+
+			"budget: no constraint binds, and a wider range may go further).", t.OuterKey)
+	}
+	return s + " The recommended value is the dotted vertical line; dash-dotted, and named so in the legend, when the " +
+		"range's end stops the search (the whole range meets the budget: no constraint binds)."
+}
+
 func (t *Tune) charts() ([]Chart, error) {
+	_, look := t.looks()
 	var out []Chart
 	for k, f := range t.Budget {
 		p, err := t.frontierChart(k)
@@ -201,8 +258,11 @@ func (t *Tune) charts() ([]Chart, error) {
 		if f.LimitKey != "" {
 			limit = "the limit is each probe's own " + f.LimitKey
 		}
-		c := Chart{Name: fmt.Sprintf("tune-%d", k+1), Title: f.Budget,
-			Caption: fmt.Sprintf("%s at each probed %s, with its 95%% interval; %s.", f.Text, t.Key, limit)}
+		caption := fmt.Sprintf("%s at each probed %s, with its %s interval; %s.", f.Text, t.Key, ConfText(look), limit)
+		if t.OuterKey != "" {
+			caption += fmt.Sprintf(" Marker shape: the value of %s; filled: meets the budget.", t.OuterKey)
+		}
+		c := Chart{Name: fmt.Sprintf("tune-%d", k+1), Title: f.Budget, Caption: caption}
 		if err == ErrNoData {
 			c.Empty = "No probe has a value of " + f.Text + "."
 		} else if err != nil {
@@ -213,45 +273,99 @@ func (t *Tune) charts() ([]Chart, error) {
 		out = append(out, c)
 	}
 	if t.OuterKey != "" {
-		var xy plotter.XYs
-		for _, a := range t.Answers {
-			x, err := strconv.ParseFloat(a.Outer, 64)
-			if a.Found && err == nil {
-				xy = append(xy, plotter.XY{X: x, Y: a.X})
-			}
-		}
-		c := Chart{Name: "tune-frontier", Title: "Frontier", Caption: fmt.Sprintf("Best %s for each %s (markers; the dashed line only joins them: values between were not probed).", t.Key, t.OuterKey)}
-		if len(xy) == 0 {
-			c.Empty = "No value of the first parameter has a value of the second that meets the budget."
-		} else {
-			p := newPlot("Frontier", t.OuterKey, t.Key)
-			l, err := plotter.NewLine(sortXY(xy))
-			if err != nil {
-				return nil, err
-			}
-			// Only the markers are computed; the dashed line only guides the eye.
-			l.Color, l.Width, l.Dashes = inkSample, vg.Points(0.8), []vg.Length{vg.Points(3), vg.Points(2)}
-			sc, err := plotter.NewScatter(xy)
-			if err != nil {
-				return nil, err
-			}
-			sc.GlyphStyle.Color, sc.GlyphStyle.Shape, sc.GlyphStyle.Radius = inkDark, draw.CircleGlyph{}, vg.Points(3)
-			p.Add(l, sc)
-			padFlat(p)
-			c.Plot = p
+		c, err := t.frontierCurve()
+		if err != nil {
+			return nil, err
 		}
 		out = append([]Chart{c}, out...)
 	}
 	return out, nil
 }
 
+// frontierCurve draws the best value of the parameter for each outer
+// value: a filled marker where a constraint stops it, an open one with an
+// arrow out of the range where the range's end does.
+func (t *Tune) frontierCurve() (Chart, error) {
+	var stop, end plotter.XYs
+	for _, a := range t.Answers {
+		x, err := strconv.ParseFloat(a.Outer, 64)
+		if !a.Found || err != nil {
+			continue
+		}
+		if a.RangeEnd {
+			end = append(end, plotter.XY{X: x, Y: a.X})
+		} else {
+			stop = append(stop, plotter.XY{X: x, Y: a.X})
+		}
+	}
+	c := Chart{Name: "tune-frontier", Title: "Frontier", Caption: fmt.Sprintf("Best %s for each %s (markers; the dashed line only joins them: values between were not probed). "+
+		"Filled: a constraint stops the search there; open with an arrow: the range's end does, and a wider range may go further.", t.Key, t.OuterKey)}
+	all := append(append(plotter.XYs{}, stop...), end...)
+	if len(all) == 0 {
+		c.Empty = "No value of the first parameter has a value of the second that meets the budget."
+		return c, nil
+	}
+	p := newPlot("Frontier", t.OuterKey, t.Key)
+	l, err := plotter.NewLine(sortXY(all))
+	if err != nil {
+		return c, err
+	}
+	// Only the markers are computed; the dashed line only guides the eye.
+	l.Color, l.Width, l.Dashes = inkSample, vg.Points(0.8), []vg.Length{vg.Points(3), vg.Points(2)}
+	p.Add(l)
+	dir := vg.Point{Y: -1} // goal min: the budget would let the parameter go lower
+	if t.Goal == "max" {
+		dir = vg.Point{Y: 1}
+	}
+	type series struct {
+		xy    plotter.XYs
+		shape draw.GlyphDrawer
+		name  string
+	}
+	sets := []series{{stop, shapeGlyph{filled: true}, "a constraint stops it"}, {end, endGlyph{dir: dir}, "the range's end stops it"}}
+	if dir.Y > 0 {
+		// The legend's arrow points up, out of the legend's first row.
+		sets[0], sets[1] = sets[1], sets[0]
+	}
+	for _, set := range sets {
+		if len(set.xy) == 0 {
+			continue
+		}
+		sc, err := plotter.NewScatter(set.xy)
+		if err != nil {
+			return c, err
+		}
+		sc.GlyphStyle = draw.GlyphStyle{Color: inkDark, Shape: set.shape, Radius: vg.Points(3.5)}
+		p.Add(sc)
+		// The arrow of the range's end points along the y axis, out of the
+		// legend's last row (goal min) or first (goal max).
+		p.Legend.Add(set.name, glyphThumb{shape: set.shape, radius: vg.Points(3.5), dir: dir})
+	}
+	padFlat(p)
+	if len(end) > 0 {
+		// Room for the arrows beyond the range.
+		pad := 0.15 * (p.Y.Max - p.Y.Min)
+		if dir.Y < 0 {
+			p.Y.Min -= pad
+		} else {
+			p.Y.Max += pad
+		}
+	}
+	c.Plot = p
+	return c, nil
+}
+
 // frontierChart draws budget figure k at every probe.
 func (t *Tune) frontierChart(k int) (*plot.Plot, error) {
+	if t.OuterKey != "" {
+		return t.outerChart(k)
+	}
 	f := t.Budget[k]
 	scale := 1.0
 	if f.Prob {
 		scale = 100
 	}
+	_, look := t.looks()
 	p := newPlot(f.Budget, t.Key, f.axisLabel())
 	var met, other plotter.XYs
 	var xs, limits []float64
@@ -278,7 +392,7 @@ func (t *Tune) frontierChart(k int) (*plot.Plot, error) {
 			p.Add(l)
 			if first == nil {
 				first = l
-				p.Legend.Add("95% interval", l)
+				p.Legend.Add(ConfText(look)+" interval", l)
 			}
 		}
 	}
@@ -294,20 +408,318 @@ func (t *Tune) frontierChart(k int) (*plot.Plot, error) {
 	if f.Prob {
 		p.Y.Min = 0
 	}
-	if t.OuterKey == "" && len(t.Answers) == 1 && t.Answers[0].Found {
+	if len(t.Answers) == 1 && t.Answers[0].Found {
+		a := t.Answers[0]
 		for _, y := range limits {
 			p.Y.Min, p.Y.Max = math.Min(p.Y.Min, y), math.Max(p.Y.Max, y)
 		}
 		padFlat(p)
-		x := t.Answers[0].X
-		l, err := plotter.NewLine(plotter.XYs{{X: x, Y: p.Y.Min}, {X: x, Y: p.Y.Max}})
+		l, err := plotter.NewLine(plotter.XYs{{X: a.X, Y: p.Y.Min}, {X: a.X, Y: p.Y.Max}})
 		if err != nil {
 			return nil, err
 		}
 		l.Color, l.Width, l.Dashes = inkSample, vg.Points(1), []vg.Length{vg.Points(1), vg.Points(2)}
+		name := "recommended"
+		if a.RangeEnd {
+			// Not a limit the budget sets: the range's end.
+			l.Dashes = []vg.Length{vg.Points(6), vg.Points(2), vg.Points(1), vg.Points(2)}
+			name = "recommended: the range's end"
+		}
 		p.Add(l)
-		p.Legend.Add("recommended", l)
+		p.Legend.Add(name, l)
 	}
 	padFlat(p)
 	return p, nil
+}
+
+// outerChart draws budget figure k at every probe of a two-parameter
+// tune: a marker shape per outer value, named in the legend, filled where
+// the probe meets the whole budget; each outer value's probes set apart
+// sideways; the recommended probe of each outer value ringed, with a
+// dashed ring and an arrow out of the range where the range's end, not a
+// constraint, stops the search.
+func (t *Tune) outerChart(k int) (*plot.Plot, error) {
+	f := t.Budget[k]
+	scale := 1.0
+	if f.Prob {
+		scale = 100
+	}
+	_, look := t.looks()
+	outers := t.outerValues()
+	group := map[string]int{}
+	for g, o := range outers {
+		group[o] = g
+	}
+	offset := t.dodge(len(outers))
+	p := newPlot(f.Budget, t.Key, f.axisLabel())
+	met, other := make([]plotter.XYs, len(outers)), make([]plotter.XYs, len(outers))
+	var xs, limits []float64
+	at := map[[2]string]plotter.XY{} // outer, value: the probe's marker
+	intervals := false
+	for _, pr := range t.Probes {
+		e := pr.Est[k]
+		if math.IsNaN(e.Value) {
+			continue
+		}
+		g := group[pr.Outer]
+		x := pr.X + offset(g)
+		xs = append(xs, pr.X)
+		limits = append(limits, pr.limit(f, k)*scale)
+		xy := plotter.XY{X: x, Y: e.Value * scale}
+		at[[2]string{pr.Outer, pr.Value}] = xy
+		if pr.Meets {
+			met[g] = append(met[g], xy)
+		} else {
+			other[g] = append(other[g], xy)
+		}
+		if !math.IsNaN(e.Lo) {
+			l, err := plotter.NewLine(plotter.XYs{{X: x, Y: e.Lo * scale}, {X: x, Y: e.Hi * scale}})
+			if err != nil {
+				return nil, err
+			}
+			l.Color, l.Width = band50, vg.Points(2)
+			p.Add(l)
+			if !intervals {
+				intervals = true
+				p.Legend.Add(ConfText(look)+" interval", l)
+			}
+		}
+	}
+	if len(xs) == 0 {
+		return nil, ErrNoData
+	}
+	short := t.OuterKey[strings.LastIndex(t.OuterKey, ".")+1:]
+	for g, o := range outers {
+		for _, set := range []struct {
+			xy     plotter.XYs
+			filled bool
+		}{{met[g], true}, {other[g], false}} {
+			if len(set.xy) == 0 {
+				continue
+			}
+			sc, err := plotter.NewScatter(set.xy)
+			if err != nil {
+				return nil, err
+			}
+			sc.GlyphStyle = draw.GlyphStyle{Color: inkDark, Shape: shapeGlyph{shape: g, filled: set.filled}, Radius: vg.Points(3)}
+			p.Add(sc)
+		}
+		p.Legend.Add(short+" = "+o, shapePair{shape: g})
+	}
+	p.Legend.Add("filled: meets the budget")
+	p.Legend.Add("open: does not meet it")
+	if err := limitLine(p, xs, limits); err != nil {
+		return nil, err
+	}
+	// The recommended probe of each outer value.
+	dir := vg.Point{X: -1} // goal min: the budget would let the parameter go lower
+	if t.Goal == "max" {
+		dir = vg.Point{X: 1}
+	}
+	var stop, end plotter.XYs
+	for _, a := range t.Answers {
+		xy, ok := at[[2]string{a.Outer, a.Value}]
+		if !a.Found || !ok {
+			continue
+		}
+		if a.RangeEnd {
+			end = append(end, xy)
+		} else {
+			stop = append(stop, xy)
+		}
+	}
+	for _, set := range []struct {
+		xy   plotter.XYs
+		ring draw.GlyphDrawer
+		name string
+	}{{stop, ringGlyph{}, "recommended"}, {end, ringGlyph{rangeEnd: true, dir: dir}, "recommended: the range's end"}} {
+		if len(set.xy) == 0 {
+			continue
+		}
+		sc, err := plotter.NewScatter(set.xy)
+		if err != nil {
+			return nil, err
+		}
+		sc.GlyphStyle = draw.GlyphStyle{Color: inkDark, Shape: set.ring, Radius: vg.Points(7)}
+		p.Add(sc)
+		p.Legend.Add(set.name, glyphThumb{shape: set.ring, radius: vg.Points(4), dir: dir})
+	}
+	if f.Prob {
+		p.Y.Min = 0
+	}
+	padFlat(p)
+	if len(end) > 0 {
+		// Room for the arrows beyond the range.
+		pad := 0.12 * (p.X.Max - p.X.Min)
+		if dir.X < 0 {
+			p.X.Min -= pad
+		} else {
+			p.X.Max += pad
+		}
+	}
+	return p, nil
+}
+
+// outerValues lists the outer parameter's values in the order of the
+// answers, then any other a probe has.
+func (t *Tune) outerValues() []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(o string) {
+		if !seen[o] {
+			seen[o] = true
+			out = append(out, o)
+		}
+	}
+	for _, a := range t.Answers {
+		add(a.Outer)
+	}
+	for _, p := range t.Probes {
+		add(p.Outer)
+	}
+	return out
+}
+
+// dodge returns the sideways offset of group g of n, so that probes of
+// different outer values at one parameter value do not hide each other:
+// within ±0.3 of the grid's step, centred on the value.
+func (t *Tune) dodge(n int) func(g int) float64 {
+	step, err := strconv.ParseFloat(t.Step, 64)
+	if err != nil || !(step > 0) {
+		step = 0
+		for i, a := range t.Probes {
+			for _, b := range t.Probes[:i] {
+				if d := math.Abs(a.X - b.X); d > 0 && (step == 0 || d < step) {
+					step = d
+				}
+			}
+		}
+	}
+	if n < 2 || step == 0 {
+		return func(int) float64 { return 0 }
+	}
+	d := math.Min(0.15, 0.6/float64(n-1)) * step
+	return func(g int) float64 { return (float64(g) - float64(n-1)/2) * d }
+}
+
+// shapeGlyph is a marker of one of nShapes shapes (circle, square,
+// triangle, diamond, inverted triangle, cross), filled or open (white
+// inside, outlined), so that series read apart in greyscale.
+type shapeGlyph struct {
+	shape  int // cycles through the shapes
+	filled bool
+}
+
+const nShapes = 6
+
+// outline is the shape's outline around pt at radius r.
+func (g shapeGlyph) outline(pt vg.Point, r vg.Length) []vg.Point {
+	poly := func(n int, rot float64, rad vg.Length) []vg.Point {
+		out := make([]vg.Point, n)
+		for i := range out {
+			a := rot + 2*math.Pi*float64(i)/float64(n)
+			out[i] = vg.Point{X: pt.X + rad*vg.Length(math.Cos(a)), Y: pt.Y + rad*vg.Length(math.Sin(a))}
+		}
+		return out
+	}
+	switch g.shape % nShapes {
+	case 1: // square, of about the circle's area
+		return poly(4, math.Pi/4, r*1.25)
+	case 2: // triangle
+		return poly(3, math.Pi/2, r*1.45)
+	case 3: // diamond
+		return poly(4, 0, r*1.35)
+	case 4: // inverted triangle
+		return poly(3, -math.Pi/2, r*1.45)
+	case 5: // cross
+		w, l := r*0.45, r*1.25
+		var out []vg.Point
+		for _, q := range [][2]vg.Length{{w, l}, {-w, l}, {-w, w}, {-l, w}, {-l, -w}, {-w, -w}, {-w, -l}, {w, -l}, {w, -w}, {l, -w}, {l, w}, {w, w}} {
+			out = append(out, vg.Point{X: pt.X + q[0], Y: pt.Y + q[1]})
+		}
+		return out
+	}
+	return poly(24, 0, r)
+}
+
+// DrawGlyph implements draw.GlyphDrawer.
+func (g shapeGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	pts := g.outline(pt, sty.Radius)
+	fill := color.Color(color.White)
+	if g.filled {
+		fill = sty.Color
+	}
+	c.FillPolygon(fill, pts)
+	c.StrokeLines(draw.LineStyle{Color: sty.Color, Width: vg.Points(1)}, append(pts, pts[0]))
+}
+
+// shapePair is the legend thumbnail of an outer value: its shape filled
+// and open.
+type shapePair struct{ shape int }
+
+// Thumbnail implements plot.Thumbnailer.
+func (s shapePair) Thumbnail(c *draw.Canvas) {
+	y, w := (c.Min.Y+c.Max.Y)/2, c.Max.X-c.Min.X
+	sty := draw.GlyphStyle{Color: inkDark, Radius: vg.Points(3)}
+	shapeGlyph{shape: s.shape, filled: true}.DrawGlyph(c, sty, vg.Point{X: c.Min.X + w/4, Y: y})
+	shapeGlyph{shape: s.shape}.DrawGlyph(c, sty, vg.Point{X: c.Min.X + 3*w/4, Y: y})
+}
+
+// arrow draws an arrow from distance r+1pt of pt outwards along dir (a
+// unit vector on the canvas).
+func arrow(c *draw.Canvas, col color.Color, pt, dir vg.Point, r vg.Length) {
+	at := func(d vg.Length) vg.Point { return vg.Point{X: pt.X + dir.X*d, Y: pt.Y + dir.Y*d} }
+	from, to := at(r+vg.Points(1)), at(2.1*r+vg.Points(2))
+	head := 0.5*r + vg.Points(1.5)
+	c.StrokeLine2(draw.LineStyle{Color: col, Width: vg.Points(1.1)}, from.X, from.Y, to.X, to.Y)
+	tip := at(2.1*r + vg.Points(2) + head)
+	perp := vg.Point{X: -dir.Y * 0.6 * head, Y: dir.X * 0.6 * head}
+	c.FillPolygon(col, []vg.Point{tip, {X: to.X + perp.X, Y: to.Y + perp.Y}, {X: to.X - perp.X, Y: to.Y - perp.Y}})
+}
+
+// endGlyph marks a value where the range's end stopped the search: an
+// open circle with an arrow out of the range (along dir), the way the
+// budget would let the parameter go further.
+type endGlyph struct{ dir vg.Point }
+
+// DrawGlyph implements draw.GlyphDrawer.
+func (g endGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	shapeGlyph{}.DrawGlyph(c, sty, pt)
+	arrow(c, sty.Color, pt, g.dir, sty.Radius)
+}
+
+// ringGlyph rings a recommended probe: a solid ring where a constraint
+// stops the parameter, a dashed ring with an arrow out of the range
+// (along dir) where the range's end does.
+type ringGlyph struct {
+	rangeEnd bool
+	dir      vg.Point
+}
+
+// DrawGlyph implements draw.GlyphDrawer.
+func (g ringGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	ring := shapeGlyph{}.outline(pt, sty.Radius)
+	ls := draw.LineStyle{Color: sty.Color, Width: vg.Points(1.3)}
+	if g.rangeEnd {
+		ls.Dashes = []vg.Length{vg.Points(2.2), vg.Points(1.6)}
+		arrow(c, sty.Color, pt, g.dir, sty.Radius)
+	}
+	c.StrokeLines(ls, append(ring, ring[0]))
+}
+
+// glyphThumb is a legend thumbnail of a glyph at radius, set back
+// against dir so that an arrow along dir fits.
+type glyphThumb struct {
+	shape  draw.GlyphDrawer
+	radius vg.Length
+	dir    vg.Point
+}
+
+// Thumbnail implements plot.Thumbnailer.
+func (g glyphThumb) Thumbnail(c *draw.Canvas) {
+	pt := vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: (c.Min.Y + c.Max.Y) / 2}
+	if r, ok := g.shape.(ringGlyph); !ok || r.rangeEnd {
+		pt.X -= g.dir.X * (c.Max.X - c.Min.X) / 4 // room for an arrow across
+	}
+	g.shape.DrawGlyph(c, draw.GlyphStyle{Color: inkDark, Radius: g.radius}, pt)
 }

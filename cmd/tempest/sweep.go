@@ -56,18 +56,28 @@ with the same seeds (common random numbers); a probe whose interval
 straddles a limit gets more runs (doubling, up to max_runs). With [outer],
 one search per value of the first parameter: a two-parameter frontier.
 
+A probe is judged after its first runs and after each doubling: up to
+L = 1 + floor(log2(max_runs/runs)) looks. Each look is judged at
+1 - 5%/L (4 looks: 98.75%; Bonferroni), so a verdict holds at 95%
+whichever look it stops at. A tune whose max_runs cannot reach the runs a
+budget line needs at that level is refused before anything runs.
+
 Writes into the output directory: points/ (every probe's batches),
 tune.csv (every probe in search order) and tune.html / tune.md (the
 recommendation, binding constraint, margin, runs spent, frontier charts and
 the command that reproduces it).
 
 Flags:
-  --out DIR     output directory (default: out/tune/<name>)
-  --workers W   runs in parallel (default: the number of CPUs)
-  --quiet       no progress on stderr
+  --out DIR       output directory (default: out/tune/<name>)
+  --workers W     runs in parallel (default: the number of CPUs)
+  --runs N        first runs per probe (default: the tune file's runs)
+  --max-runs N    most runs a probe may use (default: the tune file's
+                  max_runs, or 16 times the runs)
+  --quiet         no progress on stderr
 
-Example:
+Examples:
   tempest tune configs/tune/gold-haircut.toml
+  tempest tune configs/tune/ceiling-x-haircut.toml --runs 100 --max-runs 800
 `
 
 func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -169,6 +179,8 @@ func cmdTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlagSet("tune", tuneHelp, stdout)
 	out := fs.String("out", "", "")
 	workers := fs.Int("workers", 0, "")
+	runs := fs.Int("runs", 0, "")
+	maxRuns := fs.Int("max-runs", 0, "")
 	quiet := fs.Bool("quiet", false, "")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -177,10 +189,17 @@ func cmdTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(pos) != 1 {
 		return &usageError{msg: "tune takes one tune file", hint: "for example: tempest tune configs/tune/gold-haircut.toml"}
 	}
+	set := flagsSet(fs)
+	if err := checkRuns(*runs, set["runs"]); err != nil {
+		return err
+	}
+	if err := checkMaxRuns(*maxRuns, set["max-runs"]); err != nil {
+		return err
+	}
 	if err := checkWorkers(*workers); err != nil {
 		return err
 	}
-	f, err := sweep.Load(pos[0])
+	f, err := sweep.LoadWith(pos[0], sweep.RunFlags{Runs: *runs, MaxRuns: *maxRuns})
 	if err != nil {
 		return err
 	}
@@ -194,17 +213,20 @@ func cmdTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *out == "" {
 		*out = filepath.Join("out", "tune", f.Name)
 	}
+	// The command names the runs and max_runs the tune ran with, so that
+	// it reproduces the tune, and continues an interrupted one on the
+	// same probes, whatever the file says by then.
 	opt := sweep.Options{Out: *out, Workers: *workers, Version: version(), Log: stdout,
-		Command: fmt.Sprintf("tempest tune %s --out %s", shellQuote(pos[0]), shellQuote(*out))}
+		Command: fmt.Sprintf("tempest tune %s --runs %d --max-runs %d --out %s", shellQuote(pos[0]), f.Runs, f.MaxRuns, shellQuote(*out))}
 	if !*quiet {
 		opt.Progress = progress(stderr, f.Runs)
 	}
-	fmt.Fprintf(stdout, "%s: %s goal %s in [%s, %s] step %s; budget %s; %d runs per probe first, up to %d\n",
+	fmt.Fprintf(stdout, "%s: %s goal %s in [%s, %s] step %s; budget %s; %d runs per probe first, up to %d\nverdicts: %s\n",
 		f.Name, f.Parameter.Key, f.Parameter.Goal, f.Parameter.From, f.Parameter.To, f.Parameter.Step,
-		strings.Join(f.Budget, "; "), f.Runs, f.ProbeRuns())
+		strings.Join(f.Budget, "; "), f.Runs, f.ProbeRuns(), f.LookText())
 	res, err := sweep.Tune(ctx, f, opt)
 	if err != nil {
-		return interrupted(err, "tempest tune "+shellQuote(pos[0])+" --out "+shellQuote(*out))
+		return interrupted(err, opt.Command)
 	}
 	for _, a := range res.Answers {
 		prefix := ""
@@ -227,6 +249,16 @@ func cmdTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "runs spent: %d over %d probes\n", res.RunsSpent, len(res.Probes))
 	for _, name := range []string{sweep.TuneFile, sweep.TuneHTML, sweep.TuneMD} {
 		fmt.Fprintf(stdout, "  %s\n", filepath.Join(*out, name))
+	}
+	return nil
+}
+
+// checkMaxRuns refuses a --max-runs below 1, an explicit 0 included, as
+// checkRuns does --runs.
+func checkMaxRuns(n int, set bool) error {
+	if n < 0 || (set && n == 0) {
+		return &usageError{msg: fmt.Sprintf("--max-runs %d: must be at least 1", n),
+			hint: "give the most runs a probe may use, for example --max-runs 8000, or leave --max-runs out for the file's max_runs"}
 	}
 	return nil
 }

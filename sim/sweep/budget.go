@@ -13,8 +13,22 @@ import (
 	"github.com/tempest-risk/tempest/sim/scenario"
 )
 
-// Confidence is the level of every interval a budget is judged on.
+// Confidence is the level at which every budget verdict holds: a sweep
+// judges each point once on intervals at this level; a tune, which may
+// judge a probe several times as its runs double, judges each look at
+// LookConfidence so that its final verdict still holds at this level.
 const Confidence = 0.95
+
+// LookConfidence is the level of each look when a verdict may be taken at
+// any of looks looks: 1 − (1 − Confidence)/looks (Bonferroni), so that
+// the chance of a wrong verdict at some look, and so at the look where the
+// judging stops, is at most 1 − Confidence. One look is Confidence.
+func LookConfidence(looks int) float64 {
+	if looks <= 1 {
+		return Confidence
+	}
+	return 1 - (1-Confidence)/float64(looks)
+}
 
 // Figure is a risk figure of a per-run summary metric (a runs.csv column):
 //
@@ -136,9 +150,11 @@ func scenarioNumber(s *scenario.Scenario, key string) (float64, bool) {
 	return 0, false
 }
 
-// Estimate is a risk figure at one point with its 95% interval.
+// Estimate is a risk figure at one point with its interval at level Conf
+// (Confidence in a sweep, the per-look level in a tune).
 type Estimate struct {
 	Value, Lo, Hi float64 // Lo, Hi are NaN when there are too few runs
+	Conf          float64 // the interval's level
 	Method        string
 	N             int // runs with a value
 	NeedRuns      int // runs the figure needs for an interval, when it has fewer
@@ -166,10 +182,11 @@ func finite(values []float64) []float64 {
 }
 
 // Estimate evaluates the figure on the per-run values of its metric (NaN
-// for runs without a value). seed makes bootstrap intervals reproducible.
-func (f *Figure) Estimate(values []float64, seed uint64) Estimate {
+// for runs without a value), with its interval at level conf. seed makes
+// bootstrap intervals reproducible.
+func (f *Figure) Estimate(values []float64, seed uint64, conf float64) Estimate {
 	x := finite(values)
-	e := Estimate{N: len(x), Lo: math.NaN(), Hi: math.NaN(), Value: math.NaN()}
+	e := Estimate{N: len(x), Lo: math.NaN(), Hi: math.NaN(), Value: math.NaN(), Conf: conf}
 	n := len(x)
 	if n == 0 {
 		return e
@@ -182,10 +199,10 @@ func (f *Figure) Estimate(values []float64, seed uint64) Estimate {
 				k++
 			}
 		}
-		iv := reports.ClopperPearson(k, n, Confidence)
+		iv := reports.ClopperPearson(k, n, conf)
 		e.Value, e.Lo, e.Hi, e.Method = float64(k)/float64(n), iv.Lo, iv.Hi, "Clopper-Pearson"
 	case "mean":
-		m, iv, ok := reports.MeanT(x, Confidence)
+		m, iv, ok := reports.MeanT(x, conf)
 		e.Value, e.Method = m, "Student t"
 		if ok {
 			e.Lo, e.Hi = iv.Lo, iv.Hi
@@ -196,10 +213,10 @@ func (f *Figure) Estimate(values []float64, seed uint64) Estimate {
 		if n >= reports.MinRunsQuantile(f.Arg) {
 			e.Value = reports.Quantile(x, f.Arg)
 		}
-		if iv, ok := reports.QuantileCI(x, f.Arg, Confidence); ok {
+		if iv, ok := reports.QuantileCI(x, f.Arg, conf); ok {
 			e.Lo, e.Hi = iv.Lo, iv.Hi
 		} else {
-			e.NeedRuns = reports.MinRunsQuantileCI(f.Arg, Confidence)
+			e.NeedRuns = reports.MinRunsQuantileCI(f.Arg, conf)
 		}
 	case "ES":
 		slices.Sort(x)
@@ -209,7 +226,7 @@ func (f *Figure) Estimate(values []float64, seed uint64) Estimate {
 			e.NeedRuns = need
 			break
 		}
-		ivs := reports.ESBootstrap(x, []float64{f.Arg}, Confidence, 2000, rand.New(rand.NewPCG(seed, 0x45535f)))
+		ivs := reports.ESBootstrap(x, []float64{f.Arg}, conf, 2000, rand.New(rand.NewPCG(seed, 0x45535f)))
 		e.Lo, e.Hi = ivs[0].Lo, ivs[0].Hi
 	}
 	return e
@@ -223,9 +240,11 @@ func (f *Figure) hit(y float64) bool {
 	return (f.Kind == "P>" && y > f.Arg) || (f.Kind == "P<" && y < f.Arg)
 }
 
-// Judge evaluates the constraint on the per-run values of its metric.
-func (c *Constraint) Judge(values []float64, seed uint64) Verdict {
-	v := Verdict{C: c, Estimate: c.Figure.Estimate(values, seed)}
+// Judge evaluates the constraint on the per-run values of its metric, on
+// its interval at level conf: Confidence for a verdict taken once, the
+// per-look level (LookConfidence) for one of several looks.
+func (c *Constraint) Judge(values []float64, seed uint64, conf float64) Verdict {
+	v := Verdict{C: c, Estimate: c.Figure.Estimate(values, seed, conf)}
 	if !math.IsNaN(v.Hi) {
 		if c.Op == "<=" {
 			v.Meets, v.Fails, v.Margin = v.Hi <= c.Limit, v.Lo > c.Limit, c.Limit-v.Hi
@@ -258,13 +277,14 @@ func (c *Constraint) KeyLimit() bool {
 }
 
 // MinRuns is the fewest runs with which the constraint can be met at all,
-// whatever the runs show: a probability's limit p needs enough runs that
-// the Clopper-Pearson bound of no run beyond it is within p (368 runs for
-// P(...) <= 0.01), a quantile or a tail mean enough runs for an interval.
+// whatever the runs show, when judged on intervals at level conf: a
+// probability's limit p needs enough runs that the Clopper-Pearson bound
+// of no run beyond it is within p (368 runs for P(...) <= 0.01 at 95%,
+// 505 at 98.75%), a quantile or a tail mean enough runs for an interval.
 // It is 0 when no number of runs can meet it (a probability bounded by 0
 // or 1 from the side it cannot pass).
-func (c *Constraint) MinRuns() int {
-	a := (1 - Confidence) / 2
+func (c *Constraint) MinRuns(conf float64) int {
+	a := (1 - conf) / 2
 	switch c.Kind {
 	case "P>", "P<":
 		// The best case: no run counts (<=) or every run does (>=).
@@ -279,12 +299,12 @@ func (c *Constraint) MinRuns() int {
 			return 0
 		}
 		n := max(int(math.Ceil(math.Log(a)/math.Log1p(-p)))-1, 1)
-		for reports.ClopperPearson(0, n, Confidence).Hi > p {
+		for reports.ClopperPearson(0, n, conf).Hi > p {
 			n++
 		}
 		return n
 	case "VaR":
-		return reports.MinRunsQuantileCI(c.Arg, Confidence)
+		return reports.MinRunsQuantileCI(c.Arg, conf)
 	case "ES":
 		return reports.MinRunsES(c.Arg)
 	}

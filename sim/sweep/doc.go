@@ -12,5 +12,8 @@
 // nearest the risky end that still meets a risk budget with 95%
 // confidence: every constraint's interval must lie on the right side of its
 // threshold. Bisection adds runs at a point whose interval straddles a
-// threshold before deciding.
+// threshold before deciding. As a probe may be judged after each doubling
+// of its runs, each look is judged at 1 − 0.05/L for L looks
+// (Bonferroni), so that its verdict holds at 95% whichever look it stops
+// at.
 package sweep

@@ -13,6 +13,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/tempest-risk/tempest/reports"
 	"github.com/tempest-risk/tempest/sim"
 	"github.com/tempest-risk/tempest/sim/scenario"
 )
@@ -55,6 +56,15 @@ type File struct {
 	base  *scenario.Scenario
 	fixed []scenario.Override
 	seed  uint64
+	// runsFlag, maxRunsFlag: Runs, MaxRuns come from the command line
+	// (RunFlags), not the file.
+	runsFlag, maxRunsFlag bool
+}
+
+// RunFlags set a tune's runs and max_runs from the command line (tempest
+// tune --runs, --max-runs) in place of the file's; 0 keeps the file's.
+type RunFlags struct {
+	Runs, MaxRuns int
 }
 
 // TuneParam is the parameter a tune pushes: between From and To on a grid
@@ -109,7 +119,13 @@ func (f *File) axisLine(key string) int {
 // Load reads and checks a sweep or tune file: strict decoding, the base
 // scenario, the budget and figure expressions. Which of the two it is
 // follows from its tables: [[axes]] for a sweep, [parameter] for a tune.
-func Load(path string) (*File, error) {
+func Load(path string) (*File, error) { return LoadWith(path, RunFlags{}) }
+
+// LoadWith is Load with a tune's runs and max_runs set by rf where it
+// gives them: a tune file is checked with them (a max_runs too small for
+// the budget is refused naming the flag), so the command line can bound a
+// tune its file would refuse, or one the file allows but the flags do not.
+func LoadWith(path string, rf RunFlags) (*File, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, scenario.Errors{{File: path, Msg: err.Error(), Hint: "check the path; configs/sweeps/ and configs/tune/ hold examples"}}
@@ -162,6 +178,12 @@ func Load(path string) (*File, error) {
 	}
 	if f.Name == "" {
 		f.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	}
+	if rf.Runs > 0 {
+		f.Runs, f.runsFlag = rf.Runs, true
+	}
+	if rf.MaxRuns > 0 {
+		f.MaxRuns, f.maxRunsFlag = rf.MaxRuns, true
 	}
 	if f.Runs == 0 {
 		f.Runs = f.base.Runs
@@ -319,33 +341,72 @@ func (f *File) checkTune() scenario.Errors {
 			es = append(es, f.fileErr("outer", "", "%v", err))
 		}
 	}
+	if f.Runs < 1 {
+		return es // reported by Load
+	}
 	if f.MaxRuns == 0 {
 		f.MaxRuns = 16 * f.Runs
 	}
 	if f.MaxRuns < f.Runs {
-		es = append(es, f.fileErr("max_runs", "", "max_runs %d is below runs %d", f.MaxRuns, f.Runs))
-		return es
+		return append(es, f.runLimitErr())
 	}
 	// A constraint that needs more runs than a probe may reach is met at
-	// no value: the tune could only end with no recommendation.
-	reach := f.ProbeRuns()
+	// no value: the tune could only end with no recommendation. A probe is
+	// judged at each of its looks at the per-look confidence, so what it
+	// needs grows with the looks its max_runs allows.
+	reach, conf := f.ProbeRuns(), f.LookConfidence()
 	metrics := metricNames(f.base)
 	for _, b := range f.Budget {
 		c, err := ParseConstraint(b, f.base, metrics)
 		if err != nil {
 			continue // reported by Load
 		}
-		switch need := c.MinRuns(); {
+		switch need := c.MinRuns(conf); {
 		case need == 0:
 			es = append(es, f.fileErr("budget", "a probability's limit must leave room for the interval: P(...) <= 0.01, not <= 0",
 				"%q can be met by no number of runs: a 95%% interval never lies within it", b))
 		case need > reach:
-			hint := fmt.Sprintf("max_runs = %d or more (probes double their runs from runs = %d)", ceilDoubling(f.Runs, need), f.Runs)
-			es = append(es, f.fileErr("max_runs", hint,
-				"%q can be met only with at least %d runs per probe, and a probe reaches at most %d: no value could be recommended", b, need, reach))
+			enough := f.Runs
+			for enough < 1<<40 && c.MinRuns(LookConfidence(looks(f.Runs, enough))) > enough {
+				enough *= 2
+			}
+			msg := fmt.Sprintf("%q can be met only with at least %d runs per probe (%s), and a probe reaches at most %d: no value could be recommended",
+				b, need, f.LookText(), reach)
+			hint := fmt.Sprintf("max_runs = %d or more (probes double their runs from %s)", enough, f.runsArg())
+			if f.maxRunsFlag || f.runsFlag {
+				hint = fmt.Sprintf("--max-runs %d or more (probes double their runs from %s)", enough, f.runsArg())
+			}
+			if f.maxRunsFlag {
+				es = append(es, &scenario.Error{File: f.path, Key: "--max-runs", Msg: msg, Hint: hint})
+			} else {
+				es = append(es, f.fileErr("max_runs", hint, "%s", msg))
+			}
 		}
 	}
 	return es
+}
+
+// runsArg names the tune's runs where they come from: "runs = 500" (the
+// file) or "--runs 500".
+func (f *File) runsArg() string {
+	if f.runsFlag {
+		return fmt.Sprintf("--runs %d", f.Runs)
+	}
+	return fmt.Sprintf("runs = %d", f.Runs)
+}
+
+// runLimitErr is the error of a max_runs below runs, naming the flag
+// that set either.
+func (f *File) runLimitErr() *scenario.Error {
+	switch {
+	case f.maxRunsFlag:
+		return &scenario.Error{File: f.path, Key: "--max-runs", Msg: fmt.Sprintf("%d is below %s", f.MaxRuns, f.runsArg()),
+			Hint: fmt.Sprintf("--max-runs %d or more: a probe starts with %d runs", f.Runs, f.Runs)}
+	case f.runsFlag:
+		return &scenario.Error{File: f.path, Key: "--runs", Msg: fmt.Sprintf("%d is above the file's max_runs = %d", f.Runs, f.MaxRuns),
+			Hint: fmt.Sprintf("give --max-runs too, %d or more", f.Runs)}
+	}
+	return f.fileErr("max_runs", "", "max_runs %d is below runs %d", f.MaxRuns, f.Runs)
 }
 
 // ProbeRuns is the most runs a tune's probe reaches: runs, doubled while
@@ -358,14 +419,28 @@ func (f *File) ProbeRuns() int {
 	return n
 }
 
-// ceilDoubling is the first of runs, 2·runs, 4·runs, ... that is at least
-// need.
-func ceilDoubling(runs, need int) int {
-	n := max(runs, 1)
-	for n < need {
-		n *= 2
+// Looks is the number of times a tune may judge one probe: after its
+// first runs and after each doubling, 1 + floor(log2(max_runs/runs)).
+func (f *File) Looks() int { return looks(f.Runs, f.MaxRuns) }
+
+// LookConfidence is the level of each of a probe's looks: 1 − 0.05/Looks,
+// so that its verdict holds at 95% whatever look it stops at.
+func (f *File) LookConfidence() float64 { return LookConfidence(f.Looks()) }
+
+// LookText says how a tune's probes are judged: "each look at 98.75%: 4
+// looks, Bonferroni, so each verdict holds at 95%".
+func (f *File) LookText() string {
+	return reports.LooksText(f.Looks(), f.LookConfidence(), Confidence)
+}
+
+// looks is the number of looks of a probe that starts with runs runs and
+// doubles them within maxRuns.
+func looks(runs, maxRuns int) int {
+	l := 1
+	for n := runs; n >= 1 && 2*n <= maxRuns; n *= 2 {
+		l++
 	}
-	return n
+	return l
 }
 
 // decimals is the number of digits after the point in s.

@@ -253,12 +253,12 @@ func formatEst(f Figure, e Estimate) string {
 func (p *PointResult) judge(figs []Figure, seed uint64) {
 	p.Est = make([]Estimate, len(figs))
 	for k := range figs {
-		p.Est[k] = figs[k].Estimate(p.values[figs[k].Metric], seed^uint64(k))
+		p.Est[k] = figs[k].Estimate(p.values[figs[k].Metric], seed^uint64(k), Confidence)
 	}
 	p.Verdicts = make([]Verdict, len(p.Budget))
 	p.Meets, p.Fails = len(p.Budget) > 0, false
 	for k := range p.Budget {
-		p.Verdicts[k] = p.Budget[k].Judge(p.values[p.Budget[k].Metric], seed^uint64(k))
+		p.Verdicts[k] = p.Budget[k].Judge(p.values[p.Budget[k].Metric], seed^uint64(k), Confidence)
 		p.Meets = p.Meets && p.Verdicts[k].Meets
 		p.Fails = p.Fails || p.Verdicts[k].Fails
 	}
@@ -501,7 +501,7 @@ func (f *File) ShortBudget() (texts []string, need []int) {
 		if err != nil {
 			continue // reported by Load
 		}
-		if n := c.MinRuns(); n == 0 || n > f.Runs {
+		if n := c.MinRuns(Confidence); n == 0 || n > f.Runs {
 			texts, need = append(texts, c.Text), append(need, n)
 		}
 	}

@@ -221,9 +221,7 @@ func abs(x int) int {
 	return x
 }
 
-// probe runs grid value i at outer: the file's runs first, doubling (new
-// run indices, same master seed) while some constraint's interval
-// straddles its limit and none has failed, up to max_runs.
+// probe runs grid value i at outer and judges it (decide).
 func (r *TuneResult) probe(ctx context.Context, outer string, i int, opt Options) (*Probe, error) {
 	f := r.File
 	keys, vals := []string{f.Parameter.Key}, []string{r.Grid[i]}
@@ -239,29 +237,16 @@ func (r *TuneResult) probe(ctx context.Context, outer string, i int, opt Options
 	for k := range r.Budget {
 		figs[k] = r.Budget[k].Figure
 	}
-	values := map[string][]float64{}
-	first, last := 0, f.Runs
-	for {
+	err = r.decide(p, func(first, last int) (map[string][]float64, error) {
 		dir := filepath.Join(opt.Out, p.Dir, fmt.Sprintf("runs-%06d-%06d", first, last-1))
 		v, _, _, err := f.runPoint(ctx, f.tuneOverrides(outer, r.Grid[i]), dir, first, last, opt, figs)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", dir, err)
 		}
-		for m, x := range v {
-			values[m] = append(values[m], x...)
-		}
-		p.Runs = last
-		p.Meets, p.Fails = true, false
-		p.Verdicts = make([]Verdict, len(r.Budget))
-		for k := range r.Budget {
-			p.Verdicts[k] = p.Budget[k].Judge(values[r.Budget[k].Metric], f.seed^uint64(k))
-			p.Meets = p.Meets && p.Verdicts[k].Meets
-			p.Fails = p.Fails || p.Verdicts[k].Fails
-		}
-		if p.Meets || p.Fails || 2*last > f.MaxRuns {
-			break
-		}
-		first, last = last, 2*last
+		return v, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	r.Probes = append(r.Probes, p)
 	if opt.Log != nil {
@@ -279,6 +264,41 @@ func (r *TuneResult) probe(ctx context.Context, outer string, i int, opt Options
 		fmt.Fprintf(opt.Log, "probe %s: %d runs, %s; %s\n", strings.Join(reports.Assign(keys, vals, "="), " "), p.Runs, what, strings.Join(parts, "; "))
 	}
 	return p, nil
+}
+
+// decide judges probe p on its budget p.Budget: the file's runs first,
+// doubling (new run indices, same master seed) while some constraint's
+// interval straddles its limit and none has failed, up to max_runs. more
+// returns the values of runs [first, last) by metric. Each look judges
+// every constraint at the per-look confidence (File.LookConfidence:
+// Bonferroni over the looks a probe may take), so that the verdict the
+// probe stops at holds at 95% whichever look that is.
+func (r *TuneResult) decide(p *Probe, more func(first, last int) (map[string][]float64, error)) error {
+	f := r.File
+	conf := f.LookConfidence()
+	values := map[string][]float64{}
+	first, last := 0, f.Runs
+	for {
+		v, err := more(first, last)
+		if err != nil {
+			return err
+		}
+		for m, x := range v {
+			values[m] = append(values[m], x...)
+		}
+		p.Runs = last
+		p.Meets, p.Fails = true, false
+		p.Verdicts = make([]Verdict, len(p.Budget))
+		for k := range p.Budget {
+			p.Verdicts[k] = p.Budget[k].Judge(values[p.Budget[k].Metric], f.seed^uint64(k), conf)
+			p.Meets = p.Meets && p.Verdicts[k].Meets
+			p.Fails = p.Fails || p.Verdicts[k].Fails
+		}
+		if p.Meets || p.Fails || 2*last > f.MaxRuns {
+			return nil
+		}
+		first, last = last, 2*last
+	}
 }
 
 // MarginText says how far the answer's interval is from the binding
@@ -304,7 +324,11 @@ func (a *Answer) MarginText() string {
 		if a.Binding.KeyLimit() {
 			limit += " (" + a.Binding.RHS + " at this value)"
 		}
-		return fmt.Sprintf("estimate %s, 95%% %s bound %s against the limit %s (margin %s)", fmtFig(a.Binding.Figure, v.Value), side,
+		conf := v.Conf
+		if conf == 0 {
+			conf = Confidence
+		}
+		return fmt.Sprintf("estimate %s, %s %s bound %s against the limit %s (margin %s)", fmtFig(a.Binding.Figure, v.Value), reports.ConfText(conf), side,
 			fmtFig(a.Binding.Figure, bound), limit, margin)
 	}
 	return ""
@@ -362,7 +386,8 @@ func (r *TuneResult) report(opt Options) *reports.Tune {
 	f := r.File
 	t := &reports.Tune{Name: f.Name, Description: f.Description, File: f.path, Base: f.Base, Command: opt.Command,
 		Version: opt.Version, Key: f.Parameter.Key, Goal: f.Parameter.Goal, From: f.Parameter.From, To: f.Parameter.To,
-		Step: f.Parameter.Step, Seed: f.seed, FirstRuns: f.Runs, MaxRuns: f.ProbeRuns(), RunsSpent: r.RunsSpent}
+		Step: f.Parameter.Step, Seed: f.seed, FirstRuns: f.Runs, MaxRuns: f.ProbeRuns(), RunsSpent: r.RunsSpent,
+		Looks: f.Looks(), LookConf: f.LookConfidence()}
 	if f.Outer != nil {
 		t.OuterKey = f.Outer.Key
 	}
