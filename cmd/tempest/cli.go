@@ -60,7 +60,7 @@ Usage:
   tempest validate FILE.toml...
   tempest replay FILE.toml --run N --trace FILE.csv [--seed S]
   tempest sweep FILE.toml [--out DIR] [--runs N] [--dry-run]
-  tempest tune FILE.toml [--out DIR]
+  tempest tune FILE.toml [--out DIR] [--runs N] [--max-runs N]
   tempest merge DIR... --out DIR
   tempest report DIR
   tempest scenarios [DIR]
