@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"testing"
 
 	"github.com/tempest-risk/tempest/sim"
@@ -48,5 +50,51 @@ func TestBatchGCPercent(t *testing.T) {
 		if p := gcPercent(); p != 150 {
 			t.Errorf("GOGC=%q: GC percent %d after the batch, want 150 restored", c2.gogc, p)
 		}
+	}
+}
+
+// gcProbe is an output that records the garbage collector's target at
+// each write: a sweep's log line for a point is written as its batch
+// ends, within the sweep.
+type gcProbe struct {
+	seen  []int
+	lines []string
+}
+
+func (g *gcProbe) Write(p []byte) (int, error) {
+	g.seen = append(g.seen, gcPercent())
+	g.lines = append(g.lines, string(p))
+	return len(p), nil
+}
+
+// TestSweepGCPercent: a sweep's batches run at batchGCPercent too, as a
+// single batch does, and the setting before is restored.
+func TestSweepGCPercent(t *testing.T) {
+	t.Setenv("GOGC", "")
+	defer debug.SetGCPercent(debug.SetGCPercent(150))
+	dir := t.TempDir()
+	sw := filepath.Join(dir, "sw.toml")
+	src := "base = \"" + mustAbs(t, "testdata/tiny.toml") + "\"\nruns = 2\n[[axes]]\nkey = \"profiles.gold.haircut\"\nvalues = [\"0.1\"]\n"
+	if err := os.WriteFile(sw, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	probe := &gcProbe{}
+	if err := cmdSweep(context.Background(), []string{sw, "--out", filepath.Join(dir, "out")}, probe, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	during := 0
+	for i, l := range probe.lines {
+		if strings.HasPrefix(l, "point ") { // a point's log line, written as its batch ends
+			during++
+			if probe.seen[i] != batchGCPercent {
+				t.Errorf("GC percent %d during the sweep, want %d", probe.seen[i], batchGCPercent)
+			}
+		}
+	}
+	if during == 0 {
+		t.Fatalf("no point's log line in %q", probe.lines)
+	}
+	if p := gcPercent(); p != 150 {
+		t.Errorf("GC percent %d after the sweep, want 150 restored", p)
 	}
 }

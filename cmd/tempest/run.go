@@ -244,13 +244,22 @@ func (f *runFlags) options(s *scenario.Scenario, file string) sim.Options {
 // little, so the extra collections cost no measurable time.
 const batchGCPercent = 25
 
+// batchGC sets the garbage collector's target to batchGCPercent unless
+// GOGC is set, for a command that runs batches (run, sweep, tune), and
+// returns the function that restores it.
+func batchGC() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(batchGCPercent)
+	return func() { debug.SetGCPercent(old) }
+}
+
 // runBatch runs the batch and, on an interrupt, says that the runs in
 // progress are finishing. Unless GOGC is set, the batch runs with the
 // garbage collector's target at batchGCPercent.
 func runBatch(ctx context.Context, c *sim.Compiled, opt sim.Options, stderr io.Writer) (*sim.Result, error) {
-	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(batchGCPercent))
-	}
+	defer batchGC()()
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)

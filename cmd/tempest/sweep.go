@@ -143,7 +143,9 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if !*quiet {
 		opt.Progress = progress(stderr, f.Runs)
 	}
+	restore := batchGC()
 	res, err := sweep.Run(ctx, f, opt)
+	restore()
 	if err != nil {
 		// The command that continues names the runs per point: without
 		// them a sweep run with --runs would start every point over at the
@@ -224,7 +226,9 @@ func cmdTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "%s: %s goal %s in [%s, %s] step %s; budget %s; %d runs per probe first, up to %d\nverdicts: %s\n",
 		f.Name, f.Parameter.Key, f.Parameter.Goal, f.Parameter.From, f.Parameter.To, f.Parameter.Step,
 		strings.Join(f.Budget, "; "), f.Runs, f.ProbeRuns(), f.LookText())
+	restore := batchGC()
 	res, err := sweep.Tune(ctx, f, opt)
+	restore()
 	if err != nil {
 		return interrupted(err, opt.Command)
 	}
