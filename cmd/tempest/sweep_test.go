@@ -82,33 +82,10 @@ func TestSweepInterruptContinues(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "out")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	stdout := &cancelOn{want: "point 1/2", cancel: cancel}
-	var stderr bytes.Buffer
-	err := run(ctx, []string{"sweep", file, "--runs", "3", "--workers", "1", "--quiet", "--out", out}, stdout, &stderr)
-	if exitStatus(err) != 130 {
-		t.Fatalf("exit %d, want 130: %v\n%s", exitStatus(err), err, stderr.String())
-	}
-	const lead = "continue with the same command: tempest "
-	i := strings.Index(stderr.String(), lead)
-	if i < 0 {
-		t.Fatalf("no command to continue with:\n%s", stderr.String())
-	}
-	again := strings.Fields(strings.SplitN(stderr.String()[i+len(lead):], "\n", 2)[0])
-	if !strings.Contains(strings.Join(again, " "), "--runs 3") {
-		t.Errorf("the command to continue drops --runs 3: %s", strings.Join(again, " "))
-	}
-	first := filepath.Join(out, "points", "profiles.gold.haircut=0.1", "manifest.json")
-	before, err := os.ReadFile(first)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if o, e, code := runCLI(t, again...); code != 0 {
-		t.Fatalf("continuing: exit %d\n%s%s", code, o, e)
-	}
-	if after, _ := os.ReadFile(first); !bytes.Equal(before, after) {
-		t.Error("continuing ran the finished point again")
+	_, again := interruptAndContinue(t, []string{"sweep", file, "--runs", "3", "--workers", "1", "--quiet", "--out", out},
+		"point 1/2", filepath.Join(out, "points", "profiles.gold.haircut=0.1", "manifest.json"))
+	if !strings.Contains(again, "--runs 3") {
+		t.Errorf("the command to continue drops --runs 3: %s", again)
 	}
 	csv, _ := os.ReadFile(filepath.Join(out, "sweep.csv"))
 	if rows := strings.Split(strings.TrimSpace(string(csv)), "\n"); len(rows) != 3 || !strings.Contains(rows[1], ",3,0,") || !strings.Contains(rows[2], ",3,0,") {
@@ -170,36 +147,13 @@ func TestTuneInterruptContinues(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "out")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	stdout := &cancelOn{want: "probe profiles.gold.haircut=", cancel: cancel}
-	var stderr bytes.Buffer
-	err := run(ctx, []string{"tune", file, "--runs", "3", "--max-runs", "6", "--workers", "1", "--quiet", "--out", out}, stdout, &stderr)
-	if exitStatus(err) != 130 {
-		t.Fatalf("exit %d, want 130: %v\n%s%s", exitStatus(err), err, stdout.String(), stderr.String())
+	stdout, again := interruptAndContinue(t, []string{"tune", file, "--runs", "3", "--max-runs", "6", "--workers", "1", "--quiet", "--out", out},
+		"probe profiles.gold.haircut=", filepath.Join(out, "points", "profiles.gold.haircut=0.25", "runs-000000-000002", "manifest.json"))
+	if !strings.Contains(stdout, "3 runs per probe first, up to 6\nverdicts: each look at 97.5%: 2 looks, Bonferroni, so each verdict holds at 95%\n") {
+		t.Errorf("stdout does not state the per-look confidence:\n%s", stdout)
 	}
-	if !strings.Contains(stdout.String(), "3 runs per probe first, up to 6\nverdicts: each look at 97.5%: 2 looks, Bonferroni, so each verdict holds at 95%\n") {
-		t.Errorf("stdout does not state the per-look confidence:\n%s", stdout.String())
-	}
-	const lead = "continue with the same command: tempest "
-	i := strings.Index(stderr.String(), lead)
-	if i < 0 {
-		t.Fatalf("no command to continue with:\n%s", stderr.String())
-	}
-	again := strings.Fields(strings.SplitN(stderr.String()[i+len(lead):], "\n", 2)[0])
-	if cmd := strings.Join(again, " "); !strings.Contains(cmd, "--runs 3") || !strings.Contains(cmd, "--max-runs 6") {
-		t.Errorf("the command to continue drops --runs 3 or --max-runs 6: %s", cmd)
-	}
-	first := filepath.Join(out, "points", "profiles.gold.haircut=0.25", "runs-000000-000002", "manifest.json")
-	before, err := os.ReadFile(first)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if o, e, code := runCLI(t, again...); code != 0 {
-		t.Fatalf("continuing: exit %d\n%s%s", code, o, e)
-	}
-	if after, _ := os.ReadFile(first); !bytes.Equal(before, after) {
-		t.Error("continuing ran the finished probe again")
+	if !strings.Contains(again, "--runs 3") || !strings.Contains(again, "--max-runs 6") {
+		t.Errorf("the command to continue drops --runs 3 or --max-runs 6: %s", again)
 	}
 	csv, _ := os.ReadFile(filepath.Join(out, "tune.csv"))
 	if rows := strings.Split(strings.TrimSpace(string(csv)), "\n"); len(rows) != 3 || !strings.Contains(rows[1], "0.25,3,meets") || !strings.Contains(rows[2], "0.05,3,meets") {
@@ -209,4 +163,39 @@ func TestTuneInterruptContinues(t *testing.T) {
 	if !strings.Contains(string(md), "--runs 3 --max-runs 6") || !strings.Contains(string(md), "each look at 97.5%: 2 looks, Bonferroni, so each verdict holds at 95%") {
 		t.Errorf("tune.md lacks the flags in its command or the per-look confidence:\n%s", md)
 	}
+}
+
+// interruptAndContinue runs the command args, cancelling it when its
+// stdout first shows want (the end of its first point or probe), checks
+// that it exits 130 with a command to continue, runs that command, and
+// checks that it left the finished batch whose manifest is first as it
+// was. It returns the interrupted command's stdout and the continue
+// command.
+func interruptAndContinue(t *testing.T, args []string, want, first string) (stdout, again string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &cancelOn{want: want, cancel: cancel}
+	var stderr bytes.Buffer
+	err := run(ctx, args, out, &stderr)
+	if exitStatus(err) != 130 {
+		t.Fatalf("exit %d, want 130: %v\n%s%s", exitStatus(err), err, out.String(), stderr.String())
+	}
+	const lead = "continue with the same command: tempest "
+	i := strings.Index(stderr.String(), lead)
+	if i < 0 {
+		t.Fatalf("no command to continue with:\n%s", stderr.String())
+	}
+	cmd := strings.Fields(strings.SplitN(stderr.String()[i+len(lead):], "\n", 2)[0])
+	before, err := os.ReadFile(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, e, code := runCLI(t, cmd...); code != 0 {
+		t.Fatalf("continuing: exit %d\n%s%s", code, o, e)
+	}
+	if after, _ := os.ReadFile(first); !bytes.Equal(before, after) {
+		t.Error("continuing ran the finished batch again")
+	}
+	return out.String(), strings.Join(cmd, " ")
 }

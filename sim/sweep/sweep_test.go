@@ -382,17 +382,8 @@ func TestPairedProbabilityInterval(t *testing.T) {
 // within a 50% limit (met) but not a 10% one (undecided); sweep.csv and
 // sweep.md say so.
 func TestVerdictsUndecided(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs a small sweep")
-	}
-	dir := t.TempDir()
-	f := writeSweep(t, dir, "runs = 6\nseed = 11\nset = [\"horizon=3d\"]\nbudget = [\"P(bad_debt > 0) <= 0.1\"]\n"+
+	r, out := smallSweep(t, "budget = [\"P(bad_debt > 0) <= 0.1\"]\n"+
 		"[[axes]]\nkey = \"profiles.gold.haircut\"\nvalues = [\"0.2\"]\n")
-	out := filepath.Join(dir, "out")
-	r, err := Run(context.Background(), f, Options{Out: out, Workers: 2, Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if v := r.Points[0].Verdicts[0]; v.Value != 0 || v.Meets || v.Fails {
 		t.Fatalf("0 of 6 runs against 10%%: %+v, want an interval straddling the limit", v)
 	}
@@ -410,17 +401,8 @@ func TestVerdictsUndecided(t *testing.T) {
 // $4,200) fails at a reserve of 1 and is met at 1M; the base's 1.5M would
 // meet both.
 func TestBudgetLimitFollowsTheKey(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs a small sweep")
-	}
-	dir := t.TempDir()
-	f := writeSweep(t, dir, "runs = 6\nseed = 11\nset = [\"horizon=3d\"]\nbudget = [\"mean(final_price_gold) <= backstop.reserve\"]\n"+
+	r, out := smallSweep(t, "budget = [\"mean(final_price_gold) <= backstop.reserve\"]\n"+
 		"[[axes]]\nkey = \"backstop.reserve\"\nvalues = [\"1\", \"1000000\"]\n")
-	out := filepath.Join(dir, "out")
-	r, err := Run(context.Background(), f, Options{Out: out, Workers: 2, Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if got := []string{r.Points[0].Verdict(), r.Points[1].Verdict()}; !slices.Equal(got, []string{"not met", "met"}) {
 		t.Errorf("verdicts %v, want [not met met]: %+v, %+v", got, r.Points[0].Verdicts[0], r.Points[1].Verdicts[0])
 	}
@@ -635,4 +617,22 @@ func TestProbeVerdictsHoldAt95(t *testing.T) {
 			t.Errorf("%.2f%% of %d probes at the boundary judged %s, want at most 5%% + %.1f points", 100*share, probes, c.what, 100*tolerance)
 		}
 	}
+}
+
+// smallSweep runs a sweep of 6 runs a point, seed 11, over three days of
+// the base, with the budget and axes of rest; it returns the result and
+// the output directory. Skipped with -short.
+func smallSweep(t *testing.T, rest string) (*Result, string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs a small sweep")
+	}
+	dir := t.TempDir()
+	f := writeSweep(t, dir, "runs = 6\nseed = 11\nset = [\"horizon=3d\"]\n"+rest)
+	out := filepath.Join(dir, "out")
+	r, err := Run(context.Background(), f, Options{Out: out, Workers: 2, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, out
 }
