@@ -85,6 +85,7 @@ type Sweep struct {
 	Runs              int    // per point
 	Seed              uint64
 	Keys              []string
+	Units             map[string]string // the unit of each key's values, where the schema names one
 	Figures           []SweepFigure
 	Points            []SweepPoint
 	Ref               int // the reference point of the paired differences
@@ -106,6 +107,15 @@ func (f SweepFigure) formatEst(e SweepEstimate) string {
 		return f.format(e.Value)
 	}
 	return f.format(e.Value) + " [" + f.format(e.Lo) + ", " + f.format(e.Hi) + "]"
+}
+
+// keyLabel is a scenario key with the unit of its values, for an axis:
+// "backstop.reserve [rwaUSD]"; the key alone when units names none.
+func keyLabel(key string, units map[string]string) string {
+	if u := units[key]; u != "" {
+		return key + " [" + u + "]"
+	}
+	return key
 }
 
 // axisLabel is the figure's text with its unit: "P(bad_debt > 0) [%]",
@@ -380,7 +390,7 @@ func (s *Sweep) lineChart(k int) (*plot.Plot, error) {
 	if len(est) == 0 {
 		return nil, ErrNoData
 	}
-	p := newPlot(f.Text, s.Keys[0], f.axisLabel())
+	p := newPlot(f.Text, keyLabel(s.Keys[0], s.Units), f.axisLabel())
 	if !ok {
 		// Values that are not numbers (durations, names) sit at their
 		// index, labelled with the value.
@@ -596,7 +606,7 @@ func (s *Sweep) heatmap(k int) (*plot.Plot, error) {
 		return nil, ErrNoData
 	}
 	h.nx, h.ny = len(xl), len(yl)
-	p := newPlot(f.Text, s.Keys[0], s.Keys[1])
+	p := newPlot(f.Text, keyLabel(s.Keys[0], s.Units), keyLabel(s.Keys[1], s.Units))
 	p.Add(h)
 	p.X.Tick.Marker = categoryTicks(xl)
 	p.Y.Tick.Marker = categoryTicks(yl)

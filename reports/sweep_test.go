@@ -126,6 +126,16 @@ func TestSweepReportReadsAlone(t *testing.T) {
 	if !strings.Contains(svg2, ">mean(liquidated_debt) [rwaUSD]</text>") {
 		t.Error("sweep-2.svg: the y axis lacks the unit")
 	}
+
+	// A key whose values have a unit carries it on the x axis.
+	s = testSweep([]string{"backstop.reserve"}, [][]string{{"1000000"}, {"2000000"}})
+	s.Units = map[string]string{"backstop.reserve": "rwaUSD"}
+	if r, err = SweepReport(s); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(r.Plots["sweep-1.svg"]), ">backstop.reserve [rwaUSD]</text>") {
+		t.Error("sweep-1.svg: the x axis lacks the key's unit")
+	}
 }
 
 // TestTuneChartsTellOuterValuesApart: in a two-parameter tune each outer

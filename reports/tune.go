@@ -71,7 +71,8 @@ type Tune struct {
 	Command, Version  string
 	Key, Goal         string // goal "min" or "max"
 	From, To, Step    string
-	OuterKey          string // "" for a one-parameter tune
+	OuterKey          string            // "" for a one-parameter tune
+	Units             map[string]string // the unit of each key's values, where the schema names one
 	Seed              uint64
 	FirstRuns         int
 	MaxRuns           int // the most runs a probe reaches
@@ -305,7 +306,7 @@ func (t *Tune) frontierCurve() (Chart, error) {
 		c.Empty = "No value of the first parameter has a value of the second that meets the budget."
 		return c, nil
 	}
-	p := newPlot("Frontier", t.OuterKey, t.Key)
+	p := newPlot("Frontier", keyLabel(t.OuterKey, t.Units), keyLabel(t.Key, t.Units))
 	l, err := plotter.NewLine(sortXY(all))
 	if err != nil {
 		return c, err
@@ -366,7 +367,7 @@ func (t *Tune) frontierChart(k int) (*plot.Plot, error) {
 		scale = 100
 	}
 	_, look := t.looks()
-	p := newPlot(f.Budget, t.Key, f.axisLabel())
+	p := newPlot(f.Budget, keyLabel(t.Key, t.Units), f.axisLabel())
 	var met, other plotter.XYs
 	var xs, limits []float64
 	var first *plotter.Line
@@ -451,7 +452,7 @@ func (t *Tune) outerChart(k int) (*plot.Plot, error) {
 		group[o] = g
 	}
 	offset := t.dodge(len(outers))
-	p := newPlot(f.Budget, t.Key, f.axisLabel())
+	p := newPlot(f.Budget, keyLabel(t.Key, t.Units), f.axisLabel())
 	met, other := make([]plotter.XYs, len(outers)), make([]plotter.XYs, len(outers))
 	var xs, limits []float64
 	at := map[[2]string]plotter.XY{} // outer, value: the probe's marker

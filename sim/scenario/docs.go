@@ -81,6 +81,21 @@ func Doc(key string) string {
 	return fieldDocs()[t.Name()+"."+path[len(path)-1]]
 }
 
+// Unit returns the unit of the key's values as its doc gives it in
+// brackets ("rwaUSD" for backstop.reserve), or "" when the doc names none.
+func Unit(key string) string {
+	d := Doc(key)
+	i := strings.IndexByte(d, '[')
+	if i < 0 {
+		return ""
+	}
+	j := strings.IndexByte(d[i:], ']')
+	if j < 0 {
+		return ""
+	}
+	return d[i+1 : i+j]
+}
+
 // Docs returns Doc for every key of the resolved scenario (Resolved) that
 // has one, tables and list elements included, keyed as the manifest's
 // readers flatten it: dotted, with list elements as key[i].

@@ -383,6 +383,18 @@ func TestDocs(t *testing.T) {
 			t.Errorf("Doc(%q) = %q, want %q", key, got, want)
 		}
 	}
+	for key, want := range map[string]string{
+		"backstop.reserve":           "rwaUSD",
+		"backstop.bump":              "rwaUSD", // the unit before the rest of the doc
+		"profiles.gold.debt_ceiling": "rwaUSD",
+		"agents.keepers.priority":    "gwei",
+		"profiles.gold.haircut":      "", // a fraction: no unit
+		"nonsense":                   "",
+	} {
+		if got := Unit(key); got != want {
+			t.Errorf("Unit(%q) = %q, want %q", key, got, want)
+		}
+	}
 	s, err := Parse("m.toml", []byte(minimal))
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/tempest-risk/tempest/reports"
 	"github.com/tempest-risk/tempest/sim"
+	"github.com/tempest-risk/tempest/sim/scenario"
 )
 
 // reportFigure describes a figure for the report.
@@ -77,11 +78,24 @@ func est(e Estimate) reports.SweepEstimate {
 	return reports.SweepEstimate{Value: e.Value, Lo: e.Lo, Hi: e.Hi, NeedRuns: e.NeedRuns}
 }
 
+// units maps each key to the unit of its values, where the schema's doc
+// names one.
+func units(keys ...string) map[string]string {
+	out := map[string]string{}
+	for _, k := range keys {
+		if u := scenario.Unit(k); u != "" {
+			out[k] = u
+		}
+	}
+	return out
+}
+
 // sweepReport is the sweep's report data.
 func (r *Result) sweepReport(opt Options) *reports.Sweep {
 	f := r.File
 	s := &reports.Sweep{Name: f.Name, Description: f.Description, File: f.path, Base: f.Base, Command: opt.Command,
-		Version: opt.Version, Mode: f.Mode, Runs: f.Runs, Seed: f.seed, Keys: f.Keys(), Ref: r.Ref, HasBudget: len(r.Budget) > 0}
+		Version: opt.Version, Mode: f.Mode, Runs: f.Runs, Seed: f.seed, Keys: f.Keys(), Ref: r.Ref, HasBudget: len(r.Budget) > 0,
+		Units: units(f.Keys()...)}
 	for _, x := range r.Figures {
 		rf := reportFigure(x, method(x))
 		for _, c := range r.Budget {

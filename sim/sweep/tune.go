@@ -388,8 +388,10 @@ func (r *TuneResult) report(opt Options) *reports.Tune {
 		Version: opt.Version, Key: f.Parameter.Key, Goal: f.Parameter.Goal, From: f.Parameter.From, To: f.Parameter.To,
 		Step: f.Parameter.Step, Seed: f.seed, FirstRuns: f.Runs, MaxRuns: f.ProbeRuns(), RunsSpent: r.RunsSpent,
 		Looks: f.Looks(), LookConf: f.LookConfidence()}
+	t.Units = units(f.Parameter.Key)
 	if f.Outer != nil {
 		t.OuterKey = f.Outer.Key
+		t.Units = units(f.Parameter.Key, f.Outer.Key)
 	}
 	for _, c := range r.Budget {
 		t.Budget = append(t.Budget, budgetFigure(c))
