@@ -121,7 +121,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	short, need := f.ShortBudget()
 	for i, c := range short {
 		if need[i] == 0 {
-			fmt.Fprintf(stderr, "tempest: note: %s: no number of runs meets %q (a 95%% interval never lies within its limit), so no point can meet the budget\n", pos[0], c)
+			fmt.Fprintf(stderr, "tempest: note: %s: no number of runs meets %q (its interval, at any confidence, never lies within the limit), so no point can meet the budget\n", pos[0], c)
 			continue
 		}
 		fmt.Fprintf(stderr, "tempest: note: %s: %q can be met only with at least %d runs per point; with %d, no point can meet the budget (each is undecided or not met)\nhint: --runs %d\n",

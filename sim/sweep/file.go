@@ -364,7 +364,7 @@ func (f *File) checkTune() scenario.Errors {
 		switch need := c.MinRuns(conf); {
 		case need == 0:
 			es = append(es, f.fileErr("budget", "a probability's limit must leave room for the interval: P(...) <= 0.01, not <= 0",
-				"%q can be met by no number of runs: a 95%% interval never lies within it", b))
+				"%q can be met by no number of runs: its interval, at any confidence, never lies within it", b))
 		case need > reach:
 			enough := f.Runs
 			for enough < 1<<40 && c.MinRuns(LookConfidence(looks(f.Runs, enough))) > enough {
