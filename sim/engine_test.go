@@ -164,3 +164,37 @@ func TestFailedRunRecorded(t *testing.T) {
 		}
 	}
 }
+
+// corruptAt breaks the engine's debt accounting (Σ dai = Debt) at a chosen
+// step, which only the full invariant check sees.
+type corruptAt struct{ step int }
+
+func (b corruptAt) Block(r *Run) {
+	if r.Step == b.step {
+		r.Sys.Vat.Debt.AddUint64(&r.Sys.Vat.Debt, 1)
+	}
+}
+func (corruptAt) Tx(*Run, *agents.Receipt) {}
+
+// TestFullChecks: a break the full check finds fails the run at the first
+// periodic check after it, and at the last step by the thorough check
+// that ends every run, which stands in for the last block's periodic one.
+func TestFullChecks(t *testing.T) {
+	for _, every := range []string{"1h", "2d"} { // 2d: the horizon, a single check at the end
+		c := loadCompiled(t, tiny, scenario.Override{Key: "check_every", Value: every})
+		mw, err := market.NewWorld(c.Market)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, at := range []int{7, c.Steps} {
+			res := RunOne(c, c.S.Seed, 0, mw, corruptAt{step: at})
+			want := c.Steps
+			if every == "1h" && at < c.Steps {
+				want = (at/c.checkEvery + 1) * c.checkEvery
+			}
+			if !res.Failed || res.FailStep != want || !strings.Contains(res.Err, "debt") || !strings.Contains(res.Err, "invariant") {
+				t.Errorf("check_every %s, break at step %d: failed %v at step %d (want %d): %s", every, at, res.Failed, res.FailStep, want, res.Err)
+			}
+		}
+	}
+}
