@@ -38,6 +38,37 @@ func (r *Run) poke(k int, now int64) {
 	}
 }
 
+// poolKey is what the peg pool's spot price depends on: its balances, its
+// rates, its A (and the time, while A ramps).
+type poolKey struct {
+	stored, admin, rates      [2]uint256.Int
+	initialA, futureA         uint256.Int
+	initialATime, futureATime int64
+	now                       int64 // 0 once the ramp has ended
+}
+
+// poolPrice is the peg pool's spot price of rwaUSD in the reference coin
+// (1 if the pool has none). It is the pool's get_p, recomputed only when
+// an input changed since the last block: a pool no one trades in keeps its
+// price, and its invariant is a Newton iteration in 256-bit arithmetic.
+func (r *Run) poolPrice() float64 {
+	p := r.Pool
+	k := poolKey{stored: p.StoredBalances, admin: p.AdminBalances, rates: p.Rates, initialA: p.InitialA, futureA: p.FutureA,
+		initialATime: p.InitialATime, futureATime: p.FutureATime}
+	if r.Sys.Now < p.FutureATime {
+		k.now = r.Sys.Now
+	}
+	if r.pegOK && k == r.pegKey {
+		return r.pegPrice
+	}
+	price := 1.0
+	if x, err := p.GetP(r.Sys.Now); err == nil && !x.IsZero() {
+		price = 1 / fixed.ToFloat(&x, 18)
+	}
+	r.pegKey, r.pegPrice, r.pegOK = k, price, true
+	return price
+}
+
 // updateView refreshes the market side of the view for step.
 func (r *Run) updateView(step int) {
 	v := &r.View
@@ -54,9 +85,7 @@ func (r *Run) updateView(step int) {
 	v.Availability = r.mw.KeeperAvailability(step)
 	v.PoolPrice, v.Peg = 1, 1
 	if r.Pool != nil {
-		if p, err := r.Pool.GetP(r.Sys.Now); err == nil && !p.IsZero() {
-			v.PoolPrice = 1 / fixed.ToFloat(&p, 18)
-		}
+		v.PoolPrice = r.poolPrice()
 		v.Peg = v.PoolPrice * v.RefPrice
 	}
 	var x uint256.Int

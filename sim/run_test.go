@@ -3,7 +3,10 @@ package sim
 import (
 	"testing"
 
+	"github.com/holiman/uint256"
+
 	"github.com/tempest-risk/tempest/market"
+	"github.com/tempest-risk/tempest/protocol/fixed"
 	"github.com/tempest-risk/tempest/sim/scenario"
 )
 
@@ -110,4 +113,45 @@ func BenchmarkBenchScenario(b *testing.B) {
 			i++
 		}
 	})
+}
+
+// TestPoolPriceCache: the peg pool's price the view uses is the pool's
+// get_p, recomputed when a balance or A changes (or while A ramps), and
+// equal to computing it afresh each time.
+func TestPoolPriceCache(t *testing.T) {
+	c := loadCompiled(t, "../configs/baseline.toml")
+	r := firstRun(t, c)
+	fresh := func() float64 {
+		x, err := r.Pool.GetP(r.Sys.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 1 / fixed.ToFloat(&x, 18)
+	}
+	check := func(what string) {
+		t.Helper()
+		if got, want := r.poolPrice(), fresh(); got != want {
+			t.Errorf("%s: cached price %v, computed afresh %v", what, got, want)
+		}
+	}
+	check("at the start")
+	before := r.poolPrice()
+	r.Pool.StoredBalances[0].Add(&r.Pool.StoredBalances[0], uint256.MustFromDecimal("3000000000000000000000000")) // 3M rwaUSD
+	check("after rwaUSD entered the pool")
+	if r.poolPrice() == before {
+		t.Error("the price did not move when a balance did")
+	}
+	// A ramp from A to 4A over a day: the price moves with time alone.
+	r.Pool.InitialA, r.Pool.InitialATime = r.Pool.FutureA, r.Sys.Now
+	r.Pool.FutureA.Mul(&r.Pool.FutureA, uint256.NewInt(4))
+	r.Pool.FutureATime = r.Sys.Now + 86400
+	check("at the ramp's start")
+	at := r.poolPrice()
+	r.Sys.SetTime(r.Sys.Now + 43200)
+	check("half way through the ramp")
+	if r.poolPrice() == at {
+		t.Error("the price did not move with A")
+	}
+	r.Sys.SetTime(r.Sys.Now + 86400)
+	check("after the ramp")
 }

@@ -59,6 +59,10 @@ type Run struct {
 	receipts [][]agents.Receipt
 	index    *agents.Index
 
+	pegKey   poolKey // the inputs of pegPrice, the pool price last computed
+	pegPrice float64
+	pegOK    bool
+
 	Stats    Stats
 	trace    Tracer
 	recycled [][]float64 // a finished run's series buffers for Stats to reuse
