@@ -1,64 +1,75 @@
 package sim
 
-// wakeQueue is the agents' wake calendar: a binary min-heap of (block,
-// agent) pairs. Popping everything due at a block yields the agents in
-// ascending id, the order they decide in. It allocates only when it grows.
+import "slices"
+
+// wakeQueue is the agents' wake calendar: for each block, the agents due
+// to look at it. An agent has at most one pending wake (the engine
+// schedules each agent once, then again only when it pops it), so the
+// calendar is a linked list per block threaded through the agents: head
+// holds a block's first agent and next the agent after each. Popping
+// everything due at a block yields its agents in ascending id, the order
+// they decide in. Push and pop take constant time, besides sorting each
+// block's few agents once; the calendar allocates only when it grows.
 type wakeQueue struct {
-	h []wakeItem
+	head []int32 // by block: the first agent due, or −1
+	next []int32 // by agent: the next agent due at the same block, or −1
+	// The block being popped, its agents in ascending id, and how many
+	// of them have been popped.
+	step int32
+	due  []int32
+	pos  int
 }
 
-type wakeItem struct {
-	step  int32
-	agent int32
+// reset empties the calendar for agents agents and blocks 0 to steps.
+func (q *wakeQueue) reset(agents, steps int) {
+	q.head = fill(q.head, steps+1)
+	q.next = fill(q.next, agents)
+	q.step, q.due, q.pos = -1, q.due[:0], 0
 }
 
-func (a wakeItem) less(b wakeItem) bool {
-	return a.step < b.step || (a.step == b.step && a.agent < b.agent)
-}
-
-func (q *wakeQueue) reset(capacity int) {
-	if cap(q.h) < capacity {
-		q.h = make([]wakeItem, 0, capacity)
+// fill returns s with n elements, each −1, reusing its storage.
+func fill(s []int32, n int) []int32 {
+	if cap(s) < n {
+		s = make([]int32, n)
 	}
-	q.h = q.h[:0]
+	s = s[:n]
+	for i := range s {
+		s[i] = -1
+	}
+	return s
 }
 
+// push schedules agent at block step. The agent must have no pending wake,
+// and step must be a block the calendar holds and later than any block
+// popped so far.
 func (q *wakeQueue) push(step, agent int32) {
-	q.h = append(q.h, wakeItem{step, agent})
-	i := len(q.h) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if !q.h[i].less(q.h[p]) {
-			break
-		}
-		q.h[i], q.h[p] = q.h[p], q.h[i]
-		i = p
+	if step <= q.step {
+		panic("sim: wakeQueue.push at a block already popped")
 	}
+	q.next[agent] = q.head[step]
+	q.head[step] = agent
 }
 
-// popDue removes and returns the next agent due at or before step, or −1.
+// popDue removes and returns the next agent due at step, in ascending id,
+// or −1 when none is left. Blocks are popped in increasing order, each
+// until it returns −1; a block skipped holds no agent.
 func (q *wakeQueue) popDue(step int32) int32 {
-	if len(q.h) == 0 || q.h[0].step > step {
+	if step != q.step {
+		if step < q.step {
+			panic("sim: wakeQueue.popDue of an earlier block")
+		}
+		q.step, q.due, q.pos = step, q.due[:0], 0
+		for a := q.head[step]; a >= 0; a = q.next[a] {
+			q.due = append(q.due, a)
+		}
+		q.head[step] = -1
+		slices.Sort(q.due)
+	}
+	if q.pos == len(q.due) {
 		return -1
 	}
-	top := q.h[0].agent
-	n := len(q.h) - 1
-	q.h[0] = q.h[n]
-	q.h = q.h[:n]
-	i := 0
-	for {
-		l, r, m := 2*i+1, 2*i+2, i
-		if l < n && q.h[l].less(q.h[m]) {
-			m = l
-		}
-		if r < n && q.h[r].less(q.h[m]) {
-			m = r
-		}
-		if m == i {
-			break
-		}
-		q.h[i], q.h[m] = q.h[m], q.h[i]
-		i = m
-	}
-	return top
+	a := q.due[q.pos]
+	q.pos++
+	q.next[a] = -1
+	return a
 }

@@ -227,7 +227,7 @@ func (t *Run) cloneRun(i int, seed uint64, mw *market.World, spare *Run, series 
 // schedule puts every agent in the wake calendar at its first block and
 // gives the agents that will ever decide their random streams.
 func (r *Run) schedule() {
-	r.wake.reset(len(r.Agents))
+	r.wake.reset(len(r.Agents), r.C.Steps)
 	for k, a := range r.Agents {
 		if w := a.Wake(); w >= 1 && w <= r.C.Steps {
 			r.enqueue(int32(k), w)
