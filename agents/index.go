@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 
+	"github.com/holiman/uint256"
+
 	"github.com/tempest-risk/tempest/protocol/rwausd"
 	"github.com/tempest-risk/tempest/protocol/vault"
 )
@@ -23,6 +25,15 @@ type Index struct {
 	ratio []float64 // the ratio each account is filed under
 	prof  []int32   // profile of each account
 	out   []vault.AccountID
+	memo  []threshold // by profile: the last threshold Unsafe computed
+}
+
+// threshold is Unsafe's ratio threshold of a profile and the safe price
+// and fee index it was computed from.
+type threshold struct {
+	safe, fee uint256.Int
+	t         float64
+	ok        bool
 }
 
 type entry struct {
@@ -100,7 +111,16 @@ func (x *Index) Unsafe(p vault.ProfileID) []vault.AccountID {
 	if prof.SafePrice.IsZero() {
 		return x.out
 	}
-	threshold := ray(&prof.SafePrice) / ray(&prof.FeeIndex) * (1 - 1e-9)
+	if len(x.memo) <= int(p) {
+		x.memo = append(x.memo, make([]threshold, int(p)+1-len(x.memo))...)
+	}
+	m := &x.memo[p]
+	if !m.ok || !m.safe.Eq(&prof.SafePrice) || !m.fee.Eq(&prof.FeeIndex) {
+		// Keepers ask several times a block with the same prices.
+		m.safe, m.fee, m.ok = prof.SafePrice, prof.FeeIndex, true
+		m.t = ray(&prof.SafePrice) / ray(&prof.FeeIndex) * (1 - 1e-9)
+	}
+	threshold := m.t
 	for _, e := range x.byP[p] {
 		if e.ratio <= threshold {
 			break
