@@ -295,9 +295,14 @@ func flagsSet(fs *flag.FlagSet) map[string]bool {
 // checkRuns refuses a --runs below 1, an explicit 0 included (0 is only
 // the flag's default: the scenario's runs).
 func checkRuns(runs int, set bool) error {
-	if runs < 0 || (set && runs == 0) {
-		return &usageError{msg: fmt.Sprintf("--runs %d: must be at least 1", runs),
-			hint: "give the number of runs, for example --runs 1000, or leave --runs out for the file's runs"}
+	return checkCount("runs", runs, set, "give the number of runs, for example --runs 1000, or leave --runs out for the file's runs")
+}
+
+// checkCount refuses a count flag below 1, an explicit 0 included (0 is
+// only the flag's default: the file's value), with hint.
+func checkCount(name string, n int, set bool, hint string) error {
+	if n < 0 || (set && n == 0) {
+		return &usageError{msg: fmt.Sprintf("--%s %d: must be at least 1", name, n), hint: hint}
 	}
 	return nil
 }

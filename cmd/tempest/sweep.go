@@ -260,11 +260,8 @@ func cmdTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // checkMaxRuns refuses a --max-runs below 1, an explicit 0 included, as
 // checkRuns does --runs.
 func checkMaxRuns(n int, set bool) error {
-	if n < 0 || (set && n == 0) {
-		return &usageError{msg: fmt.Sprintf("--max-runs %d: must be at least 1", n),
-			hint: "give the most runs a probe may use, for example --max-runs 8000, or leave --max-runs out for the file's max_runs"}
-	}
-	return nil
+	return checkCount("max-runs", n, set,
+		"give the most runs a probe may use, for example --max-runs 8000, or leave --max-runs out for the file's max_runs")
 }
 
 // interrupted turns an interrupt of a sweep or tune into exit status 130
