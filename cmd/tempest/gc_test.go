@@ -98,3 +98,33 @@ func TestSweepGCPercent(t *testing.T) {
 		t.Errorf("GC percent %d after the sweep, want 150 restored", p)
 	}
 }
+
+// TestReportGCPercent: a report renders with the garbage collector's target
+// at reportGCPercent unless GOGC is set, and the setting before is
+// restored.
+func TestReportGCPercent(t *testing.T) {
+	t.Setenv("GOGC", "")
+	defer debug.SetGCPercent(debug.SetGCPercent(150))
+	s, err := scenario.Load("testdata/tiny.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := sim.Compile(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "b")
+	if _, err := runBatch(context.Background(), c, sim.Options{Runs: 2, Out: dir}, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	probe := &gcProbe{} // writeReport lists the files it wrote, still rendering
+	if err := writeReport(dir, "", probe); err != nil {
+		t.Fatal(err)
+	}
+	if len(probe.seen) == 0 || probe.seen[0] != reportGCPercent {
+		t.Errorf("GC percent while rendering %v, want %d", probe.seen, reportGCPercent)
+	}
+	if p := gcPercent(); p != 150 {
+		t.Errorf("GC percent %d after the report, want 150 restored", p)
+	}
+}

@@ -66,6 +66,7 @@ func checkBatch(dir string) error {
 // writeReport renders the report of the batch in dir into out (dir if
 // empty) and says where it is.
 func writeReport(dir, out string, stdout io.Writer) error {
+	defer gcTarget(reportGCPercent)()
 	if err := reports.Generate(dir, reports.Options{Out: out}); err != nil {
 		return &hinted{err: fmt.Errorf("report: %w", err),
 			hints: []string{"the batch's files are intact; fix the cause and re-render with: tempest report " + shellQuote(dir)}}
