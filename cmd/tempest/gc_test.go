@@ -20,10 +20,9 @@ func gcPercent() int {
 	return p
 }
 
-// TestBatchGCPercent checks that a batch runs with the garbage collector's
-// target at batchGCPercent unless GOGC is set, and that the setting before
-// it is restored afterwards.
-func TestBatchGCPercent(t *testing.T) {
+// compileTiny compiles testdata/tiny.toml.
+func compileTiny(t *testing.T) *sim.Compiled {
+	t.Helper()
 	s, err := scenario.Load("testdata/tiny.toml")
 	if err != nil {
 		t.Fatal(err)
@@ -32,6 +31,14 @@ func TestBatchGCPercent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return c
+}
+
+// TestBatchGCPercent checks that a batch runs with the garbage collector's
+// target at batchGCPercent unless GOGC is set, and that the setting before
+// it is restored afterwards.
+func TestBatchGCPercent(t *testing.T) {
+	c := compileTiny(t)
 	defer debug.SetGCPercent(debug.SetGCPercent(150))
 	for _, c2 := range []struct {
 		gogc string
@@ -105,14 +112,7 @@ func TestSweepGCPercent(t *testing.T) {
 func TestReportGCPercent(t *testing.T) {
 	t.Setenv("GOGC", "")
 	defer debug.SetGCPercent(debug.SetGCPercent(150))
-	s, err := scenario.Load("testdata/tiny.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := sim.Compile(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := compileTiny(t)
 	dir := filepath.Join(t.TempDir(), "b")
 	if _, err := runBatch(context.Background(), c, sim.Options{Runs: 2, Out: dir}, io.Discard); err != nil {
 		t.Fatal(err)

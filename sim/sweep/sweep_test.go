@@ -451,18 +451,9 @@ func TestTuneRunLimit(t *testing.T) {
 
 	f := writeSweep(t, dir, "runs = 50\nmax_runs = 800\nbudget = [\"P(bad_debt > 0) <= 0.01\"]\n[parameter]\nkey = \"profiles.gold.haircut\"\n"+
 		"from = \"0\"\nto = \"0.4\"\nstep = \"0.1\"\ngoal = \"min\"\n")
-	grid, _ := f.Parameter.grid()
-	r := &TuneResult{File: f, Grid: grid}
-	r.Budget, _ = f.figures()
-	r.probeFn = func(_ context.Context, _ string, i int, _ Options) (*Probe, error) {
-		p := &Probe{Index: i, Value: grid[i], Runs: 800, Verdicts: []Verdict{{C: &r.Budget[0]}}} // undecided
-		r.Probes = append(r.Probes, p)
-		return p, nil
-	}
-	a, err := r.search(context.Background(), "", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, _ := stubSearch(t, f, func(r *TuneResult, i int) *Probe {
+		return &Probe{Runs: 800, Verdicts: []Verdict{{C: &r.Budget[0]}}} // undecided
+	})
 	if a.Found || !strings.Contains(a.Note, "undecided") || !strings.Contains(a.Note, "max_runs") || strings.Contains(a.Note, "does not meet") {
 		t.Errorf("undecided safe end: %+v", a)
 	}
@@ -474,19 +465,10 @@ func TestTuneRangeEnd(t *testing.T) {
 	dir := t.TempDir()
 	f := writeSweep(t, dir, "budget = [\"P(bad_debt > 0) <= 0.01\"]\n[parameter]\nkey = \"profiles.gold.haircut\"\n"+
 		"from = \"0\"\nto = \"0.4\"\nstep = \"0.1\"\ngoal = \"min\"\n")
-	grid, _ := f.Parameter.grid()
-	r := &TuneResult{File: f, Grid: grid}
-	r.Budget, _ = f.figures()
-	r.probeFn = func(_ context.Context, _ string, i int, _ Options) (*Probe, error) {
-		p := &Probe{Index: i, Value: grid[i], Runs: 1000, Meets: true,
+	a, r := stubSearch(t, f, func(r *TuneResult, i int) *Probe {
+		return &Probe{Runs: 1000, Meets: true,
 			Verdicts: []Verdict{{C: &r.Budget[0], Meets: true, Margin: 0.005, Estimate: Estimate{Hi: 0.005}}}}
-		r.Probes = append(r.Probes, p)
-		return p, nil
-	}
-	a, err := r.search(context.Background(), "", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 	if !a.Found || a.Value != "0" || !a.RangeEnd {
 		t.Fatalf("whole range meets: %+v", a)
 	}
@@ -635,4 +617,25 @@ func smallSweep(t *testing.T, rest string) (*Result, string) {
 		t.Fatal(err)
 	}
 	return r, out
+}
+
+// stubSearch runs the tune's search over f's grid with probes that run
+// nothing: probe gives the verdicts at grid index i (its index and value
+// are filled in). It returns the answer and the tune's result so far.
+func stubSearch(t *testing.T, f *File, probe func(r *TuneResult, i int) *Probe) (Answer, *TuneResult) {
+	t.Helper()
+	grid, _ := f.Parameter.grid()
+	r := &TuneResult{File: f, Grid: grid}
+	r.Budget, _ = f.figures()
+	r.probeFn = func(_ context.Context, _ string, i int, _ Options) (*Probe, error) {
+		p := probe(r, i)
+		p.Index, p.Value = i, grid[i]
+		r.Probes = append(r.Probes, p)
+		return p, nil
+	}
+	a, err := r.search(context.Background(), "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, r
 }
