@@ -2,8 +2,11 @@
 # Times Tempest against the peer model (the vectorised numpy loop of
 # ../shared/bench/plain_cdp.py) on the same machine in one session:
 # alternating Tempest and numpy (A B A B ...) PAIRS times, medians and their
-# ratio, then 1 worker against 2 workers the same way. Every number printed
-# is measured here; nothing is compared with figures from elsewhere.
+# ratio, then 1 worker against 2 workers the same way, next to what two
+# separate 1-worker processes give the same workload at the same moment
+# (the machine's ceiling for it: they share nothing but the hardware).
+# Every number printed is measured here; nothing is compared with figures
+# from elsewhere.
 #
 #   make bench-peer                       # N=1000 vaults, T=720 steps, M=100 runs, 5 pairs
 #   PAIRS=9 M=200 WM=2000 WL=8000 scripts/bench-peer.sh
@@ -75,13 +78,26 @@ WM=${WM:-1000}
 WL=${WL:-4000}
 echo "workers: 1 against 2, $PAIRS rounds of $WM and $WL runs with each, in turn"
 for f in w1 w2 c1 c2; do for n in "$WM" "$WL"; do : >"$out/$f.$n"; done; done
-: >"$out/steady"
+: >"$out/steady"; : >"$out/procs"; : >"$out/twoproc"
 for i in $(seq "$PAIRS"); do
 	for n in "$WM" "$WL"; do
 		read -r a _ ca < <(measure ./tempest run configs/bench/cdp-gbm.toml --runs "$n" --workers 1 --out "$out/w" --quiet --no-report)
 		read -r b _ cb < <(measure ./tempest run configs/bench/cdp-gbm.toml --runs "$n" --workers 2 --out "$out/w" --quiet --no-report)
 		echo "$a" >>"$out/w1.$n"; echo "$b" >>"$out/w2.$n"; echo "$ca" >>"$out/c1.$n"; echo "$cb" >>"$out/c2.$n"
 	done
+	# The same WL runs as two separate 1-worker processes of WL/2 runs
+	# each, side by side: they share nothing but the machine, so this is
+	# what two cores give this very workload at this moment.
+	s=$(date +%s%N)
+	./tempest run configs/bench/cdp-gbm.toml --runs $((WL / 2)) --workers 1 --out "$out/pa" --quiet --no-report >/dev/null &
+	pa=$!
+	./tempest run configs/bench/cdp-gbm.toml --runs $((WL / 2)) --workers 1 --out "$out/pb" --quiet --no-report >/dev/null
+	wait "$pa"
+	e=$(date +%s%N)
+	echo "$(( (e - s) / 1000000 ))" | awk '{ printf "%.3f\n", $1 / 1000 }' >>"$out/procs"
+	# This round's ratios of wall times next to each other.
+	paste "$out/w1.$WL" "$out/w2.$WL" "$out/procs" | tail -1 |
+		awk '{ printf "%.4f %.4f\n", $1 / $3, $3 / $2 }' >>"$out/twoproc"
 	# This round's steady-state ratio, from its own four timings.
 	paste "$out/w1.$WM" "$out/w2.$WM" "$out/w1.$WL" "$out/w2.$WL" | tail -1 |
 		awk '{ printf "%.4f\n", ($3 - $1) / ($4 - $2) }' >>"$out/steady"
@@ -95,6 +111,12 @@ for n in "$WM" "$WL"; do
 	# the machine does not give.
 	awk -v a="$c1" -v b="$c2" -v wa="$w1" -v wb="$w2" 'BEGIN { printf "  median CPU time (user + system): 1 worker %.2fs, 2 workers %.2fs (%.2fx); CPUs busy: %.2f and %.2f\n", a, b, b / a, a / wa, b / wb }'
 done
+awk '{ print $1 }' "$out/twoproc" | median >"$out/tp1"
+awk '{ print $2 }' "$out/twoproc" | median >"$out/tp2"
+awk -v c="$(cat "$out/tp1")" -v e="$(cat "$out/tp2")" -v l="$WL" -v h=$((WL / 2)) 'BEGIN {
+	printf "this workload'"'"'s own ceiling: two 1-worker processes of %d runs side by side give %.2fx the throughput of one of %d runs;\n", h, c, l
+	printf "  2 workers in one process give %.2fx the throughput of those two processes (median of the rounds'"'"' ratios)\n", e
+}'
 sr=$(median <"$out/steady")
 awk -v r="$sr" -v lo="$(sort -g "$out/steady" | head -1)" -v hi="$(sort -g "$out/steady" | tail -1)" -v m="$WM" -v l="$WL" 'BEGIN {
 	printf "steady-state throughput (runs %d to %d): 2 workers give %.2fx that of 1 (target >= 1.9x; median of the rounds, range %.2f-%.2f)\n", m, l, r, lo, hi
