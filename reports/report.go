@@ -240,7 +240,7 @@ func buildDocument(b *Batch, dir string, figs []Figure, sums []metricSummary, fa
 			"renders like the single batch it equals.", m.Version),
 	}
 	summarySection(d, b, dir)
-	headlineSection(d, figs)
+	headlineSection(d, b, figs)
 	riskSection(d, b, figs)
 	d.add(heading{level: 2, id: "paths", text: "3. Paths over time"},
 		para{text: fmt.Sprintf("Every series the batch recorded, in the order of the manifest (a series a later "+
@@ -277,7 +277,8 @@ func summarySection(d *document, b *Batch, dir string) {
 		{"Master seed", strconv.FormatUint(m.Seed, 10)},
 		{"Tool", m.Tool + " " + m.Version},
 		{"Scenario file", "`" + m.ScenarioFile + "`"},
-		{"Config SHA-256", "`" + m.ConfigSHA256 + "`"},
+		{"Config SHA-256", "`" + m.ConfigSHA256 + "`, of the resolved scenario (defaults and --set values included) " +
+			"and its data files, not of the scenario file's bytes: the same for any formatting or comments"},
 		{"Reproduce the batch", reproduce(m)},
 		{"Re-render this report", "`tempest report DIR`, DIR being the directory of this report"},
 	}
@@ -293,7 +294,7 @@ var headlines = []struct {
 }{
 	{"Deficit at any time", "p_peak_deficit_gt_0", []string{"es99_peak_deficit", "es95_peak_deficit"}},
 	{"Bad debt", "p_bad_debt_gt_0", []string{"es99_bad_debt", "es95_bad_debt"}},
-	{"Reserve drawn", "p_reserve_drawn_gt_0", []string{"max_reserve_drawn"}},
+	{"Reserve drawn (surplus below its start)", "p_reserve_drawn_gt_0", []string{"max_reserve_drawn"}},
 	{"Recapitalisation", "p_recap_gt_0", []string{"max_recap"}},
 	{"Peg below 0.99 at any time", "p_peg_min_lt_0.99", nil},
 	{"Peg below 0.95 at any time", "p_peg_min_lt_0.95", nil},
@@ -302,9 +303,10 @@ var headlines = []struct {
 // headlineSection lists the summary's figures: for each of headlines the
 // batch has, the probability with its interval and, when it is above
 // zero, its size as the risk figures give it (the expected shortfall at
-// the highest level the runs support, or the largest run), so a reader
-// has the answer before the tables.
-func headlineSection(d *document, figs []Figure) {
+// the highest level the runs support, in words: the mean of the worst
+// runs, or the largest run), then how far the peg moved, so a reader has
+// the answer before the tables.
+func headlineSection(d *document, b *Batch, figs []Figure) {
 	byID := map[string]Figure{}
 	for _, f := range figs {
 		byID[f.ID] = f
@@ -323,7 +325,11 @@ func headlineSection(d *document, figs []Figure) {
 				continue
 			}
 			e, c := formatEstimate(sz)
-			v += "; " + lowerFirst(sz.Label) + ": " + e
+			label := lowerFirst(sz.Label)
+			if m, ok := b.Summary(sz.Metric); ok && sz.Kind == KindShortfall {
+				label = lowerFirst(m.Label) + " averaged over the worst " + pct(1-sz.Level) + " of runs"
+			}
+			v += "; " + label + ": " + e
 			if strings.HasPrefix(c, "[") {
 				v += " " + c
 			}
@@ -331,14 +337,38 @@ func headlineSection(d *document, figs []Figure) {
 		}
 		rows = append(rows, [2]string{h.what, v})
 	}
+	if v := pegRange(b); v != "" {
+		rows = append(rows, [2]string{"Peg range", v})
+	}
 	if len(rows) == 0 {
 		return
 	}
 	d.add(heading{level: 3, text: "Headline figures"},
 		para{text: "The chance of each loss over the runs, with its 95% Monte Carlo interval and, where it happened, " +
-			"its size; section 2 gives every figure with its method."},
+			"its size; then how far the peg moved. Section 2 gives every figure with its method."},
 		keyValues{class: "summary", rows: rows})
 }
+
+// pegRange says how far the peg moved over the batch: the lowest and the
+// highest value of any run, and the median run's lowest and highest. It
+// returns "" when the batch lacks the peg's per-run minimum or maximum.
+func pegRange(b *Batch) string {
+	lo, okLo := b.Values("peg_min")
+	hi, okHi := b.Values("peg_max")
+	if !okLo || !okHi {
+		return ""
+	}
+	lo, hi = finiteSorted(lo), finiteSorted(hi)
+	if len(lo) == 0 || len(hi) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("lowest %s and highest %s in any run; in the median run, lowest %s and highest %s",
+		pegNum(lo[0]), pegNum(hi[len(hi)-1]), pegNum(Quantile(lo, 0.5)), pegNum(Quantile(hi, 0.5)))
+}
+
+// pegNum writes a peg price to four decimals, the precision at which a
+// stablecoin's deviation is read (0.9956 is 44 basis points below par).
+func pegNum(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
 
 // outFlag matches an --out flag of a command line, with its value.
 var outFlag = regexp.MustCompile(`\s--out(?:=|\s+)(?:'[^']*'|"[^"]*"|\S+)`)
@@ -451,16 +481,18 @@ const pegNote = "The peg is rwaUSD's USD price as the model defines it: at every
 // absorbedNote says how many runs had bad debt or an unpaid auction target
 // and whether the backstop's surplus absorbed those losses before they
 // became a deficit (a peak deficit of zero), which the deficit figures
-// alone cannot show. It returns "" when no run had such a loss or the
+// alone cannot show, and whether the penalties of the same runs covered
+// them (no reserve drawn in any of them). It returns "" when no run had such a loss or the
 // batch lacks the metrics.
 func absorbedNote(b *Batch) string {
 	bad, okBad := b.Values("bad_debt")
 	short, okShort := b.Values("shortfall")
 	peak, okPeak := b.Values("peak_deficit")
+	drawn, okDrawn := b.Values("reserve_drawn")
 	if !okBad || !okPeak {
 		return ""
 	}
-	var nBad, nShort, nLoss, nDeficit int
+	var nBad, nShort, nLoss, nDeficit, nDrawn int
 	worst := 0.0
 	for i := range bad {
 		loss := false
@@ -478,6 +510,9 @@ func absorbedNote(b *Batch) string {
 			if peak[i] > 0 {
 				nDeficit++
 			}
+			if okDrawn && drawn[i] > 0 {
+				nDrawn++
+			}
 		}
 	}
 	if nLoss == 0 {
@@ -493,6 +528,10 @@ func absorbedNote(b *Batch) string {
 		s += fmt.Sprintf(" and in %s they raised less than their target of debt plus penalty", group3(nShort))
 	}
 	switch {
+	case nDeficit == 0 && okDrawn && nDrawn == 0:
+		return s + ". None of these runs had a deficit at any time, and in none of them did the backstop's " +
+			"surplus fall below its starting level: the penalties collected in the same runs covered the losses, " +
+			"so neither the deficit nor the reserve figures show them."
 	case nDeficit == 0:
 		return s + ". None of these runs had a deficit at any time: the backstop's surplus (its starting reserve " +
 			"and the penalties collected) absorbed the losses before they became a deficit, so the deficit " +
@@ -508,12 +547,12 @@ func absorbedNote(b *Batch) string {
 
 // metricSummary is one row of the per-run metric table.
 type metricSummary struct {
-	m                 Metric
-	n, missing        int
-	mean              float64
-	ci                Interval
-	hasCI, unbounded  bool
-	p5, p50, p95, max float64
+	m                      Metric
+	n, missing             int
+	mean                   float64
+	ci                     Interval
+	hasCI, unbounded       bool
+	min, p5, p50, p95, max float64
 }
 
 func metricSummaries(b *Batch) []metricSummary {
@@ -522,12 +561,12 @@ func metricSummaries(b *Batch) []metricSummary {
 		raw, _ := b.Values(m.Name)
 		x := finiteSorted(raw)
 		s := metricSummary{m: m, n: len(x), missing: len(raw) - len(x), mean: math.NaN(), ci: nanInterval(),
-			p5: math.NaN(), p50: math.NaN(), p95: math.NaN(), max: math.NaN()}
+			min: math.NaN(), p5: math.NaN(), p50: math.NaN(), p95: math.NaN(), max: math.NaN()}
 		if len(x) > 0 {
 			s.mean, s.ci, s.hasCI = MeanT(x, Confidence)
 			clipMean(x, &s.ci)
 			s.p5, s.p50, s.p95 = Quantile(x, 0.05), Quantile(x, 0.5), Quantile(x, 0.95)
-			s.max = x[len(x)-1]
+			s.min, s.max = x[0], x[len(x)-1]
 			if zeroRuns(x) { // as meanFigure
 				s.ci, s.hasCI, s.unbounded = nanInterval(), false, true
 			}
@@ -545,9 +584,9 @@ func distributionSection(d *document, sums []metricSummary, dists []figureBlock)
 	d.add(heading{level: 3, text: "All per-run metrics"})
 	t := table{caption: "Every per-run summary of the manifest over the successful runs: mean with its 95% " +
 		"Student-t interval (clipped at 0 for metrics that are never negative), and empirical percentiles. Runs without a value (for example no auction, for a " +
-		"discount) are not counted.",
-		head:  []string{"Metric", "Unit", "Runs", "Mean", "95% interval", "p5", "Median", "p95", "Max"},
-		right: []bool{false, false, true, true, true, true, true, true, true}}
+		"discount) are not counted. Min and Max are the lowest and highest run.",
+		head:  []string{"Metric", "Unit", "Runs", "Mean", "95% interval", "Min", "p5", "Median", "p95", "Max"},
+		right: []bool{false, false, true, true, true, true, true, true, true, true}}
 	for _, s := range sums {
 		mean, ci := Num(s.mean), "n/a"
 		switch {
@@ -557,7 +596,7 @@ func distributionSection(d *document, sums []metricSummary, dists []figureBlock)
 			mean, ci = estimateInterval(s.mean, s.ci.Lo, s.ci.Hi)
 		}
 		t.rows = append(t.rows, []string{s.m.Label + " (`" + s.m.Name + "`)", s.m.Unit, group3(s.n), mean, ci,
-			Num(s.p5), Num(s.p50), Num(s.p95), Num(s.max)})
+			Num(s.min), Num(s.p5), Num(s.p50), Num(s.p95), Num(s.max)})
 	}
 	d.add(t)
 }
@@ -711,10 +750,10 @@ func riskCSV(figs []Figure) []byte {
 func summaryCSV(ss []metricSummary) []byte {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	w.Write([]string{"metric", "unit", "runs", "missing", "mean", "mean_lo", "mean_hi", "p5", "p50", "p95", "max"})
+	w.Write([]string{"metric", "unit", "runs", "missing", "mean", "mean_lo", "mean_hi", "min", "p5", "p50", "p95", "max"})
 	for _, s := range ss {
 		w.Write([]string{s.m.Name, s.m.Unit, strconv.Itoa(s.n), strconv.Itoa(s.missing), csvFloat(s.mean),
-			csvFloat(s.ci.Lo), csvFloat(s.ci.Hi), csvFloat(s.p5), csvFloat(s.p50), csvFloat(s.p95), csvFloat(s.max)})
+			csvFloat(s.ci.Lo), csvFloat(s.ci.Hi), csvFloat(s.min), csvFloat(s.p5), csvFloat(s.p50), csvFloat(s.p95), csvFloat(s.max)})
 	}
 	w.Flush()
 	return buf.Bytes()

@@ -637,6 +637,16 @@ func TestBadDebtAbsorbed(t *testing.T) {
 			t.Errorf("report.md lacks %q", s)
 		}
 	}
+	// With no reserve drawn in those runs, the penalties covered them.
+	setSummary(b, "reserve_drawn", 0)
+	if r, err = Build(b, fixture, Options{skipImages: true}); err != nil {
+		t.Fatal(err)
+	}
+	want := "None of these runs had a deficit at any time, and in none of them did the backstop's surplus fall " +
+		"below its starting level: the penalties collected in the same runs covered the losses"
+	if !strings.Contains(string(r.Markdown), want) {
+		t.Errorf("report.md lacks %q", want)
+	}
 }
 
 // TestBadDebtDistribution gives two of 80 runs bad debt, which no deficit
@@ -1012,8 +1022,10 @@ func TestHeadlines(t *testing.T) {
 	head := md[:strings.Index(md, "## 2. Risk figures")]
 	for _, want := range []string{
 		"### Headline figures",
-		"| **Deficit at any time** | 27.5% of runs [18.1%, 38.6%]; expected shortfall 95% of the peak deficit: 1.09M rwaUSD |",
-		"| **Reserve drawn** | 100.0% of runs [95.5%, 100.0%]; largest reserve drawn in any run: 1.55M rwaUSD |",
+		"| **Deficit at any time** | 27.5% of runs [18.1%, 38.6%]; peak deficit averaged over the worst 5% of runs: 1.09M rwaUSD |",
+		"| **Reserve drawn (surplus below its start)** | 100.0% of runs [95.5%, 100.0%]; largest reserve drawn in any run: 1.55M rwaUSD |",
+		// The fixture's runs: peg_min from 0.996582, peg_max up to 1.003096.
+		"| **Peg range** | lowest 0.9966 and highest 1.0031 in any run; in the median run, lowest 0.9986 and highest 1.0015 |",
 		"| **Recapitalisation** | 0.0% of runs [0.0%, 4.5%] |",
 		"| **Peg below 0.95 at any time** | 0.0% of runs [0.0%, 4.5%] |",
 	} {
