@@ -370,6 +370,24 @@ func pegRange(b *Batch) string {
 // stablecoin's deviation is read (0.9956 is 44 basis points below par).
 func pegNum(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
 
+// runsFlag matches the --runs flag of the batch's command, with its value.
+var runsFlag = regexp.MustCompile(`\s--runs(?:=|\s+)\S+`)
+
+// replayCommand is the command that reruns run i of the batch step by step
+// and writes its trace: the batch's own command (scenario file, seed and
+// every --set override) as a replay of that run. A manifest whose command
+// is not a `tempest run` falls back to the scenario file and the seed.
+func replayCommand(m *Manifest, i int) string {
+	run := fmt.Sprintf(" --run %d --trace run-%d.csv", i, i)
+	if rest, ok := strings.CutPrefix(m.Command, "tempest run "); ok {
+		if loc := runsFlag.FindStringIndex(rest); loc != nil {
+			file, flags := rest[:loc[0]], outFlag.ReplaceAllString(rest[loc[1]:], "")
+			return "tempest replay " + file + run + flags
+		}
+	}
+	return fmt.Sprintf("tempest replay %s%s --seed %d", m.ScenarioFile, run, m.Seed)
+}
+
 // outFlag matches an --out flag of a command line, with its value.
 var outFlag = regexp.MustCompile(`\s--out(?:=|\s+)(?:'[^']*'|"[^"]*"|\S+)`)
 
@@ -693,8 +711,7 @@ func failureSection(d *document, b *Batch) {
 		if r.OK {
 			continue
 		}
-		replay := fmt.Sprintf("`tempest replay %s --run %d --trace run-%d.csv --seed %d`",
-			m.ScenarioFile, r.Index, r.Index, m.Seed)
+		replay := "`" + replayCommand(m, r.Index) + "`"
 		t.rows = append(t.rows, []string{strconv.Itoa(r.Index), strconv.FormatUint(r.Seed, 10),
 			strconv.Itoa(r.FailStep), r.Error, replay})
 	}

@@ -451,6 +451,17 @@ func TestFailedRuns(t *testing.T) {
 			t.Errorf("%s uses %d runs, want 78", f.ID, f.N)
 		}
 	}
+	// A batch run with overrides is replayed with them: the run is of the
+	// scenario the batch ran, not of the file alone.
+	b.Manifest.Command = "tempest run 'my scenarios/stress.toml' --runs 80 --seed 7 --set profiles.gold.haircut=0.15 --set 'backstop.reserve=2e6'"
+	if r, err = Build(b, fixture, Options{skipImages: true}); err != nil {
+		t.Fatal(err)
+	}
+	want := "`tempest replay 'my scenarios/stress.toml' --run 41 --trace run-41.csv --seed 7 " +
+		"--set profiles.gold.haircut=0.15 --set 'backstop.reserve=2e6'`"
+	if !strings.Contains(string(r.Markdown), want) {
+		t.Errorf("report.md lacks %q", want)
+	}
 }
 
 // TestTooFewRuns keeps the first 30 runs: enough for a 95% VaR but not

@@ -58,7 +58,7 @@ const usage = `tempest: Monte Carlo stress tests of DeFi stablecoin and lending 
 Usage:
   tempest run FILE.toml [--runs N] [--seed S] [--workers W] [--out DIR] [--set K=V]... [--shard K/N] [--resume]
   tempest validate FILE.toml...
-  tempest replay FILE.toml --run N --trace FILE.csv [--seed S]
+  tempest replay FILE.toml --run N --trace FILE.csv [--seed S] [--set K=V]...
   tempest sweep FILE.toml [--out DIR] [--runs N] [--dry-run]
   tempest tune FILE.toml [--out DIR] [--runs N] [--max-runs N]
   tempest merge DIR... --out DIR

@@ -12,7 +12,7 @@ import (
 	"github.com/tempest-risk/tempest/sim/scenario"
 )
 
-const replayHelp = `Usage: tempest replay FILE.toml --run N --trace FILE.csv [--seed S]
+const replayHelp = `Usage: tempest replay FILE.toml --run N --trace FILE.csv [--seed S] [--set K=V]...
 
 Runs run N of the batch the scenario defines (same seed, same run index:
 the same run as in 'tempest run') and writes its trace: a "block" row per
