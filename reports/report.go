@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -254,6 +255,7 @@ func buildDocument(b *Batch, dir string, figs []Figure, sums []metricSummary, fa
 			group3(b.OK()), Num(b.Manifest.BucketHours))},
 		figureGrid{figs: fans})
 	distributionSection(d, sums, dists)
+	worstRunsSection(d, b)
 	assumptionSection(d, b)
 	failureSection(d, b)
 	glossarySection(d, b)
@@ -377,8 +379,8 @@ var runsFlag = regexp.MustCompile(`\s--runs(?:=|\s+)\S+`)
 // and writes its trace: the batch's own command (scenario file, seed and
 // every --set override) as a replay of that run. A manifest whose command
 // is not a `tempest run` falls back to the scenario file and the seed.
-func replayCommand(m *Manifest, i int) string {
-	run := fmt.Sprintf(" --run %d --trace run-%d.csv", i, i)
+func replayCommand(m *Manifest, i string) string {
+	run := fmt.Sprintf(" --run %s --trace run-%s.csv", i, i)
 	if rest, ok := strings.CutPrefix(m.Command, "tempest run "); ok {
 		if loc := runsFlag.FindStringIndex(rest); loc != nil {
 			file, flags := rest[:loc[0]], outFlag.ReplaceAllString(rest[loc[1]:], "")
@@ -619,6 +621,123 @@ func distributionSection(d *document, sums []metricSummary, dists []figureBlock)
 	d.add(t)
 }
 
+// worstRank orders the runs of the worst-runs table: by peak deficit,
+// then bad debt, then unpaid auction target, largest first.
+var worstRank = []string{"peak_deficit", "bad_debt", "shortfall"}
+
+// worstCols are the table's columns where the batch has them: the losses,
+// what led to them, and the final price of each market asset (the per-run
+// summaries named final_price_*).
+var worstCols = []string{"peak_deficit", "final_deficit", "bad_debt", "shortfall", "reserve_drawn", "liquidated_debt", "peg_min"}
+
+// worstRuns is the length of the worst-runs table.
+const worstRuns = 5
+
+// worstRunsSection lists the successful runs with the largest losses, so a
+// reader can name what happened in the tail and replay it: each with its
+// losses, its liquidations, its lowest peg and its final prices, and the
+// command that traces it block by block.
+func worstRunsSection(d *document, b *Batch) {
+	col := map[string]int{}
+	for i, m := range b.Manifest.Summary {
+		col[m.Name] = i
+	}
+	var rank []int
+	for _, name := range worstRank {
+		if i, ok := col[name]; ok {
+			rank = append(rank, i)
+		}
+	}
+	if len(rank) == 0 {
+		return
+	}
+	loss := func(r Run, k int) float64 {
+		if v := r.Values[k]; v > 0 { // NaN is no loss
+			return v
+		}
+		return 0
+	}
+	var runs []Run
+	for _, r := range b.Runs {
+		if !r.OK {
+			continue
+		}
+		for _, k := range rank {
+			if loss(r, k) > 0 {
+				runs = append(runs, r)
+				break
+			}
+		}
+	}
+	d.add(heading{level: 3, text: "Worst runs"})
+	if len(runs) == 0 {
+		d.add(para{text: "No run had a loss to list: " + metricNames(b, worstRank, ", ", " and ") +
+			" are zero in every successful run."})
+		return
+	}
+	slices.SortStableFunc(runs, func(x, y Run) int {
+		for _, k := range rank {
+			if c := cmp.Compare(loss(y, k), loss(x, k)); c != 0 {
+				return c
+			}
+		}
+		return cmp.Compare(x.Index, y.Index)
+	})
+	var cols []int
+	for _, name := range worstCols {
+		if i, ok := col[name]; ok {
+			cols = append(cols, i)
+		}
+	}
+	for i, m := range b.Manifest.Summary {
+		if strings.HasPrefix(m.Name, "final_price_") {
+			cols = append(cols, i)
+		}
+	}
+	t := table{head: []string{"Run"}, right: []bool{true}}
+	for _, i := range cols {
+		m := b.Manifest.Summary[i]
+		h := m.Label
+		if m.Unit != "" && m.Unit != "count" {
+			h += " [" + m.Unit + "]"
+		}
+		t.head = append(t.head, h)
+		t.right = append(t.right, true)
+	}
+	for _, r := range runs[:min(worstRuns, len(runs))] {
+		row := []string{strconv.Itoa(r.Index)}
+		for _, i := range cols {
+			row = append(row, Num(r.Values[i]))
+		}
+		t.rows = append(t.rows, row)
+	}
+	which := fmt.Sprintf("The %d worst of the %s runs with a loss", len(t.rows), group3(len(runs)))
+	switch {
+	case len(runs) == 1:
+		which = "The one run with a loss"
+	case len(t.rows) == len(runs):
+		which = fmt.Sprintf("The %d runs with a loss", len(runs))
+	}
+	t.caption = which + ", ranked by " + metricNames(b, worstRank, ", then ", ", then ") + ", largest first (ties by run index)."
+	d.add(t, para{text: "Replay one of them block by block, with every price, transaction and auction in its trace: `" +
+		replayCommand(&b.Manifest, "N") + "`, N being its run index."})
+}
+
+// metricNames lists the labels of the metrics the batch has among names,
+// lower-cased: separated by sep, the last by last ("a, b and c").
+func metricNames(b *Batch, names []string, sep, last string) string {
+	var out []string
+	for _, n := range names {
+		if m, ok := b.Summary(n); ok {
+			out = append(out, lowerFirst(m.Label))
+		}
+	}
+	if len(out) < 2 {
+		return strings.Join(out, "")
+	}
+	return strings.Join(out[:len(out)-1], sep) + last + out[len(out)-1]
+}
+
 // unreadNote is the sentence on the keys the model does not read, when
 // the manifest lists them.
 func unreadNote(m *Manifest) string {
@@ -711,7 +830,7 @@ func failureSection(d *document, b *Batch) {
 		if r.OK {
 			continue
 		}
-		replay := "`" + replayCommand(m, r.Index) + "`"
+		replay := "`" + replayCommand(m, strconv.Itoa(r.Index)) + "`"
 		t.rows = append(t.rows, []string{strconv.Itoa(r.Index), strconv.FormatUint(r.Seed, 10),
 			strconv.Itoa(r.FailStep), r.Error, replay})
 	}

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/xml"
 	"flag"
 	"image/png"
@@ -1043,5 +1044,72 @@ func TestHeadlines(t *testing.T) {
 		if !strings.Contains(head, want) {
 			t.Errorf("the summary lacks %q", want)
 		}
+	}
+}
+
+// TestWorstRuns: the worst-runs table lists the runs with a loss, largest
+// peak deficit first and bad debt breaking ties, with their values as
+// runs.csv has them and the batch's replay command; a batch without a loss
+// says so instead.
+func TestWorstRuns(t *testing.T) {
+	b := loadFixture(t)
+	col := func(name string) int {
+		return slices.IndexFunc(b.Manifest.Summary, func(m Metric) bool { return m.Name == name })
+	}
+	peak, bad := col("peak_deficit"), col("bad_debt")
+	// Two runs tie on peak deficit: the one with more bad debt ranks first.
+	b.Runs[5].Values[peak], b.Runs[5].Values[bad] = 9e6, 1e5
+	b.Runs[9].Values[peak], b.Runs[9].Values[bad] = 9e6, 2e5
+	b.Runs[2].OK = false // a failed run is not listed, whatever its values
+	b.Runs[2].Values[peak] = 1e9
+	b.Manifest.Failed = 1
+	r, err := Build(b, fixture, Options{skipImages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(r.Markdown)
+	sec := md[strings.Index(md, "### Worst runs"):strings.Index(md, "## 5. Assumptions")]
+	var rows []string
+	for _, l := range strings.Split(sec, "\n") {
+		if strings.HasPrefix(l, "| ") && !strings.HasPrefix(l, "| Run ") {
+			rows = append(rows, l)
+		}
+	}
+	if len(rows) != worstRuns {
+		t.Fatalf("%d rows, want %d:\n%s", len(rows), worstRuns, sec)
+	}
+	// The rest of the order: the other runs by peak deficit, as the data has it.
+	var rest []Run
+	for _, run := range b.Runs {
+		if run.OK && run.Index != 5 && run.Index != 9 {
+			rest = append(rest, run)
+		}
+	}
+	slices.SortStableFunc(rest, func(x, y Run) int { return cmp.Compare(y.Values[peak], x.Values[peak]) })
+	want := []int{9, 5, rest[0].Index, rest[1].Index, rest[2].Index}
+	for i, w := range want {
+		if !strings.HasPrefix(rows[i], "| "+strconv.Itoa(w)+" | ") {
+			t.Errorf("row %d is %q, want run %d", i+1, rows[i], w)
+		}
+	}
+	if !strings.HasPrefix(rows[0], "| 9 | 9M | ") || !strings.Contains(rows[0], " | 200k | ") {
+		t.Errorf("run 9's row %q lacks its peak deficit (9M) or bad debt (200k)", rows[0])
+	}
+	if !strings.Contains(sec, "`tempest replay reports/testdata/stress.toml --run N --trace run-N.csv --seed 20261122`") {
+		t.Errorf("the section lacks the replay command:\n%s", sec)
+	}
+
+	// The fixture predates the shortfall metric: the losses it has are these.
+	if col("shortfall") >= 0 {
+		t.Fatal("the fixture has a shortfall column: add it to the sentence below")
+	}
+	for _, name := range []string{"peak_deficit", "bad_debt"} {
+		setSummary(b, name, 0)
+	}
+	if r, err = Build(b, fixture, Options{skipImages: true}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "No run had a loss to list: peak deficit and bad debt are zero in every successful run."; !strings.Contains(string(r.Markdown), want) {
+		t.Errorf("report.md lacks %q", want)
 	}
 }
