@@ -341,7 +341,8 @@ table { border-collapse: collapse; font-size: 0.9rem; }
 caption { text-align: left; color: var(--muted); padding-bottom: 4px; }
 th, td { border-bottom: 1px solid var(--rule); padding: 4px 10px; text-align: left; vertical-align: top; }
 th { background: var(--band); border-bottom: 2px solid var(--accent); }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; } /* a heading may wrap, so a wide table still fits a page */
 table.risk { width: 100%; }
 table.risk td:first-child { width: 30%; }
 table.params { width: 100%; }
@@ -364,7 +365,7 @@ footer { margin-top: 3rem; padding-top: 8px; border-top: 1px solid var(--rule); 
   h2 { break-after: avoid; page-break-after: avoid; }
   h3 { break-after: avoid; }
   .grid { display: block; }
-  figure, tr, dl.summary, .precision { break-inside: avoid; page-break-inside: avoid; }
+  figure, tr, dl.summary, .precision, table.keep { break-inside: avoid; page-break-inside: avoid; }
   figure img { width: 100%; border: none; }
   .table-wrap { overflow: visible; }
   table { font-size: 8.5pt; }

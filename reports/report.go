@@ -694,7 +694,7 @@ func worstRunsSection(d *document, b *Batch) {
 			cols = append(cols, i)
 		}
 	}
-	t := table{head: []string{"Run"}, right: []bool{true}}
+	t := table{class: "keep", head: []string{"Run"}, right: []bool{true}} // a few rows: printed on one page with its caption
 	for _, i := range cols {
 		m := b.Manifest.Summary[i]
 		h := m.Label
