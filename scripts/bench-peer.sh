@@ -127,3 +127,13 @@ awk -v r="$sr" -v lo="$(sort -g "$out/steady" | head -1)" -v hi="$(sort -g "$out
 # nothing. On a shared machine they are often below 2x; Tempest's ratio is
 # read against them.
 go run scripts/cpuscale.go -pairs "$PAIRS"
+
+# Allocations: per run of the benchmark scenario as a batch's worker runs it
+# (each run in the storage of the last), per agent-step, and in the steady
+# state of the blocks (buffers grown).
+go test -run '^$' -bench 'BenchScenario/reused' -benchtime 200x -benchmem ./sim/ |
+	awk -v n="$N" -v s="$T" '/allocs\/op/ {
+		for (i = 1; i <= NF; i++) if ($i == "allocs/op") a = $(i - 1)
+		printf "allocations: %d per run of %d agent-steps (%.2g per agent-step)\n", a, n * s, a / (n * s)
+	}'
+go test -count=1 -run 'TestSteadyStateAllocs$' -v ./sim/ | sed -n 's/.*alloc_test.go:[0-9]*: /steady state, /p'

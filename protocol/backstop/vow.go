@@ -220,6 +220,30 @@ func (v *Vow) CheckFlap(dai, sin *uint256.Int) error {
 	return nil
 }
 
+// CloneInto makes dst a deep copy of v bound to journal j, holding only the
+// live queue, in the queue storage dst holds (a Vow a run has finished
+// with), and returns it; a nil dst gives Clone's result. The queue's spare
+// capacity is cleared, so the entries Reserve exposes are empty as in a
+// fresh allocation. dst must not be v.
+func (v *Vow) CloneInto(dst *Vow, j *token.Journal) *Vow {
+	if dst == nil {
+		return v.Clone(j)
+	}
+	if dst == v {
+		panic("backstop: Vow.CloneInto onto itself")
+	}
+	q := dst.Queue[:0]
+	for _, e := range v.Queue[:v.N] {
+		if !e.Amt.IsZero() {
+			q = append(q, e)
+		}
+	}
+	clear(q[len(q):cap(q)])
+	*dst = *v
+	dst.J, dst.Queue, dst.N = j, q, int64(len(q))
+	return dst
+}
+
 // Clone returns a deep copy bound to journal j, holding only the live queue.
 func (v *Vow) Clone(j *token.Journal) *Vow {
 	c := *v

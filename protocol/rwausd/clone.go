@@ -4,6 +4,7 @@ package rwausd
 
 import (
 	"github.com/tempest-risk/tempest/protocol/auction"
+	"github.com/tempest-risk/tempest/protocol/backstop"
 	"github.com/tempest-risk/tempest/protocol/pegrail"
 	"github.com/tempest-risk/tempest/protocol/token"
 )
@@ -21,7 +22,7 @@ func (s *System) CloneInto(dst *System) *System {
 	}
 	l := s.L.CloneInto(dst.L)
 	vat := s.Vat.CloneInto(dst.Vat, l)
-	c := s.cloneModules(l, dst.Clip)
+	c := s.cloneModules(l, dst.Clip, dst.Vow)
 	c.Vat = vat
 	*dst = *c
 	return dst
@@ -33,16 +34,16 @@ func (s *System) CloneInto(dst *System) *System {
 // state).
 func (s *System) Clone() *System {
 	l := s.L.Clone()
-	c := s.cloneModules(l, nil)
+	c := s.cloneModules(l, nil, nil)
 	c.Vat = s.Vat.Clone(l)
 	return c
 }
 
 // cloneModules returns a copy of s over the cloned ledger l, with every module
 // but the vault engine cloned (c.Vat is s's until the caller sets it). The
-// auctions reuse the storage of spare, the auctions of a System a run has
-// finished with, if not nil.
-func (s *System) cloneModules(l *token.Ledger, spare []*auction.Clipper) *System {
+// auctions and the backstop's debt queue reuse the storage of spare and
+// spareVow, those of a System a run has finished with, if not nil.
+func (s *System) cloneModules(l *token.Ledger, spare []*auction.Clipper, spareVow *backstop.Vow) *System {
 	c := *s
 	c.L = l
 	c.Dog = s.Dog.Clone(&l.J)
@@ -56,7 +57,7 @@ func (s *System) cloneModules(l *token.Ledger, spare []*auction.Clipper) *System
 			c.Clip[i] = k.CloneInto(d, &l.J)
 		}
 	}
-	c.Vow = s.Vow.Clone(&l.J)
+	c.Vow = s.Vow.CloneInto(spareVow, &l.J)
 	c.Flopper = s.Flopper.Clone(&l.J)
 	c.Rails = make([]*pegrail.Rail, len(s.Rails))
 	for i, r := range s.Rails {

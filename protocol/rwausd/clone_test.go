@@ -3,6 +3,8 @@ package rwausd
 import (
 	"reflect"
 	"testing"
+
+	"github.com/tempest-risk/tempest/protocol/backstop"
 )
 
 // TestCloneInto: copying a template into the storage of a System a run has
@@ -16,6 +18,10 @@ func TestCloneInto(t *testing.T) {
 
 	used := f.s
 	f.bark(t)
+	if used.Vow.N == 0 {
+		t.Fatal("the bark queued no debt: the test needs a used debt queue")
+	}
+	queue := &used.Vow.Queue[:1][0]
 	used.AddAccount("late")
 	used.AddToken("XTRA", 6)
 	used.L.J.Begin() // a run that panicked inside a transaction
@@ -30,6 +36,17 @@ func TestCloneInto(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got.Clone(), want) {
 		t.Fatal("CloneInto onto a used System differs from Clone")
+	}
+	// The debt queue is copied into the used one's storage, whose entries
+	// past the live ones are empty, as a fresh allocation's would be.
+	q := got.Vow.Queue[:cap(got.Vow.Queue)]
+	if len(q) == 0 || &q[0] != queue {
+		t.Fatal("CloneInto did not reuse the debt queue's storage")
+	}
+	for i := got.Vow.N; i < int64(len(q)); i++ {
+		if q[i] != (backstop.Era{}) {
+			t.Fatalf("debt queue entry %d past the live ones holds %+v", i, q[i])
+		}
 	}
 	if got := tmpl.CloneInto(nil); !reflect.DeepEqual(got.Clone(), want) {
 		t.Fatal("CloneInto(nil) differs from Clone")
