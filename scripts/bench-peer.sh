@@ -136,4 +136,4 @@ go test -run '^$' -bench 'BenchScenario/reused' -benchtime 200x -benchmem ./sim/
 		for (i = 1; i <= NF; i++) if ($i == "allocs/op") a = $(i - 1)
 		printf "allocations: %d per run of %d agent-steps (%.2g per agent-step)\n", a, n * s, a / (n * s)
 	}'
-go test -count=1 -run 'TestSteadyStateAllocs$' -v ./sim/ | sed -n 's/.*alloc_test.go:[0-9]*: /steady state, /p'
+go test -count=1 -run 'TestSteadyStateAllocs(Reused)?$' -v ./sim/ | sed -n 's/.*alloc_test.go:[0-9]*: /steady state, /p'
