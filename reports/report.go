@@ -467,13 +467,14 @@ func riskSection(d *document, b *Batch, figs []Figure) {
 			"it is reproducible) and is given only with at least %d runs beyond the VaR. When every run beyond the VaR "+
 			"is zero, the resamples hold only zeros and would give [0, 0], although the probability of a non-zero "+
 			"value (its Clopper–Pearson upper bound) allows a positive tail whose size the batch cannot tell: the "+
-			"report then gives the estimate with \"%s\" instead of an interval. A VaR keeps its "+
+			"report then gives the estimate with \"%s\" instead of an interval: the size of such a loss is "+
+			"unknown, and the probability's interval says how rare it is. A VaR keeps its "+
 			"order-statistic interval, whose coverage holds with ties at zero too.", esMinTail, notBounded)},
 		para{class: "method", text: "Expected values: the mean over runs with a Student-t interval, its lower " +
 			"bound clipped at 0 for a metric that is never negative. With heavy tails or many zeros the interval " +
 			"is approximate at small run counts, so a mean that rests on a few runs comes with the share of runs " +
 			"above zero (Clopper–Pearson) and the largest run. When every run is zero the mean, like such an expected " +
-			"shortfall, is given as not bounded by the data."},
+			"shortfall, is given with \"" + notBounded + "\"."},
 		para{class: "method", text: "Digits: an estimate and its interval are written with the same significant " +
 			"digits, as many as the bounds need to differ, and none finer than the second significant digit of " +
 			"the interval's half-width, which the interval does not support."})

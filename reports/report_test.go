@@ -817,7 +817,7 @@ func TestFanZeroBands(t *testing.T) {
 // TestZeroTailUnbounded triples the fixture to 240 runs (enough for the
 // 95% expected-shortfall interval) with no deficit in any run: the
 // bootstrap of an all-zero tail would print [0, 0], which the data do not
-// support, so the report prints the estimate as not bounded by the data,
+// support, so the report prints the estimate with no interval,
 // as it does for the mean of a metric that is zero in every run; the VaR
 // keeps its order-statistic interval and a tail with non-zero
 // values keeps its bootstrap interval.
@@ -838,18 +838,18 @@ func TestZeroTailUnbounded(t *testing.T) {
 	}
 	md := string(r.Markdown)
 	for _, s := range []string{
-		"| Expected shortfall 95% of the final deficit | 0 rwaUSD | not bounded by the data |",
-		"| Expected shortfall 95% of the peak deficit | 0 rwaUSD | not bounded by the data |",
+		"| Expected shortfall 95% of the final deficit | 0 rwaUSD | no interval: every run is 0 |",
+		"| Expected shortfall 95% of the peak deficit | 0 rwaUSD | no interval: every run is 0 |",
 		"| VaR 95% of the peak deficit | 0 rwaUSD | [0, 0] |",
-		"| Expected recapitalisation | 0 rwaUSD | not bounded by the data | Student t | 240 |", // recap is 0 in every run
-		"| Recapitalisation (`recap`) | rwaUSD | 240 | 0 | not bounded by the data |",
+		"| Expected recapitalisation | 0 rwaUSD | no interval: every run is 0 | Student t | 240 |", // recap is 0 in every run
+		"| Recapitalisation (`recap`) | rwaUSD | 240 | 0 | no interval: every run is 0 |",
 	} {
 		if !strings.Contains(md, s) {
 			t.Errorf("report.md lacks %q", s)
 		}
 	}
 	if !strings.Contains(string(r.RiskCSV), "\nes95_peak_deficit,Deficit,Expected shortfall 95% of the peak deficit,"+
-		"peak_deficit,rwaUSD,0.95,240,0,,,\"percentile bootstrap (2,000 resamples, seed 20261122)\",0,0,not bounded by the data\n") {
+		"peak_deficit,rwaUSD,0.95,240,0,,,\"percentile bootstrap (2,000 resamples, seed 20261122)\",0,0,no interval: every run is 0\n") {
 		t.Errorf("risk_figures.csv does not mark the unbounded interval:\n%s", r.RiskCSV)
 	}
 	for _, f := range r.Figures {

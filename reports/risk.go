@@ -338,8 +338,11 @@ func zeroRuns(sorted []float64) bool {
 }
 
 // notBounded is the interval column of a figure whose interval the data
-// cannot bound.
-const notBounded = "not bounded by the data"
+// cannot bound: every run is zero (for an expected shortfall, every run
+// beyond the VaR, so every run of a metric that is never negative), so the
+// runs say nothing of the size of a loss, only, by the probability's
+// interval, how rare it is.
+const notBounded = "no interval: every run is 0"
 
 // levelTag writes a level for an ID: 0.95 -> "95", 0.999 -> "99.9".
 func levelTag(q float64) string {
