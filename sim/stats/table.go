@@ -153,10 +153,21 @@ func (t *Table) AddPaths(metric int, paths [][]float64, level, zero float64) {
 	}
 	first := t.cell(metric, 0, "AddPaths")
 	cells := t.cells[first : first+n]
-	last, lastIdx := -1.0, 0 // the last magnitude mapped, and its bucket
+	// The bucket of a magnitude is a logarithm, the dearest step of an
+	// addition, and every cell has the same alpha, so it is reused: the
+	// last magnitude mapped on each path (a series often holds its value
+	// from one time bucket to the next) and the last of all (paths often
+	// share a value at a time bucket). Up to memoPaths paths keep their
+	// own; more share the last of all.
+	var memoX [memoPaths]float64
+	var memoI [memoPaths]int
+	for p := range memoX {
+		memoX[p] = -1
+	}
+	last, lastIdx := -1.0, 0
 	for b := range cells {
 		c := &cells[b]
-		for _, xs := range paths {
+		for p, xs := range paths {
 			if b >= len(xs) {
 				continue
 			}
@@ -169,13 +180,23 @@ func (t *Table) AddPaths(metric int, paths [][]float64, level, zero float64) {
 				c.addAt(0, 0)
 				continue
 			}
-			if a != last {
-				last, lastIdx = a, c.index(a) // every cell has the same alpha
+			switch {
+			case p < memoPaths && a == memoX[p]:
+				last, lastIdx = a, memoI[p]
+			case a != last:
+				last, lastIdx = a, c.index(a)
+			}
+			if p < memoPaths {
+				memoX[p], memoI[p] = a, lastIdx
 			}
 			c.addAt(d, lastIdx)
 		}
 	}
 }
+
+// memoPaths is how many paths of an AddPaths call keep their own last
+// magnitude and its bucket.
+const memoPaths = 64
 
 // Sketch returns the sketch of (metric, bucket) itself, not a copy. It
 // panics if metric or bucket is out of range.

@@ -334,6 +334,32 @@ func TestTableAddSeries(t *testing.T) {
 	if viaSeries.Sketch(0, 0).Count() == 0 {
 		t.Error("nothing was added")
 	}
+
+	// A group of more paths than keep their own last bucket (memoPaths):
+	// piecewise-constant paths, some equal to each other.
+	big := make([][]float64, memoPaths+9)
+	for p := range big {
+		big[p] = make([]float64, 50)
+		x := level + r.NormFloat64()
+		for b := range big[p] {
+			if r.IntN(5) == 0 {
+				x = level + r.NormFloat64()
+			}
+			big[p][b] = x
+		}
+		if p%4 == 3 {
+			copy(big[p], big[p-1])
+		}
+	}
+	viaPaths = NewTable(tableMetrics, 50, testAlpha, testMaxB)
+	viaAdd = NewTable(tableMetrics, 50, testAlpha, testMaxB)
+	viaPaths.AddPaths(0, big, level, zero)
+	for _, xs := range big {
+		for b, x := range xs {
+			viaAdd.Add(0, b, x-level)
+		}
+	}
+	equalBytes(t, "AddPaths of many paths and Add", mustMarshal(t, viaPaths), mustMarshal(t, viaAdd))
 }
 
 // TestTableWithoutMetrics: a table with no metrics still encodes its
