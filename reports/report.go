@@ -339,20 +339,23 @@ func headlineSection(d *document, b *Batch, figs []Figure) {
 		}
 		rows = append(rows, [2]string{h.what, v})
 	}
+	peg := ""
 	if v := pegRange(b); v != "" {
 		rows = append(rows, [2]string{"Peg range", v})
+		peg = "; then how far the peg moved"
 	}
 	if len(rows) == 0 {
 		return
 	}
 	d.add(heading{level: 3, text: "Headline figures"},
 		para{text: "The chance of each loss over the runs, with its 95% Monte Carlo interval and, where it happened, " +
-			"its size; then how far the peg moved. Section 2 gives every figure with its method."},
+			"its size" + peg + ". Section 2 gives every figure with its method."},
 		keyValues{class: "summary", rows: rows})
 }
 
 // pegRange says how far the peg moved over the batch: the lowest and the
-// highest value of any run, and the median run's lowest and highest. It
+// highest value of any run, and the medians over the runs of each run's
+// lowest and of its highest (two medians, not one run's values). It
 // returns "" when the batch lacks the peg's per-run minimum or maximum.
 func pegRange(b *Batch) string {
 	lo, okLo := b.Values("peg_min")
@@ -364,7 +367,7 @@ func pegRange(b *Batch) string {
 	if len(lo) == 0 || len(hi) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("lowest %s and highest %s in any run; in the median run, lowest %s and highest %s",
+	return fmt.Sprintf("lowest %s and highest %s in any run; median over the runs of each run's lowest %s, of its highest %s",
 		pegNum(lo[0]), pegNum(hi[len(hi)-1]), pegNum(Quantile(lo, 0.5)), pegNum(Quantile(hi, 0.5)))
 }
 
@@ -372,22 +375,67 @@ func pegRange(b *Batch) string {
 // stablecoin's deviation is read (0.9956 is 44 basis points below par).
 func pegNum(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
 
-// runsFlag matches the --runs flag of the batch's command, with its value.
-var runsFlag = regexp.MustCompile(`\s--runs(?:=|\s+)\S+`)
-
 // replayCommand is the command that reruns run i of the batch step by step
-// and writes its trace: the batch's own command (scenario file, seed and
-// every --set override) as a replay of that run. A manifest whose command
-// is not a `tempest run` falls back to the scenario file and the seed.
+// and writes its trace: the batch's own command (its scenario file, seed
+// and --set overrides, as quoted there) as a replay of that run; its other
+// flags (--runs, --out, --shard, --workers...) do not apply to a replay. A
+// manifest whose command is not a `tempest run` falls back to the scenario
+// file and the seed.
 func replayCommand(m *Manifest, i string) string {
 	run := fmt.Sprintf(" --run %s --trace run-%s.csv", i, i)
-	if rest, ok := strings.CutPrefix(m.Command, "tempest run "); ok {
-		if loc := runsFlag.FindStringIndex(rest); loc != nil {
-			file, flags := rest[:loc[0]], outFlag.ReplaceAllString(rest[loc[1]:], "")
-			return "tempest replay " + file + run + flags
+	w := shellWords(m.Command)
+	if len(w) < 3 || w[0] != "tempest" || w[1] != "run" {
+		return fmt.Sprintf("tempest replay %s%s --seed %d", m.ScenarioFile, run, m.Seed)
+	}
+	cmd := "tempest replay " + w[2] + run
+	for k := 3; k < len(w); k++ {
+		name, _, inline := strings.Cut(w[k], "=")
+		switch name {
+		case "--seed", "--set":
+			if inline {
+				cmd += " " + w[k]
+			} else if k+1 < len(w) {
+				cmd += " " + w[k] + " " + w[k+1]
+				k++
+			}
+		case "--runs", "--out", "--shard", "--workers":
+			if !inline {
+				k++ // its value
+			}
 		}
 	}
-	return fmt.Sprintf("tempest replay %s%s --seed %d", m.ScenarioFile, run, m.Seed)
+	return cmd
+}
+
+// shellWords splits a command line as a POSIX shell would split it into
+// words, keeping each word's quoting as written ('it'\”s' is one word).
+func shellWords(s string) []string {
+	var words []string
+	start, quoted := -1, false
+	for k := 0; k < len(s); k++ {
+		c := s[k]
+		if !quoted && (c == ' ' || c == '\t') {
+			if start >= 0 {
+				words, start = append(words, s[start:k]), -1
+			}
+			continue
+		}
+		if start < 0 {
+			start = k
+		}
+		switch {
+		case quoted:
+			quoted = c != '\''
+		case c == '\'':
+			quoted = true
+		case c == '\\':
+			k++ // it escapes the next character
+		}
+	}
+	if start >= 0 {
+		words = append(words, s[start:])
+	}
+	return words
 }
 
 // outFlag matches an --out flag of a command line, with its value.
@@ -513,7 +561,7 @@ func absorbedNote(b *Batch) string {
 	if !okBad || !okPeak {
 		return ""
 	}
-	var nBad, nShort, nLoss, nDeficit, nDrawn int
+	var nBad, nShort, nLoss, nDeficit, nDrawn, nKnown int
 	worst := 0.0
 	for i := range bad {
 		loss := false
@@ -531,8 +579,11 @@ func absorbedNote(b *Batch) string {
 			if peak[i] > 0 {
 				nDeficit++
 			}
-			if okDrawn && drawn[i] > 0 {
-				nDrawn++
+			if okDrawn && !math.IsNaN(drawn[i]) {
+				nKnown++
+				if drawn[i] > 0 {
+					nDrawn++
+				}
 			}
 		}
 	}
@@ -549,19 +600,19 @@ func absorbedNote(b *Batch) string {
 		s += fmt.Sprintf(" and in %s they raised less than their target of debt plus penalty", group3(nShort))
 	}
 	switch {
-	case nDeficit == 0 && okDrawn && nDrawn == 0:
+	case nDeficit == 0 && nKnown == nLoss && nDrawn == 0:
 		return s + ". None of these runs had a deficit at any time, and in none of them did the backstop's " +
-			"surplus fall below its starting level: the penalties collected in the same runs covered the losses, " +
-			"so neither the deficit nor the reserve figures show them."
+			"surplus fall below its starting level: the backstop's income in the same runs (liquidation penalties " +
+			"and stability fees) absorbed the losses, so neither the deficit nor the reserve figures show them."
 	case nDeficit == 0:
 		return s + ". None of these runs had a deficit at any time: the backstop's surplus (its starting reserve " +
-			"and the penalties collected) absorbed the losses before they became a deficit, so the deficit " +
-			"figures above do not show them."
+			"and its income: liquidation penalties and stability fees) absorbed the losses before they became a " +
+			"deficit, so the deficit figures above do not show them."
 	case nDeficit == nLoss:
 		return s + fmt.Sprintf(". All %s of these runs had a deficit at some time.", group3(nLoss))
 	default:
-		return s + fmt.Sprintf(". In %s of these %s runs the backstop's surplus (its starting reserve and the "+
-			"penalties collected) absorbed the losses before they became a deficit; the other %s had a deficit "+
+		return s + fmt.Sprintf(". In %s of these %s runs the backstop's surplus (its starting reserve and its "+
+			"income: liquidation penalties and stability fees) absorbed the losses before they became a deficit; the other %s had a deficit "+
 			"at some time.", group3(nLoss-nDeficit), group3(nLoss), group3(nDeficit))
 	}
 }
@@ -672,8 +723,12 @@ func worstRunsSection(d *document, b *Batch) {
 	}
 	d.add(heading{level: 3, text: "Worst runs"})
 	if len(runs) == 0 {
-		d.add(para{text: "No run had a loss to list: " + metricNames(b, worstRank, ", ", " and ") +
-			" are zero in every successful run."})
+		if b.OK() == 0 {
+			d.add(para{text: "No run completed, so none is listed."})
+		} else {
+			d.add(para{text: "No successful run had a positive " + metricNames(b, worstRank, ", ", " or ") +
+				", so none is listed."})
+		}
 		return
 	}
 	slices.SortStableFunc(runs, func(x, y Run) int {
@@ -712,14 +767,16 @@ func worstRunsSection(d *document, b *Batch) {
 		}
 		t.rows = append(t.rows, row)
 	}
-	which := fmt.Sprintf("The %d worst of the %s runs with a loss", len(t.rows), group3(len(runs)))
+	what := "with a positive " + metricNames(b, worstRank, ", ", " or ")
+	by := ", ranked by " + metricNames(b, worstRank, ", then ", ", then ") + ", largest first (ties by run index)."
 	switch {
 	case len(runs) == 1:
-		which = "The one run with a loss"
+		t.caption = "The one run " + what + "."
 	case len(t.rows) == len(runs):
-		which = fmt.Sprintf("The %d runs with a loss", len(runs))
+		t.caption = fmt.Sprintf("The %d runs %s%s", len(runs), what, by)
+	default:
+		t.caption = fmt.Sprintf("The %d worst of the %s runs %s%s", len(t.rows), group3(len(runs)), what, by)
 	}
-	t.caption = which + ", ranked by " + metricNames(b, worstRank, ", then ", ", then ") + ", largest first (ties by run index)."
 	d.add(t, para{text: "Replay one of them block by block, with every price, transaction and auction in its trace: `" +
 		replayCommand(&b.Manifest, "N") + "`, N being its run index."})
 }

@@ -91,7 +91,12 @@ for i in $(seq "$PAIRS"); do
 	s=$(date +%s%N)
 	./tempest run configs/bench/cdp-gbm.toml --runs $((WL / 2)) --workers 1 --out "$out/pa" --quiet --no-report >/dev/null &
 	pa=$!
-	./tempest run configs/bench/cdp-gbm.toml --runs $((WL / 2)) --workers 1 --out "$out/pb" --quiet --no-report >/dev/null
+	if ! ./tempest run configs/bench/cdp-gbm.toml --runs $((WL - WL / 2)) --workers 1 --out "$out/pb" --quiet --no-report >/dev/null; then
+		kill "$pa" 2>/dev/null || true
+		wait "$pa" 2>/dev/null || true
+		echo "bench-peer: a 1-worker process failed" >&2
+		exit 1
+	fi
 	wait "$pa"
 	e=$(date +%s%N)
 	echo "$(( (e - s) / 1000000 ))" | awk '{ printf "%.3f\n", $1 / 1000 }' >>"$out/procs"
@@ -113,8 +118,8 @@ for n in "$WM" "$WL"; do
 done
 awk '{ print $1 }' "$out/twoproc" | median >"$out/tp1"
 awk '{ print $2 }' "$out/twoproc" | median >"$out/tp2"
-awk -v c="$(cat "$out/tp1")" -v e="$(cat "$out/tp2")" -v l="$WL" -v h=$((WL / 2)) 'BEGIN {
-	printf "this workload'"'"'s own ceiling: two 1-worker processes of %d runs side by side give %.2fx the throughput of one of %d runs;\n", h, c, l
+awk -v c="$(cat "$out/tp1")" -v e="$(cat "$out/tp2")" -v l="$WL" -v h=$((WL / 2)) -v k=$((WL - WL / 2)) 'BEGIN {
+	printf "this workload'"'"'s own ceiling: two 1-worker processes of %d and %d runs side by side give %.2fx the throughput of one of %d runs;\n", h, k, c, l
 	printf "  2 workers in one process give %.2fx the throughput of those two processes (median of the rounds'"'"' ratios)\n", e
 }'
 sr=$(median <"$out/steady")
@@ -136,4 +141,5 @@ go test -run '^$' -bench 'BenchScenario/reused' -benchtime 200x -benchmem ./sim/
 		for (i = 1; i <= NF; i++) if ($i == "allocs/op") a = $(i - 1)
 		printf "allocations: %d per run of %d agent-steps (%.2g per agent-step)\n", a, n * s, a / (n * s)
 	}'
-go test -count=1 -run 'TestSteadyStateAllocs(Reused)?$' -v ./sim/ | sed -n 's/.*alloc_test.go:[0-9]*: /steady state, /p'
+go test -count=1 -run 'TestSteadyStateAllocs(Reused)?$' -v ./sim/ |
+	sed -n -e 's/.*alloc_test.go:[0-9]*: /steady state, /p' -e '/^--- FAIL/p' -e '/^FAIL/p'

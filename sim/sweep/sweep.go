@@ -332,7 +332,7 @@ func (f *File) runPoint(ctx context.Context, ovs []scenario.Override, dir string
 		}
 		bo.Shard, bo.Shards = 1, 2
 	}
-	bo.Command = fmt.Sprintf("tempest run %s --runs %d --seed %d%s", f.Base, last, f.seed, scenario.FlagArgs(ovs))
+	bo.Command = fmt.Sprintf("tempest run %s --runs %d --seed %d%s", scenario.ShellQuote(f.Base), last, f.seed, scenario.FlagArgs(ovs))
 	if bo.Shards > 1 {
 		bo.Command += " --shard 1/2"
 	}
