@@ -430,8 +430,18 @@ func (o *outputs) manifest(wall time.Duration, opt Options) *Manifest {
 		}
 		written = append(written, k)
 	}
+	// An override writes its key and so every key that holds it, as a
+	// line of the file does: a distribution's value written on the command
+	// line makes the distribution written.
 	for _, ov := range o.c.S.Overrides {
-		written = append(written, ov.Key)
+		for k := ov.Key; k != ""; {
+			written = append(written, k)
+			i := strings.LastIndexAny(k, ".[")
+			if i < 0 {
+				break
+			}
+			k = k[:i]
+		}
 	}
 	slices.Sort(written)
 	written = slices.Compact(written)

@@ -1,7 +1,11 @@
 package sim
 
 import (
+	"context"
+	"encoding/json"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -152,5 +156,33 @@ func TestRunReusesSpare(t *testing.T) {
 				spare, series = r, got.Series
 			}
 		})
+	}
+}
+
+// TestManifestWrittenOverride: a --set override of a distribution's value
+// marks the distribution and the keys that hold it written, as a line of
+// the file would, so the report does not call the overridden value a
+// default.
+func TestManifestWrittenOverride(t *testing.T) {
+	c := loadCompiled(t, "../configs/baseline.toml", scenario.Override{Key: "agents.borrowers[1].leverage_band.value", Value: "0.05"})
+	dir := t.TempDir()
+	if _, err := RunBatch(context.Background(), c, Options{Runs: 2, Seed: 1, Workers: 1, Out: dir}); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"agents.borrowers[1].leverage_band.value", "agents.borrowers[1].leverage_band", "agents.borrowers[1]", "agents.borrowers"} {
+		if !slices.Contains(m.Written, k) {
+			t.Errorf("written lacks %q", k)
+		}
+	}
+	if slices.Contains(m.Written, "agents.borrowers[0].leverage_band") {
+		t.Error("another group's band is marked written")
 	}
 }

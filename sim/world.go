@@ -582,9 +582,13 @@ func (r *Run) setupBorrowers(pop *rand.Rand, g int, bg *scenario.Borrowers) erro
 		att := draw(pop, bg.Attention) * 3600 / float64(c.Dt)
 		reserve := draw(pop, bg.Reserve)
 		lev := pop.Float64() < bg.LeverageShare
+		band := bg.LeverageBand.Value // a constant band draws nothing
+		if lev {
+			band = draw(pop, bg.LeverageBand)
+		}
 		act := math.Min(p.mat*(1+buffer), target*0.98)
 		b := &agents.Borrower{Profile: vault.ProfileID(k), Asset: p.asset, TargetCR: target, ActAt: act,
-			Band: 0.25, Leverage: lev, SellShare: bg.SellShare, Attention: att}
+			Band: band, Leverage: lev, SellShare: bg.SellShare, Attention: att}
 		b.Acct = s.AddAccount(fmt.Sprintf("borrower%d.%d", g, i))
 		b.Urn = s.OpenAccount(vault.ProfileID(k), b.Acct)
 		r.addAgent(b)

@@ -192,6 +192,7 @@ func (s *Scenario) defaults(isDefined func(key ...string) bool) {
 		defDist(&bg.Attention, Dist{Dist: "const", Value: 24})
 		defDist(&bg.Buffer, Dist{Dist: "uniform", Min: 0.1, Max: 0.5})
 		defDist(&bg.Reserve, Dist{Dist: "const", Value: 0.25})
+		defDist(&bg.LeverageBand, Dist{Dist: "const", Value: 0.25})
 	}
 	if k := ag.Keepers; k != nil {
 		defDist(&k.Capital, Dist{Dist: "const", Value: 1e6})
@@ -213,9 +214,15 @@ func (s *Scenario) defaults(isDefined func(key ...string) bool) {
 	}
 }
 
+// defDist gives d the default v when the scenario sets none of its keys.
+// A d with only a value is that constant; one with other keys but no dist
+// is left for validation to name the missing dist.
 func defDist(d *Dist, v Dist) {
-	if d.Dist == "" {
+	switch {
+	case *d == Dist{}:
 		*d = v
+	case d.Dist == "" && *d == Dist{Value: d.Value}:
+		d.Dist = "const"
 	}
 }
 

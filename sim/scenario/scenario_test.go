@@ -404,3 +404,45 @@ func TestDocs(t *testing.T) {
 		t.Errorf("Docs: sigma %q, debt_ceiling %q, step %q", d["market.assets.gold.sigma"], d["profiles.gold.debt_ceiling"], d["step"])
 	}
 }
+
+// TestDistDefaults: a borrower distribution the file leaves out takes its
+// default; one given only a value (as --set k.value=x writes it) is that
+// constant, not the default; one with other keys but no dist is an error
+// that names the missing dist.
+func TestDistDefaults(t *testing.T) {
+	group := minimal + "[[agents.borrowers]]\nprofile = \"gold\"\ncount = 3\nsize = { dist = \"const\", value = 1000.0 }\n" +
+		"target_cr = { dist = \"const\", value = 1.6 }\nleverage_share = 0.5\n"
+	s, err := Parse("m.toml", []byte(group))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := s.Agents.Borrowers[0]
+	if want := (Dist{Dist: "const", Value: 0.25}); b.LeverageBand != want {
+		t.Errorf("leverage_band default %+v, want %+v", b.LeverageBand, want)
+	}
+	if want := (Dist{Dist: "const", Value: 24}); b.Attention != want {
+		t.Errorf("attention default %+v, want %+v", b.Attention, want)
+	}
+
+	s, err = Parse("m.toml", []byte(group), Override{Key: "agents.borrowers[0].leverage_band.value", Value: "0.05"},
+		Override{Key: "agents.borrowers[0].attention.value", Value: "6"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = s.Agents.Borrowers[0]
+	if want := (Dist{Dist: "const", Value: 0.05}); b.LeverageBand != want {
+		t.Errorf("leverage_band.value = 0.05 gives %+v, want %+v", b.LeverageBand, want)
+	}
+	if want := (Dist{Dist: "const", Value: 6}); b.Attention != want {
+		t.Errorf("attention.value = 6 gives %+v, want %+v", b.Attention, want)
+	}
+
+	_, err = Parse("m.toml", []byte(group+"leverage_band = { min = 0.02, max = 0.1 }\n"))
+	if err == nil || !strings.Contains(err.Error(), "agents.borrowers[0].leverage_band.dist") {
+		t.Errorf("a band with bounds but no dist: got %v, want an error at agents.borrowers[0].leverage_band.dist", err)
+	}
+	_, err = Parse("m.toml", []byte(group+"leverage_band = { dist = \"const\", value = 0.0 }\n"))
+	if err == nil || !strings.Contains(err.Error(), "agents.borrowers[0].leverage_band.value") {
+		t.Errorf("a zero band: got %v, want an error at agents.borrowers[0].leverage_band.value", err)
+	}
+}

@@ -252,7 +252,11 @@ type Borrowers struct {
 	Attention     Dist    `toml:"attention"`      // mean hours between checks of their position
 	Reserve       Dist    `toml:"reserve"`        // spare collateral in the wallet, as a fraction of the locked amount
 	LeverageShare float64 `toml:"leverage_share"` // share who mint more when their CR rises
-	SellShare     float64 `toml:"sell_share"`     // share of minted rwaUSD sold into the peg pool
+	// leverage_band: a leverage seeker mints back down to its target_cr
+	// when its ratio has risen this far above it, as a fraction of the
+	// target (default 0.25: a 25% rise of the collateral's price).
+	LeverageBand Dist    `toml:"leverage_band"`
+	SellShare    float64 `toml:"sell_share"` // share of minted rwaUSD sold into the peg pool
 	// book, if set, is a CSV (relative to the scenario) with columns
 	// collateral (token units) and debt (rwaUSD): one borrower per row,
 	// opened exactly so; count and size are then ignored.

@@ -388,6 +388,7 @@ func (s *Scenario) validateAgents(p *problems) {
 		if b.LeverageShare < 0 || b.LeverageShare > 1 {
 			p.add(k+".leverage_share", "", "must be in [0, 1]")
 		}
+		s.validateDist(p, k+".leverage_band", b.LeverageBand, true)
 		if b.SellShare < 0 || b.SellShare > 1 {
 			p.add(k+".sell_share", "", "must be in [0, 1]")
 		}
