@@ -38,12 +38,7 @@ type ParamGroup struct {
 // comment of the nearest enclosing key that has one. A distribution
 // (a table with a "dist" key) stays one parameter, written compactly.
 func Parameters(m *Manifest) []ParamGroup {
-	if m.written == nil && len(m.Written) > 0 {
-		m.written = make(map[string]bool, len(m.Written))
-		for _, k := range m.Written {
-			m.written[k] = true
-		}
-	}
+	m.indexWritten()
 	var general []Param
 	sections := map[string][]Param{}
 	for _, k := range sortedKeys(m.Config) {
@@ -153,6 +148,16 @@ func flatten(m *Manifest, key string, v any, out []Param) []Param {
 		return append(out, Param{Key: key, Value: valueString(v), Source: src})
 	}
 	return append(out, Param{Key: key, Value: valueString(v), Source: source(m, key)})
+}
+
+// indexWritten makes the set of m.Written, once.
+func (m *Manifest) indexWritten() {
+	if m.written == nil && len(m.Written) > 0 {
+		m.written = make(map[string]bool, len(m.Written))
+		for _, k := range m.Written {
+			m.written[k] = true
+		}
+	}
 }
 
 // defaultSource is the source of a key the scenario file does not set.
@@ -375,26 +380,45 @@ func Populations(m *Manifest) []Population {
 			continue
 		}
 		pop := Population{Name: name, Columns: cols}
+		m.indexWritten()
 		for _, f := range settingOrder(groups) {
 			row := []string{f}
 			var srcs []string
+			shown := false
 			for gi, g := range groups {
+				k := keys[gi] + "." + f
 				val, ok := g[f]
-				cell := "–"
-				if ok {
+				why, unread := m.Unread[k]
+				written := m.written != nil && m.written[k]
+				cell := "–" // not in the group, or a default the model does not read
+				if ok && (!unread || written) {
 					if t, isT := val.(map[string]any); isT && isDist(t) {
 						cell = distString(t)
 					} else {
 						cell = valueString(val)
 					}
+					shown = true
 				}
 				row = append(row, cell)
-				if c := source(m, keys[gi]+"."+f); c != "" && c != source(m, keys[gi]) {
+				c := source(m, k)
+				if c == source(m, keys[gi]) {
+					c = "" // inherited from the group: said once, not per setting
+				}
+				if unread {
+					if !written {
+						continue
+					}
+					c = strings.TrimSuffix(why+"; "+c, "; ")
+				}
+				if c != "" {
 					if len(groups) > 1 {
 						c = fmt.Sprintf("[%d] %s", gi, c)
 					}
 					srcs = append(srcs, c)
 				}
+			}
+			if !shown {
+				continue // no group reads or sets it
 			}
 			row = append(row, strings.Join(srcs, "; "))
 			pop.Rows = append(pop.Rows, row)

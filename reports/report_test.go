@@ -1136,3 +1136,40 @@ func TestWorstRuns(t *testing.T) {
 		t.Errorf("report.md lacks %q", want)
 	}
 }
+
+// TestPopulationsUnread: in an agent population's table, a group's
+// setting the model does not read shows "–" where it holds a default and
+// its value, marked, where the file sets it; a setting no group reads or
+// sets is left out.
+func TestPopulationsUnread(t *testing.T) {
+	b := loadFixture(t)
+	b.Manifest.Unread = map[string]string{
+		"agents.borrowers[2].sell_share": "not read without leverage seekers", // a default
+		"agents.borrowers[1].sell_share": "not read for a test",               // set by the file
+		"agents.borrowers[0].book":       "not read for a test",               // defaults, in every group
+		"agents.borrowers[1].book":       "not read for a test",
+		"agents.borrowers[2].book":       "not read for a test",
+	}
+	var rows map[string][]string
+	for _, p := range Populations(&b.Manifest) {
+		if p.Name == "borrowers" {
+			rows = map[string][]string{}
+			for _, r := range p.Rows {
+				rows[r[0]] = r
+			}
+		}
+	}
+	if rows == nil {
+		t.Fatal("no borrowers table")
+	}
+	// Columns: setting, tbill, gold, usdc, source.
+	if got, want := rows["sell_share"], []string{"sell_share", "0", "0.3", "–", "[0] default (not set in the file); [1] not read for a test"}; !slices.Equal(got, want) {
+		t.Errorf("sell_share row %q, want %q", got, want)
+	}
+	if r, ok := rows["book"]; ok {
+		t.Errorf("book, read by no group and set by none, is listed: %q", r)
+	}
+	if _, ok := rows["leverage_share"]; !ok {
+		t.Error("leverage_share, which every group reads, is missing")
+	}
+}

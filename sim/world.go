@@ -569,7 +569,7 @@ func (r *Run) setupBorrowers(pop *rand.Rand, g int, bg *scenario.Borrowers) erro
 	dec := s.L.Decimals(tok)
 	price := r.price(p.asset, 0)
 	if book, ok := c.books[g]; ok {
-		return r.setupBook(g, k, bg, book)
+		return r.setupBook(pop, g, k, bg, book)
 	}
 	for i := 0; i < bg.Count; i++ {
 		size := draw(pop, bg.Size)
@@ -622,7 +622,7 @@ func (r *Run) setupBorrowers(pop *rand.Rand, g int, bg *scenario.Borrowers) erro
 }
 
 // setupBook opens one account per position of a book, exactly as given.
-func (r *Run) setupBook(g, k int, bg *scenario.Borrowers, book []scenario.Position) error {
+func (r *Run) setupBook(pop *rand.Rand, g, k int, bg *scenario.Borrowers, book []scenario.Position) error {
 	c := r.C
 	s := r.Sys
 	p := &c.profiles[k]
@@ -630,15 +630,25 @@ func (r *Run) setupBook(g, k int, bg *scenario.Borrowers, book []scenario.Positi
 	dec := s.L.Decimals(tok)
 	price := r.price(p.asset, 0)
 	for i, pos := range book {
+		// A row opens a borrower at its collateral and debt, whose target
+		// is that opening ratio; an active one acts on the group's buffer,
+		// attention and leverage settings, drawn as for a drawn group.
 		b := &agents.Borrower{Profile: vault.ProfileID(k), Asset: p.asset, Passive: bg.Passive,
-			TargetCR: pos.Collateral * price / math.Max(pos.Debt, 1e-18), Band: 0.25, Attention: 24 * 3600 / float64(c.Dt)}
-		b.ActAt = math.Min(p.mat*1.1, b.TargetCR*0.98)
+			TargetCR: pos.Collateral * price / math.Max(pos.Debt, 1e-18)}
+		b.Next = agents.Never
+		if !bg.Passive {
+			buffer := draw(pop, bg.Buffer)
+			b.Attention = draw(pop, bg.Attention) * 3600 / float64(c.Dt)
+			b.Leverage = pop.Float64() < bg.LeverageShare
+			if b.Leverage {
+				b.Band, b.SellShare = draw(pop, bg.LeverageBand), bg.SellShare
+			}
+			b.ActAt = math.Min(p.mat*(1+buffer), b.TargetCR*0.98)
+			b.Next = 1 + int(pop.Float64()*b.Attention) // first looks spread out
+		}
 		b.Acct = s.AddAccount(fmt.Sprintf("borrower%d.%d", g, i))
 		b.Urn = s.OpenAccount(vault.ProfileID(k), b.Acct)
 		r.addAgent(b)
-		if bg.Passive {
-			b.Next = agents.Never
-		}
 		var amt, debt uint256.Int
 		if !toUnits(&amt, pos.Collateral, dec) {
 			continue

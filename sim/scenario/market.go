@@ -339,6 +339,29 @@ func (s *Scenario) unreadKeys() []unreadKey {
 				why + ", which reads " + and(reads) + " of " + and(curveKeys), switchHint(k, "curve", by)})
 		}
 	}
+	for i, b := range s.Agents.Borrowers {
+		group := fmt.Sprintf("agents.borrowers[%d].", i)
+		unread := func(keys []string, why, msg, hint string) {
+			for _, k := range keys {
+				out = append(out, unreadKey{group + k, why, msg, hint})
+			}
+		}
+		if b.Book != "" {
+			unread([]string{"count", "size", "target_cr", "target_over_min", "reserve"}, "not read with a book",
+				"not read with a book, whose rows each open one borrower at their collateral and debt, the ratio "+
+					"it opens at being its target", "remove the key, or remove book to draw the group's borrowers")
+		}
+		switch {
+		case b.Passive:
+			unread([]string{"buffer", "attention", "leverage_share", "leverage_band", "sell_share"},
+				"not read for passive borrowers", "not read for passive borrowers, who never act",
+				"remove the key, or set passive = false")
+		case b.LeverageShare == 0:
+			unread([]string{"leverage_band", "sell_share"}, "not read without leverage seekers",
+				"not read: leverage_share is 0, so the group has no leverage seekers, whose minting these set",
+				"set leverage_share above 0, or remove the key")
+		}
+	}
 	return out
 }
 

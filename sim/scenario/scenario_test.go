@@ -2,6 +2,8 @@ package scenario
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -335,6 +337,42 @@ func TestUnreadAndNotes(t *testing.T) {
 		n[0].Hint != "cut is read with curve set to one of stairstep and exponential: set one of them, or remove the key" {
 		t.Errorf("linear auction with a cut: notes %v", n)
 	}
+
+	// A borrower group reads only what its kind uses: a book group not
+	// what draws the group, a passive one none of the behaviour, one
+	// without leverage seekers not their band or sales.
+	src = minimal + "[[agents.borrowers]]\nprofile = \"gold\"\nbook = \"b.csv\"\npassive = true\nattention = { dist = \"const\", value = 6.0 }\n" +
+		"[[agents.borrowers]]\nprofile = \"gold\"\ncount = 2\nsize = { dist = \"const\", value = 1000.0 }\n" +
+		"target_cr = { dist = \"const\", value = 1.6 }\n"
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "b.csv"), []byte("collateral,debt\n10,500\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "m.toml")
+	if s, err = Parse(file, []byte(src)); err != nil {
+		t.Fatal(err)
+	}
+	unread = s.Unread()
+	for k, want := range map[string]string{
+		"agents.borrowers[0].size":          "not read with a book",
+		"agents.borrowers[0].target_cr":     "not read with a book",
+		"agents.borrowers[0].attention":     "not read for passive borrowers",
+		"agents.borrowers[0].leverage_band": "not read for passive borrowers",
+		"agents.borrowers[1].leverage_band": "not read without leverage seekers",
+		"agents.borrowers[1].sell_share":    "not read without leverage seekers",
+		"agents.borrowers[1].size":          "",
+		"agents.borrowers[1].attention":     "",
+		"agents.borrowers[0].passive":       "",
+	} {
+		if unread[k] != want {
+			t.Errorf("%s: unread %q, want %q", k, unread[k], want)
+		}
+	}
+	n = s.Notes()
+	if len(n) != 1 || !strings.HasSuffix(n[0].Error(), ":16: agents.borrowers[0].attention: not read for passive borrowers, who never act") ||
+		n[0].Hint != "remove the key, or set passive = false" {
+		t.Errorf("a passive group with an attention: notes %v", n)
+	}
 }
 
 // TestDocs: every key the schema holds a value at (not a table) has a
@@ -372,7 +410,7 @@ func TestDocs(t *testing.T) {
 		"agents.keepers.priority":    "priority fee [gwei]",
 		"profiles.gold.haircut":      "h: discount on the oracle price, 0 ≤ h < 1",
 		"profiles.anything.haircut":  "h: discount on the oracle price, 0 ≤ h < 1",
-		"agents.borrowers[3].book":   "book, if set, is a CSV (relative to the scenario) with columns collateral (token units) and debt (rwaUSD): one borrower per row, opened exactly so; count and size are then ignored.",
+		"agents.borrowers[3].book":   "book, if set, is a CSV (relative to the scenario) with columns collateral (token units) and debt (rwaUSD): one borrower per row, opened exactly so, its target ratio the one it opens at; count, size, target_cr, target_over_min and reserve are then ignored.",
 		"agents.borrowers[0].size":   "collateral value at open [USD]",
 		"market.assets.gold.lambda":  "merton: jumps per year",
 		"market.assets.gold.nothing": "",

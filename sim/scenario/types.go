@@ -259,7 +259,8 @@ type Borrowers struct {
 	SellShare    float64 `toml:"sell_share"` // share of minted rwaUSD sold into the peg pool
 	// book, if set, is a CSV (relative to the scenario) with columns
 	// collateral (token units) and debt (rwaUSD): one borrower per row,
-	// opened exactly so; count and size are then ignored.
+	// opened exactly so, its target ratio the one it opens at; count,
+	// size, target_cr, target_over_min and reserve are then ignored.
 	Book string `toml:"book"`
 	// passive borrowers never touch their position after opening it.
 	Passive bool `toml:"passive"`

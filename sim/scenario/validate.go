@@ -378,8 +378,6 @@ func (s *Scenario) validateAgents(p *problems) {
 			}
 		} else {
 			s.validateDist(p, k+".size", b.Size, true)
-		}
-		if b.Book == "" || !b.Passive {
 			s.validateDist(p, k+".target_cr", b.TargetCR, true)
 		}
 		s.validateDist(p, k+".buffer", b.Buffer, false)
