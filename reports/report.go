@@ -367,8 +367,32 @@ func pegRange(b *Batch) string {
 	if len(lo) == 0 || len(hi) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("lowest %s and highest %s in any run; median over the runs of each run's lowest %s, of its highest %s",
+	out := fmt.Sprintf("lowest %s and highest %s in any run; median over the runs of each run's lowest %s, of its highest %s",
 		pegNum(lo[0]), pegNum(hi[len(hi)-1]), pegNum(Quantile(lo, 0.5)), pegNum(Quantile(hi, 0.5)))
+	// The pool's own price, in the reference coin, says how much of that
+	// is the pool's and how much the reference coin's.
+	plo, okLo := b.Values("pool_price_min")
+	phi, okHi := b.Values("pool_price_max")
+	if plo, phi = finiteSorted(plo), finiteSorted(phi); okLo && okHi && len(plo) > 0 && len(phi) > 0 {
+		if l, h := bp(plo[0]), bp(phi[len(phi)-1]); l == "0" && h == "0" {
+			out += "; rwaUSD's own price in the peg pool stayed within a twentieth of a basis point of the " +
+				"reference coin, so the peg moved with the reference coin alone"
+		} else {
+			out += fmt.Sprintf("; rwaUSD's own price in the peg pool stayed within %s and %s basis points of the "+
+				"reference coin (the rest is the reference coin's move)", l, h)
+		}
+	}
+	return out
+}
+
+// bp writes a price near 1 as its signed distance from 1 in basis points,
+// to a tenth (0.999871 is −1.3).
+func bp(x float64) string {
+	v := math.Round((x-1)*1e5) / 10
+	if v == 0 {
+		return "0"
+	}
+	return strings.Replace(fmt.Sprintf("%+.1f", v), "-", "−", 1)
 }
 
 // pegNum writes a peg price to four decimals, the precision at which a

@@ -1066,6 +1066,39 @@ func TestHeadlines(t *testing.T) {
 			t.Errorf("the summary lacks %q", want)
 		}
 	}
+
+	// With the pool's own price recorded, the range says what of it is
+	// the pool's.
+	b := loadFixture(t)
+	b.Manifest.Summary = append(b.Manifest.Summary,
+		Metric{Name: "pool_price_min", Label: "Lowest pool price", Unit: "reference coins"},
+		Metric{Name: "pool_price_max", Label: "Highest pool price", Unit: "reference coins"})
+	for i := range b.Runs {
+		b.Runs[i].Values = append(b.Runs[i].Values, 0.99995-float64(i)*1e-6, 1.00002+float64(i%7)*1e-6)
+	}
+	if r, err = Build(b, fixture, Options{skipImages: true}); err != nil {
+		t.Fatal(err)
+	}
+	// Runs 0-79: lowest 0.99995 − 79e-6 = 0.999871, highest 1.00002 + 6e-6 = 1.000026.
+	want := "in the median run" // not said: two medians are not one run
+	if strings.Contains(string(r.Markdown), want) {
+		t.Errorf("the summary says %q", want)
+	}
+	want = "; rwaUSD's own price in the peg pool stayed within −1.3 and +0.3 basis points of the reference coin (the rest is the reference coin's move) |"
+	if !strings.Contains(string(r.Markdown), want) {
+		t.Errorf("the summary lacks %q", want)
+	}
+	n := len(b.Manifest.Summary)
+	for i := range b.Runs { // a pool no one moved more than 0.04 bp
+		b.Runs[i].Values[n-2], b.Runs[i].Values[n-1] = 1-4e-6, 1+4e-6
+	}
+	if r, err = Build(b, fixture, Options{skipImages: true}); err != nil {
+		t.Fatal(err)
+	}
+	want = "; rwaUSD's own price in the peg pool stayed within a twentieth of a basis point of the reference coin, so the peg moved with the reference coin alone |"
+	if !strings.Contains(string(r.Markdown), want) {
+		t.Errorf("the summary lacks %q", want)
+	}
 }
 
 // TestWorstRuns: the worst-runs table lists the runs with a loss, largest

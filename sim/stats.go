@@ -15,7 +15,8 @@ import (
 // Stats accumulates one run's statistics block by block.
 type Stats struct {
 	PegMin, PegMax   float64
-	PegOff1, PegOff5 int // blocks with |peg − 1| above 1% and 5%
+	PoolMin, PoolMax float64 // rwaUSD's price in the peg pool, in reference coins
+	PegOff1, PegOff5 int     // blocks with |peg − 1| above 1% and 5%
 	PeakDeficit      float64
 	Reserve0         float64 // net surplus after setup [rwaUSD]
 	ReserveMin       float64
@@ -50,6 +51,7 @@ type saleRec struct {
 
 func (st *Stats) init(r *Run) {
 	st.PegMin, st.PegMax = math.Inf(1), math.Inf(-1)
+	st.PoolMin, st.PoolMax = math.Inf(1), math.Inf(-1)
 	st.Reserve0 = rad(r.Sys.Surplus(new(uint256.Int)))
 	st.ReserveMin = st.Reserve0
 	for _, k := range r.Keepers {
@@ -134,6 +136,8 @@ func (st *Stats) block(r *Run) {
 	peg := r.peg()
 	st.PegMin = math.Min(st.PegMin, peg)
 	st.PegMax = math.Max(st.PegMax, peg)
+	st.PoolMin = math.Min(st.PoolMin, v.PoolPrice)
+	st.PoolMax = math.Max(st.PoolMax, v.PoolPrice)
 	if d := math.Abs(peg - 1); d > 0.05 {
 		st.PegOff5++
 		st.PegOff1++
@@ -248,6 +252,8 @@ func init() {
 		{Metric{"shortfall", "Unpaid auction target", "rwaUSD", "Sum over settled auctions (or immediate sales) of the target, debt plus penalty, they did not raise.", 0}, func(r *Run) float64 { return rad(&r.Sys.Totals.Shortfall) }},
 		{Metric{"peg_min", "Lowest peg", "USD", "Lowest rwaUSD price at any block.", 0}, func(r *Run) float64 { return r.Stats.PegMin }},
 		{Metric{"peg_max", "Highest peg", "USD", "Highest rwaUSD price at any block.", 0}, func(r *Run) float64 { return r.Stats.PegMax }},
+		{Metric{"pool_price_min", "Lowest pool price", "reference coins", "Lowest price of rwaUSD in the peg pool, in the reference coin, at any block (1 without a pool): the peg's move apart from the reference coin's.", 0}, func(r *Run) float64 { return r.Stats.PoolMin }},
+		{Metric{"pool_price_max", "Highest pool price", "reference coins", "Highest price of rwaUSD in the peg pool, in the reference coin, at any block (1 without a pool).", 0}, func(r *Run) float64 { return r.Stats.PoolMax }},
 		{Metric{"hours_off_1pct", "Hours off peg by more than 1%", "hours", "Time with |peg − 1| > 1%.", 0}, func(r *Run) float64 { return float64(r.Stats.PegOff1) * float64(r.C.Dt) / 3600 }},
 		{Metric{"hours_off_5pct", "Hours off peg by more than 5%", "hours", "Time with |peg − 1| > 5%.", 0}, func(r *Run) float64 { return float64(r.Stats.PegOff5) * float64(r.C.Dt) / 3600 }},
 		{Metric{"liquidations", "Liquidations", "count", "Accounts unwound (barks).", 0}, func(r *Run) float64 { return float64(r.Stats.Liquidations) }},
