@@ -635,6 +635,9 @@ func (r *Run) setupBook(pop *rand.Rand, g, k int, bg *scenario.Borrowers, book [
 		// attention and leverage settings, drawn as for a drawn group.
 		b := &agents.Borrower{Profile: vault.ProfileID(k), Asset: p.asset, Passive: bg.Passive,
 			TargetCR: pos.Collateral * price / math.Max(pos.Debt, 1e-18)}
+		b.Acct = s.AddAccount(fmt.Sprintf("borrower%d.%d", g, i))
+		b.Urn = s.OpenAccount(vault.ProfileID(k), b.Acct)
+		r.addAgent(b) // sets Next: set it after
 		b.Next = agents.Never
 		if !bg.Passive {
 			buffer := draw(pop, bg.Buffer)
@@ -646,9 +649,6 @@ func (r *Run) setupBook(pop *rand.Rand, g, k int, bg *scenario.Borrowers, book [
 			b.ActAt = math.Min(p.mat*(1+buffer), b.TargetCR*0.98)
 			b.Next = 1 + int(pop.Float64()*b.Attention) // first looks spread out
 		}
-		b.Acct = s.AddAccount(fmt.Sprintf("borrower%d.%d", g, i))
-		b.Urn = s.OpenAccount(vault.ProfileID(k), b.Acct)
-		r.addAgent(b)
 		var amt, debt uint256.Int
 		if !toUnits(&amt, pos.Collateral, dec) {
 			continue
