@@ -250,16 +250,12 @@ func TestRegisteredMetricAppears(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := string(r.Markdown)
-	for _, s := range []string{
+	wantAll(t, md,
 		"![Recall defaults (cumulative)](plots/fan-recall_defaults.png)", // fan chart
 		"| `recall_defaults` | Recall defaults (cumulative) | loans | Loans recalled and not repaid in time. |",
 		"| Facilitator utilisation (`facilitator_util`) | fraction | 80 | 0.45 |", // metric table
 		"| `facilitator_util` | Facilitator utilisation | fraction |",             // glossary
-	} {
-		if !strings.Contains(md, s) {
-			t.Errorf("report.md lacks %q", s)
-		}
-	}
+	)
 	if !slices.ContainsFunc(r.Charts, func(c Chart) bool { return c.Name == "fan-recall_defaults" && c.Plot != nil }) {
 		t.Error("no fan chart for the registered series")
 	}
@@ -332,7 +328,7 @@ func TestAllZero(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := string(r.Markdown)
-	for _, s := range []string{
+	wantAll(t, md,
 		"**Final deficit.** No run ended with a deficit (0 of 80 successful runs).",
 		"**Peak deficit.** No run had a deficit at any time (0 of 80 successful runs).",
 		"**Bad debt.** No auction left bad debt in any run (0 of 80 successful runs).",
@@ -341,11 +337,7 @@ func TestAllZero(t *testing.T) {
 		"| P(final deficit > 0) | 0.0% | [0.0%, 4.5%] |",
 		"| VaR 95% of the peak deficit | 0 rwaUSD | [0, 0] |",
 		"**Deficit.** No run had a deficit at any time (0 of 80 successful runs).",
-	} {
-		if !strings.Contains(md, s) {
-			t.Errorf("report.md lacks %q", s)
-		}
-	}
+	)
 	for _, c := range r.Charts {
 		if strings.HasPrefix(c.Name, "exceed-") {
 			t.Errorf("exceedance chart %s drawn for all-zero data", c.Name)
@@ -437,16 +429,12 @@ func TestFailedRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := string(r.Markdown)
-	for _, s := range []string{
+	wantAll(t, md,
 		"2 of 80 runs failed.",
-		"| 3 | " + uintString(b.Runs[3].Seed) + " | 103 | invariant: vat debt != sum of dai | `tempest replay reports/testdata/stress.toml --run 3 --trace run-3.csv --seed 20261122` |",
+		"| 3 | "+uintString(b.Runs[3].Seed)+" | 103 | invariant: vat debt != sum of dai | `tempest replay reports/testdata/stress.toml --run 3 --trace run-3.csv --seed 20261122` |",
 		"--run 41 --trace run-41.csv --seed 20261122",
 		"Estimates from the 78 successful runs. The 2 failed runs are left out",
-	} {
-		if !strings.Contains(md, s) {
-			t.Errorf("report.md lacks %q", s)
-		}
-	}
+	)
 	for _, f := range r.Figures {
 		if f.N != 78 {
 			t.Errorf("%s uses %d runs, want 78", f.ID, f.N)
@@ -648,19 +636,15 @@ func TestBadDebtAbsorbed(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := string(r.Markdown)
-	for _, s := range []string{
+	wantAll(t, md,
 		"| P(final deficit > 0) | 0.0% | [0.0%, 4.5%] |",
 		"| P(bad debt > 0) | 2.5% | [0.3%, 8.7%] | Clopper–Pearson | 80 |",
 		"| VaR 95% of the bad debt | 0 rwaUSD |",
 		"| Expected shortfall 95% of the bad debt | 75.3k rwaUSD |",
-		"In 2 of 80 runs auctions left bad debt (the largest 300k rwaUSD). None of these runs had a deficit " +
-			"at any time: the backstop's surplus (its starting reserve and its income: liquidation penalties and " +
+		"In 2 of 80 runs auctions left bad debt (the largest 300k rwaUSD). None of these runs had a deficit "+
+			"at any time: the backstop's surplus (its starting reserve and its income: liquidation penalties and "+
 			"stability fees) absorbed the losses before they became a deficit",
-	} {
-		if !strings.Contains(md, s) {
-			t.Errorf("report.md lacks %q", s)
-		}
-	}
+	)
 	// With no reserve drawn in those runs, the penalties covered them.
 	setSummary(b, "reserve_drawn", 0)
 	if r, err = Build(b, fixture, Options{skipImages: true}); err != nil {
@@ -858,17 +842,13 @@ func TestZeroTailUnbounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := string(r.Markdown)
-	for _, s := range []string{
+	wantAll(t, md,
 		"| Expected shortfall 95% of the final deficit | 0 rwaUSD | no interval: every run is 0 |",
 		"| Expected shortfall 95% of the peak deficit | 0 rwaUSD | no interval: every run is 0 |",
 		"| VaR 95% of the peak deficit | 0 rwaUSD | [0, 0] |",
 		"| Expected recapitalisation | 0 rwaUSD | no interval: every run is 0 | Student t | 240 |", // recap is 0 in every run
 		"| Recapitalisation (`recap`) | rwaUSD | 240 | 0 | no interval: every run is 0 |",
-	} {
-		if !strings.Contains(md, s) {
-			t.Errorf("report.md lacks %q", s)
-		}
-	}
+	)
 	if !strings.Contains(string(r.RiskCSV), "\nes95_peak_deficit,Deficit,Expected shortfall 95% of the peak deficit,"+
 		"peak_deficit,rwaUSD,0.95,240,0,,,\"percentile bootstrap (2,000 resamples, seed 20261122)\",0,0,no interval: every run is 0\n") {
 		t.Errorf("risk_figures.csv does not mark the unbounded interval:\n%s", r.RiskCSV)
@@ -895,16 +875,12 @@ func TestReserveDrawnFewRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := string(r.Markdown)
-	for _, s := range []string{
+	wantAll(t, md,
 		"| P(reserve drawn > 0) | 2.5% | [0.3%, 8.7%] | Clopper–Pearson | 80 |",
 		"| Expected reserve drawn | 10 rwaUSD | [0, 24] | Student t, clipped at 0 | 80 |",
 		"| Largest reserve drawn in any run | 490.9 rwaUSD | — | largest run value (no interval) | 80 |",
 		"| Reserve drawn (`reserve_drawn`) | rwaUSD | 80 | 10 | [0, 24] |",
-	} {
-		if !strings.Contains(md, s) {
-			t.Errorf("report.md lacks %q", s)
-		}
-	}
+	)
 }
 
 // TestEstimateInterval: an estimate and its interval share their digits,
@@ -942,17 +918,13 @@ func TestReproduceCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := string(r.Markdown)
-	for _, s := range []string{
-		"| **Reproduce the batch** | `tempest run reports/testdata/stress.toml --runs 80 --seed 20261122 --out DIR-repro`, " +
+	wantAll(t, md,
+		"| **Reproduce the batch** | `tempest run reports/testdata/stress.toml --runs 80 --seed 20261122 --out DIR-repro`, "+
 			"DIR being this batch's directory",
 		"the manifest names version dev, no release or commit, so build from the same source",
-		"The peg is rwaUSD's USD price as the model defines it: at every block, the peg pool's spot price of rwaUSD " +
+		"The peg is rwaUSD's USD price as the model defines it: at every block, the peg pool's spot price of rwaUSD "+
 			"in the reference stablecoin times the reference stablecoin's USD price",
-	} {
-		if !strings.Contains(md, s) {
-			t.Errorf("report.md lacks %q", s)
-		}
-	}
+	)
 	m := Manifest{Version: "v0.4.0", Command: "tempest run a.toml --runs 9 --out 'old dir' --seed 3 --set x=1"}
 	if got, want := reproduce(&m), "`tempest run a.toml --runs 9 --seed 3 --set x=1 --out DIR-repro`"; !strings.HasPrefix(got, want) ||
 		!strings.HasSuffix(got, "with tempest v0.4.0") {
@@ -1028,18 +1000,14 @@ func TestAssumptionDocs(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := string(r.Markdown)
-	for _, want := range []string{
+	wantAll(t, md,
 		"| Key | Value | Meaning | Source |",
 		"| `backstop.reserve` | ",
 		" | reserve buffer funded at the start [rwaUSD] | ",
 		"| Setting | Meaning | Value | Source |",
 		"| `latency` | blocks between looks at the chain | ",
 		"| `size` | collateral value at open [USD] | ",
-	} {
-		if !strings.Contains(md, want) {
-			t.Errorf("report.md lacks %q", want)
-		}
-	}
+	)
 }
 
 // TestHeadlines: the summary leads with each loss's probability and, where
@@ -1204,5 +1172,15 @@ func TestPopulationsUnread(t *testing.T) {
 	}
 	if _, ok := rows["leverage_share"]; !ok {
 		t.Error("leverage_share, which every group reads, is missing")
+	}
+}
+
+// wantAll reports each of wants that md, a report's Markdown, lacks.
+func wantAll(t *testing.T, md string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(md, w) {
+			t.Errorf("report.md lacks %q", w)
+		}
 	}
 }
