@@ -245,11 +245,7 @@ func addMetric(b *Batch) {
 func TestRegisteredMetricAppears(t *testing.T) {
 	b := loadFixture(t)
 	addMetric(b)
-	r, err := Build(b, fixture, Options{skipImages: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	md := string(r.Markdown)
+	r, md := build(t, b)
 	wantAll(t, md,
 		"![Recall defaults (cumulative)](plots/fan-recall_defaults.png)", // fan chart
 		"| `recall_defaults` | Recall defaults (cumulative) | loans | Loans recalled and not repaid in time. |",
@@ -323,11 +319,7 @@ func TestAllZero(t *testing.T) {
 	for _, p := range b.Paths["deficit"] {
 		clear(p.Y)
 	}
-	r, err := Build(b, fixture, Options{skipImages: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	md := string(r.Markdown)
+	r, md := build(t, b)
 	wantAll(t, md,
 		"**Final deficit.** No run ended with a deficit (0 of 80 successful runs).",
 		"**Peak deficit.** No run had a deficit at any time (0 of 80 successful runs).",
@@ -424,11 +416,7 @@ func TestFailedRuns(t *testing.T) {
 		b.Runs[i].Error = "invariant: vat debt != sum of dai"
 	}
 	b.Manifest.Failed = 2
-	r, err := Build(b, fixture, Options{skipImages: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	md := string(r.Markdown)
+	r, md := build(t, b)
 	wantAll(t, md,
 		"2 of 80 runs failed.",
 		"| 3 | "+uintString(b.Runs[3].Seed)+" | 103 | invariant: vat debt != sum of dai | `tempest replay reports/testdata/stress.toml --run 3 --trace run-3.csv --seed 20261122` |",
@@ -443,9 +431,7 @@ func TestFailedRuns(t *testing.T) {
 	// A batch run with overrides is replayed with them: the run is of the
 	// scenario the batch ran, not of the file alone.
 	b.Manifest.Command = "tempest run 'my scenarios/stress.toml' --runs 80 --seed 7 --set profiles.gold.haircut=0.15 --set 'backstop.reserve=2e6'"
-	if r, err = Build(b, fixture, Options{skipImages: true}); err != nil {
-		t.Fatal(err)
-	}
+	r, _ = build(t, b)
 	want := "`tempest replay 'my scenarios/stress.toml' --run 41 --trace run-41.csv --seed 7 " +
 		"--set profiles.gold.haircut=0.15 --set 'backstop.reserve=2e6'`"
 	if !strings.Contains(string(r.Markdown), want) {
@@ -631,11 +617,7 @@ func TestBadDebtAbsorbed(t *testing.T) {
 	}
 	i := slices.IndexFunc(b.Manifest.Summary, func(m Metric) bool { return m.Name == "bad_debt" })
 	b.Runs[3].Values[i], b.Runs[7].Values[i] = 1000, 300250
-	r, err := Build(b, fixture, Options{skipImages: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	md := string(r.Markdown)
+	r, md := build(t, b)
 	wantAll(t, md,
 		"| P(final deficit > 0) | 0.0% | [0.0%, 4.5%] |",
 		"| P(bad debt > 0) | 2.5% | [0.3%, 8.7%] | Clopper–Pearson | 80 |",
@@ -647,9 +629,7 @@ func TestBadDebtAbsorbed(t *testing.T) {
 	)
 	// With no reserve drawn in those runs, the penalties covered them.
 	setSummary(b, "reserve_drawn", 0)
-	if r, err = Build(b, fixture, Options{skipImages: true}); err != nil {
-		t.Fatal(err)
-	}
+	r, _ = build(t, b)
 	want := "None of these runs had a deficit at any time, and in none of them did the backstop's surplus fall " +
 		"below its starting level: the backstop's income in the same runs (liquidation penalties and stability " +
 		"fees) absorbed the losses"
@@ -658,9 +638,7 @@ func TestBadDebtAbsorbed(t *testing.T) {
 	}
 	// A reserve draw the batch did not record (empty cells) is not taken for none.
 	setSummary(b, "reserve_drawn", math.NaN())
-	if r, err = Build(b, fixture, Options{skipImages: true}); err != nil {
-		t.Fatal(err)
-	}
+	r, _ = build(t, b)
 	if md := string(r.Markdown); strings.Contains(md, want) || !strings.Contains(md, "None of these runs had a deficit at any time: the backstop's surplus") {
 		t.Error("with no reserve draws recorded, the note still says none was drawn")
 	}
@@ -837,11 +815,7 @@ func TestZeroTailUnbounded(t *testing.T) {
 	for _, name := range []string{"final_deficit", "peak_deficit"} {
 		setSummary(b, name, 0)
 	}
-	r, err := Build(b, fixture, Options{skipImages: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	md := string(r.Markdown)
+	r, md := build(t, b)
 	wantAll(t, md,
 		"| Expected shortfall 95% of the final deficit | 0 rwaUSD | no interval: every run is 0 |",
 		"| Expected shortfall 95% of the peak deficit | 0 rwaUSD | no interval: every run is 0 |",
@@ -870,11 +844,7 @@ func TestReserveDrawnFewRuns(t *testing.T) {
 	setSummary(b, "reserve_drawn", 0)
 	i := slices.IndexFunc(b.Manifest.Summary, func(m Metric) bool { return m.Name == "reserve_drawn" })
 	b.Runs[10].Values[i], b.Runs[20].Values[i] = 300, 490.88 // mean 9.886
-	r, err := Build(b, fixture, Options{skipImages: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	md := string(r.Markdown)
+	_, md := build(t, b)
 	wantAll(t, md,
 		"| P(reserve drawn > 0) | 2.5% | [0.3%, 8.7%] | Clopper–Pearson | 80 |",
 		"| Expected reserve drawn | 10 rwaUSD | [0, 24] | Student t, clipped at 0 | 80 |",
@@ -913,11 +883,7 @@ func TestEstimateInterval(t *testing.T) {
 // the peg.
 func TestReproduceCommand(t *testing.T) {
 	b := loadFixture(t)
-	r, err := Build(b, fixture, Options{skipImages: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	md := string(r.Markdown)
+	_, md := build(t, b)
 	wantAll(t, md,
 		"| **Reproduce the batch** | `tempest run reports/testdata/stress.toml --runs 80 --seed 20261122 --out DIR-repro`, "+
 			"DIR being this batch's directory",
@@ -967,11 +933,7 @@ func TestParametersUnread(t *testing.T) {
 	if len(after) != len(before)-1 {
 		t.Errorf("%d parameters, want %d: only the unread default goes", len(after), len(before)-1)
 	}
-	r, err := Build(b, fixture, Options{skipImages: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	md := string(r.Markdown)
+	_, md := build(t, b)
 	if !strings.Contains(md, "Keys the model does not read with the scenario's other settings") ||
 		!strings.Contains(md, "| `market.assets.gold.sigma` | 0.157045 | not read by process test; FitGBM") {
 		t.Error("the assumptions do not say that unread keys are left out")
@@ -1015,11 +977,7 @@ func TestAssumptionDocs(t *testing.T) {
 // runs support (80 runs: ES 95%, as ES 99% needs 100) or the largest run;
 // a probability of zero comes alone.
 func TestHeadlines(t *testing.T) {
-	r, err := Build(loadFixture(t), fixture, Options{skipImages: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	md := string(r.Markdown)
+	r, md := build(t, loadFixture(t))
 	head := md[:strings.Index(md, "## 2. Risk figures")]
 	for _, want := range []string{
 		"### Headline figures",
@@ -1044,9 +1002,7 @@ func TestHeadlines(t *testing.T) {
 	for i := range b.Runs {
 		b.Runs[i].Values = append(b.Runs[i].Values, 0.99995-float64(i)*1e-6, 1.00002+float64(i%7)*1e-6)
 	}
-	if r, err = Build(b, fixture, Options{skipImages: true}); err != nil {
-		t.Fatal(err)
-	}
+	r, _ = build(t, b)
 	// Runs 0-79: lowest 0.99995 − 79e-6 = 0.999871, highest 1.00002 + 6e-6 = 1.000026.
 	want := "in the median run" // not said: two medians are not one run
 	if strings.Contains(string(r.Markdown), want) {
@@ -1060,9 +1016,7 @@ func TestHeadlines(t *testing.T) {
 	for i := range b.Runs { // a pool no one moved more than 0.04 bp
 		b.Runs[i].Values[n-2], b.Runs[i].Values[n-1] = 1-4e-6, 1+4e-6
 	}
-	if r, err = Build(b, fixture, Options{skipImages: true}); err != nil {
-		t.Fatal(err)
-	}
+	r, _ = build(t, b)
 	want = "; rwaUSD's own price in the peg pool stayed within a twentieth of a basis point of the reference coin, so the peg moved with the reference coin alone |"
 	if !strings.Contains(string(r.Markdown), want) {
 		t.Errorf("the summary lacks %q", want)
@@ -1085,11 +1039,7 @@ func TestWorstRuns(t *testing.T) {
 	b.Runs[2].OK = false // a failed run is not listed, whatever its values
 	b.Runs[2].Values[peak] = 1e9
 	b.Manifest.Failed = 1
-	r, err := Build(b, fixture, Options{skipImages: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	md := string(r.Markdown)
+	r, md := build(t, b)
 	sec := md[strings.Index(md, "### Worst runs"):strings.Index(md, "## 5. Assumptions")]
 	var rows []string
 	for _, l := range strings.Split(sec, "\n") {
@@ -1130,9 +1080,7 @@ func TestWorstRuns(t *testing.T) {
 	for _, name := range []string{"peak_deficit", "bad_debt"} {
 		setSummary(b, name, 0)
 	}
-	if r, err = Build(b, fixture, Options{skipImages: true}); err != nil {
-		t.Fatal(err)
-	}
+	r, _ = build(t, b)
 	if want := "No successful run had a positive peak deficit or bad debt, so none is listed."; !strings.Contains(string(r.Markdown), want) {
 		t.Errorf("report.md lacks %q", want)
 	}
@@ -1183,4 +1131,15 @@ func wantAll(t *testing.T, md string, wants ...string) {
 			t.Errorf("report.md lacks %q", w)
 		}
 	}
+}
+
+// build renders b's report without images and returns it with its
+// Markdown.
+func build(t *testing.T, b *Batch) (*Report, string) {
+	t.Helper()
+	r, err := Build(b, fixture, Options{skipImages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, string(r.Markdown)
 }
