@@ -358,6 +358,9 @@ func (s *Scenario) validateDist(p *problems, key string, d Dist, positive bool) 
 		if d.Sigma < 0 {
 			p.add(key+".sigma", "", "must not be negative")
 		}
+	case "":
+		p.add(key+".dist", `add dist = "const", "uniform", "lognormal" or "normal" to the table`,
+			"the distribution does not say which it is")
 	default:
 		p.add(key+".dist", `one of "const", "uniform", "lognormal", "normal"`, "unknown distribution %q", d.Dist)
 	}
