@@ -2,7 +2,11 @@ package sim
 
 import (
 	"math"
+	"os"
+	"strings"
 	"testing"
+
+	"github.com/holiman/uint256"
 
 	"github.com/tempest-risk/tempest/agents"
 	"github.com/tempest-risk/tempest/sim/scenario"
@@ -89,5 +93,116 @@ func TestPegArbitrage(t *testing.T) {
 	}
 	if q.sales >= p.sales {
 		t.Errorf("a 25%% band gave %d sales, a 3%% band %d: the band does not set when borrowers mint", q.sales, p.sales)
+	}
+}
+
+// TestBorrowersBuyToRepay: a borrower who must repay more rwaUSD than its
+// wallet holds buys the rest with its reference coins where rwaUSD is
+// cheaper, at the rail or in the peg pool, and repays. Baseline, seed
+// 20261122, run 0; every gold borrower's rwaUSD is moved out of its wallet
+// and replaced by as many USDC, and gold falls 30% over six hours on day
+// 5, which takes many below their threshold.
+func TestBorrowersBuyToRepay(t *testing.T) {
+	src, err := os.ReadFile("../configs/baseline.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = append(src, "\n[[shocks]]\nkind = \"crash\"\nasset = \"gold\"\nstart = \"5d\"\nduration = \"6h\"\nsize = 0.3\n"...)
+	s, err := scenario.Parse("../configs/baseline.toml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Compile(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := firstRun(t, c)
+	l := r.Sys.L
+	gold := -1
+	for k, p := range r.Sys.Vat.Profiles {
+		if p.Name == "gold" {
+			gold = k
+		}
+	}
+	emptied := map[int32]bool{}
+	for _, a := range r.Agents {
+		b, ok := a.(*agents.Borrower)
+		if !ok || int(b.Profile) != gold {
+			continue
+		}
+		var held, usdc uint256.Int
+		held.Set(l.Balance(r.Sys.Stable, b.Acct))
+		if held.IsZero() {
+			continue
+		}
+		// USDC has 6 decimals, rwaUSD 18: as many coins as rwaUSD.
+		usdc.Div(&held, uint256.NewInt(1_000_000_000_000))
+		l.J.Begin()
+		if err := l.Transfer(r.Sys.Stable, b.Acct, r.Outside, &held); err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Mint(r.Ref, b.Acct, &usdc); err != nil {
+			t.Fatal(err)
+		}
+		l.J.Commit()
+		emptied[b.ID] = true
+	}
+	if len(emptied) == 0 {
+		t.Fatal("no gold borrower holds rwaUSD to move")
+	}
+	p := &repayFlows{emptied: emptied}
+	r.trace = p
+	if err := r.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d gold borrowers emptied; %d purchases of rwaUSD (%d at the rail, %d in the pool), %d repayments after one",
+		len(emptied), p.rail+p.pool, p.rail, p.pool, p.repaid)
+	if p.rail+p.pool == 0 {
+		t.Fatal("no emptied borrower bought rwaUSD")
+	}
+	if p.repaid == 0 {
+		t.Error("no borrower repaid with the rwaUSD it bought")
+	}
+	// A borrower's purchase and repayment go in the order it sent them,
+	// so the repayment finds the rwaUSD bought (a dust revert is the
+	// protocol's, not the order's).
+	for _, e := range p.reverts {
+		if strings.Contains(e, "insufficient-balance") {
+			t.Errorf("a repayment ran before the purchase that pays for it: %s", e)
+		}
+	}
+}
+
+// repayFlows counts the purchases of rwaUSD by the borrowers whose wallets
+// the test emptied, and their repayments after a purchase.
+type repayFlows struct {
+	emptied    map[int32]bool
+	bought     map[int32]bool
+	rail, pool int
+	repaid     int
+	reverts    []string
+}
+
+func (p *repayFlows) Block(*Run) {}
+
+func (p *repayFlows) Tx(r *Run, rc *agents.Receipt) {
+	if p.emptied[rc.Tx.Agent] && rc.Err != nil {
+		p.reverts = append(p.reverts, rc.Tx.Kind.String()+": "+rc.Err.Error())
+	}
+	if !p.emptied[rc.Tx.Agent] || rc.Err != nil {
+		return
+	}
+	if p.bought == nil {
+		p.bought = map[int32]bool{}
+	}
+	switch {
+	case rc.Tx.Kind == agents.SellGem:
+		p.rail++
+		p.bought[rc.Tx.Agent] = true
+	case rc.Tx.Kind == agents.PoolSwap && rc.Tx.I == 1:
+		p.pool++
+		p.bought[rc.Tx.Agent] = true
+	case rc.Tx.Kind == agents.Repay && p.bought[rc.Tx.Agent]:
+		p.repaid++
 	}
 }

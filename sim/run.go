@@ -236,11 +236,42 @@ func (r *Run) order1() {
 		}
 		return int(a - b)
 	})
+	r.senderOrder(idx)
 	r.sorted = r.sorted[:0]
 	for _, i := range idx {
 		r.sorted = append(r.sorted, r.txs[i])
 	}
 	r.txs, r.sorted = r.sorted, r.txs
+}
+
+// senderOrder keeps each sender's transactions in the order it sent them,
+// as nonces do on chain: the places the sort gave an agent's transactions
+// (a permutation idx of r.txs) take them in their submission order, while
+// the interleaving of senders stays the sort's.
+func (r *Run) senderOrder(idx []int32) {
+	n := len(r.txs)
+	if cap(r.next) < n {
+		r.next = make([]int32, n, 2*n)
+	}
+	next := r.next[:n]
+	if len(r.first) < len(r.Agents) {
+		r.first = make([]int32, len(r.Agents))
+		for a := range r.first {
+			r.first[a] = -1
+		}
+	}
+	// Link each agent's transactions in submission order, from the last.
+	for i := n - 1; i >= 0; i-- {
+		a := r.txs[i].Agent
+		next[i] = r.first[a]
+		r.first[a] = int32(i)
+	}
+	for p, i := range idx {
+		a := r.txs[i].Agent
+		idx[p] = r.first[a]
+		r.first[a] = next[r.first[a]]
+	}
+	// Every list is used up: first is back to -1 for every agent.
 }
 
 func (r *Run) orderIdx(n int) []int32 {

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/holiman/uint256"
@@ -211,5 +213,40 @@ func (c *txCounter) Block(*Run) {}
 func (c *txCounter) Tx(_ *Run, rc *agents.Receipt) {
 	if rc.Tx.Kind == c.kind && rc.Err == nil {
 		c.ok++
+	}
+}
+
+// TestSenderOrder: after the block's sort, each sender's transactions run
+// in the order it sent them (its nonces), in the places the sort gave that
+// sender, whatever the permutation.
+func TestSenderOrder(t *testing.T) {
+	r := &Run{Agents: make([]agents.Agent, 4)}
+	senders := []int32{2, 0, 2, 1, 2, 0, 3, 2, 1} // agent of each transaction, in submission order
+	rng := rand.New(rand.NewPCG(5, 6))
+	for trial := range 200 {
+		r.txs = r.txs[:0]
+		for i, a := range senders {
+			r.txs = append(r.txs, agents.Tx{Agent: a, Priority: uint32(i)}) // Priority: the submission index
+		}
+		idx := r.orderIdx(len(r.txs))
+		rng.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+		places := slices.Clone(idx)
+		r.senderOrder(idx)
+		last := map[int32]uint32{}
+		for p, i := range idx {
+			tx := r.txs[i]
+			if tx.Agent != r.txs[places[p]].Agent {
+				t.Fatalf("trial %d: place %d went from agent %d to agent %d", trial, p, r.txs[places[p]].Agent, tx.Agent)
+			}
+			if prev, ok := last[tx.Agent]; ok && tx.Priority < prev {
+				t.Fatalf("trial %d: agent %d sends transaction %d after %d", trial, tx.Agent, tx.Priority, prev)
+			}
+			last[tx.Agent] = tx.Priority
+		}
+		for a, f := range r.first {
+			if f != -1 {
+				t.Fatalf("trial %d: agent %d's list is not used up (%d)", trial, a, f)
+			}
+		}
 	}
 }

@@ -56,6 +56,8 @@ type Run struct {
 	sorted   []agents.Tx
 	idx      []int32
 	keys     []uint64
+	next     []int32 // senderOrder's scratch: the next transaction of the same agent
+	first    []int32 // senderOrder's scratch, by agent: -1 between blocks
 	receipts [][]agents.Receipt
 	index    *agents.Index
 
@@ -187,8 +189,11 @@ func (t *Run) cloneRun(i int, seed uint64, mw *market.World, spare *Run, series 
 		}
 		r.Keepers = spare.Keepers[:0]
 		// The block's scratch: emptied before each use.
-		r.wake, r.touched, r.txs, r.sorted, r.idx, r.keys =
-			spare.wake, spare.touched[:0], spare.txs[:0], spare.sorted[:0], spare.idx[:0], spare.keys[:0]
+		r.wake, r.touched, r.txs, r.sorted, r.idx, r.keys, r.next, r.first =
+			spare.wake, spare.touched[:0], spare.txs[:0], spare.sorted[:0], spare.idx[:0], spare.keys[:0], spare.next[:0], spare.first
+		for a := range r.first {
+			r.first[a] = -1 // as a block leaves it, whatever ended the spare run
+		}
 	} else {
 		r.Agents = make([]agents.Agent, n)
 		r.rngs = make([]*rand.Rand, n)
