@@ -276,7 +276,9 @@ func (r *Run) senderOrder(idx []int32) {
 
 func (r *Run) orderIdx(n int) []int32 {
 	if cap(r.idx) < n {
-		r.idx = make([]int32, n, 2*n)
+		// One allocation for the permutation and senderOrder's links.
+		buf := make([]int32, 4*n)
+		r.idx, r.next = buf[:n:2*n], buf[2*n:3*n:4*n]
 	}
 	r.idx = r.idx[:n]
 	for i := range r.idx {

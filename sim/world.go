@@ -233,6 +233,12 @@ func (t *Run) cloneRun(i int, seed uint64, mw *market.World, spare *Run, series 
 // gives the agents that will ever decide their random streams.
 func (r *Run) schedule() {
 	r.wake.reset(len(r.Agents), r.C.Steps)
+	if len(r.first) < len(r.Agents) { // senderOrder's, made here rather than in a block
+		r.first = make([]int32, len(r.Agents))
+		for a := range r.first {
+			r.first[a] = -1
+		}
+	}
 	for k, a := range r.Agents {
 		if w := a.Wake(); w >= 1 && w <= r.C.Steps {
 			r.enqueue(int32(k), w)
