@@ -255,10 +255,7 @@ func (r *Run) senderOrder(idx []int32) {
 	}
 	next := r.next[:n]
 	if len(r.first) < len(r.Agents) {
-		r.first = make([]int32, len(r.Agents))
-		for a := range r.first {
-			r.first[a] = -1
-		}
+		r.resetSenders()
 	}
 	// Link each agent's transactions in submission order, from the last.
 	for i := n - 1; i >= 0; i-- {
@@ -272,6 +269,18 @@ func (r *Run) senderOrder(idx []int32) {
 		r.first[a] = next[r.first[a]]
 	}
 	// Every list is used up: first is back to -1 for every agent.
+}
+
+// resetSenders sets senderOrder's per-agent list heads to empty (-1), in
+// storage for every agent: at the start of a run (schedule), whatever
+// ended the run whose storage it reuses, so that no block allocates it.
+func (r *Run) resetSenders() {
+	if len(r.first) < len(r.Agents) {
+		r.first = make([]int32, len(r.Agents))
+	}
+	for a := range r.first {
+		r.first[a] = -1
+	}
 }
 
 func (r *Run) orderIdx(n int) []int32 {

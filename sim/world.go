@@ -191,9 +191,6 @@ func (t *Run) cloneRun(i int, seed uint64, mw *market.World, spare *Run, series 
 		// The block's scratch: emptied before each use.
 		r.wake, r.touched, r.txs, r.sorted, r.idx, r.keys, r.next, r.first =
 			spare.wake, spare.touched[:0], spare.txs[:0], spare.sorted[:0], spare.idx[:0], spare.keys[:0], spare.next[:0], spare.first
-		for a := range r.first {
-			r.first[a] = -1 // as a block leaves it, whatever ended the spare run
-		}
 	} else {
 		r.Agents = make([]agents.Agent, n)
 		r.rngs = make([]*rand.Rand, n)
@@ -233,12 +230,7 @@ func (t *Run) cloneRun(i int, seed uint64, mw *market.World, spare *Run, series 
 // gives the agents that will ever decide their random streams.
 func (r *Run) schedule() {
 	r.wake.reset(len(r.Agents), r.C.Steps)
-	if len(r.first) < len(r.Agents) { // senderOrder's, made here rather than in a block
-		r.first = make([]int32, len(r.Agents))
-		for a := range r.first {
-			r.first[a] = -1
-		}
-	}
+	r.resetSenders()
 	for k, a := range r.Agents {
 		if w := a.Wake(); w >= 1 && w <= r.C.Steps {
 			r.enqueue(int32(k), w)
