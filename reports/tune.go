@@ -329,18 +329,11 @@ func (t *Tune) frontierCurve() (Chart, error) {
 		sets[0], sets[1] = sets[1], sets[0]
 	}
 	for _, set := range sets {
-		if len(set.xy) == 0 {
-			continue
-		}
-		sc, err := plotter.NewScatter(set.xy)
-		if err != nil {
-			return c, err
-		}
-		sc.GlyphStyle = draw.GlyphStyle{Color: inkDark, Shape: set.shape, Radius: vg.Points(3.5)}
-		p.Add(sc)
 		// The arrow of the range's end points along the y axis, out of the
 		// legend's last row (goal min) or first (goal max).
-		p.Legend.Add(set.name, glyphThumb{shape: set.shape, radius: vg.Points(3.5), dir: dir})
+		if err := addMarkers(p, set.xy, set.shape, vg.Points(3.5), vg.Points(3.5), set.name, dir); err != nil {
+			return c, err
+		}
 	}
 	padFlat(p)
 	if len(end) > 0 {
@@ -534,16 +527,9 @@ func (t *Tune) outerChart(k int) (*plot.Plot, error) {
 		ring draw.GlyphDrawer
 		name string
 	}{{stop, ringGlyph{}, "recommended"}, {end, ringGlyph{rangeEnd: true, dir: dir}, "recommended: the range's end"}} {
-		if len(set.xy) == 0 {
-			continue
-		}
-		sc, err := plotter.NewScatter(set.xy)
-		if err != nil {
+		if err := addMarkers(p, set.xy, set.ring, vg.Points(7), vg.Points(4), set.name, dir); err != nil {
 			return nil, err
 		}
-		sc.GlyphStyle = draw.GlyphStyle{Color: inkDark, Shape: set.ring, Radius: vg.Points(7)}
-		p.Add(sc)
-		p.Legend.Add(set.name, glyphThumb{shape: set.ring, radius: vg.Points(4), dir: dir})
 	}
 	if f.Prob {
 		p.Y.Min = 0
@@ -710,6 +696,23 @@ func (g ringGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
 
 // glyphThumb is a legend thumbnail of a glyph at radius, set back
 // against dir so that an arrow along dir fits.
+// addMarkers draws the points xy, if any, as dark markers of shape and
+// radius r, with a legend entry name whose thumbnail has radius legendR
+// (and, for an arrow, direction dir).
+func addMarkers(p *plot.Plot, xy plotter.XYs, shape draw.GlyphDrawer, r, legendR vg.Length, name string, dir vg.Point) error {
+	if len(xy) == 0 {
+		return nil
+	}
+	sc, err := plotter.NewScatter(xy)
+	if err != nil {
+		return err
+	}
+	sc.GlyphStyle = draw.GlyphStyle{Color: inkDark, Shape: shape, Radius: r}
+	p.Add(sc)
+	p.Legend.Add(name, glyphThumb{shape: shape, radius: legendR, dir: dir})
+	return nil
+}
+
 type glyphThumb struct {
 	shape  draw.GlyphDrawer
 	radius vg.Length
