@@ -55,10 +55,11 @@ bench: build
 bench-peer:
 	scripts/bench-peer.sh
 
-# Peak memory of 10,000 runs against 1,000 runs of the baseline.
-bench-rss: build
-	/usr/bin/time -f '1,000 runs: %es wall, %MKiB peak RSS' ./tempest run configs/baseline.toml --runs 1000 --out out/rss1k --quiet
-	/usr/bin/time -f '10,000 runs: %es wall, %MKiB peak RSS' ./tempest run configs/baseline.toml --runs 10000 --out out/rss10k --quiet
+# Peak memory of 10,000 runs against 100 of the benchmark scenario, report
+# included (alternating, three pairs); BASELINE=1 adds one pair of the
+# baseline.
+bench-rss:
+	scripts/bench-rss.sh
 
 # Each native fuzz target for FUZZTIME (default 10s). A longer local run:
 #   make fuzz FUZZTIME=10m
