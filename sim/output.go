@@ -322,11 +322,18 @@ func (o *outputs) writePaths(w *bufio.Writer) error {
 		return err
 	}
 	series := o.c.Series()
+	var row []string
+	// A series often holds its value from one bucket to the next: the
+	// last value's text is reused rather than formatted again.
+	lastBits, lastText := math.Float64bits(math.NaN()), ""
 	for _, res := range o.paths {
 		for k, ser := range res.Series {
-			row := []string{strconv.Itoa(res.Index), series[k].Name}
+			row = append(row[:0], strconv.Itoa(res.Index), series[k].Name)
 			for _, x := range ser {
-				row = append(row, formatFloat(x))
+				if b := math.Float64bits(x); b != lastBits {
+					lastBits, lastText = b, formatFloat(x)
+				}
+				row = append(row, lastText)
 			}
 			if err := cw.Write(row); err != nil {
 				return err

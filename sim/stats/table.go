@@ -56,8 +56,11 @@ func newTable(metrics []string, buckets int, alpha float64, maxBuckets int) *Tab
 		maxBuckets: maxBuckets,
 		cells:      make([]Sketch, len(metrics)*buckets),
 	}
-	for i := range t.cells {
-		t.cells[i].init(alpha, maxBuckets)
+	if len(t.cells) > 0 {
+		t.cells[0].init(alpha, maxBuckets)
+		for i := 1; i < len(t.cells); i++ {
+			t.cells[i] = t.cells[0] // empty: its stores hold no buffers to share
+		}
 	}
 	return t
 }
@@ -429,10 +432,20 @@ func (t *Table) WriteCSV(w io.Writer, bucketTime func(b int) float64, quantiles 
 // names are names[from:to].
 func (t *Table) csvRows(w io.Writer, names []string, from, to int, bucketTime func(b int) float64, quantiles []float64, level func(m int) float64) error {
 	var line []byte
+	// Formatting a float is the dearest step of a row, and a row often
+	// repeats a value (every quantile of a constant series, a metric that
+	// is zero in most runs), so the last value's text is reused.
+	lastBits, lastText := math.Float64bits(math.NaN()), []byte(nil)
 	num := func(x float64) {
 		line = append(line, ',')
-		if !math.IsNaN(x) {
+		switch {
+		case math.IsNaN(x):
+		case math.Float64bits(x) == lastBits:
+			line = append(line, lastText...)
+		default:
+			n := len(line)
 			line = strconv.AppendFloat(line, x, 'g', 10, 64)
+			lastBits, lastText = math.Float64bits(x), append(lastText[:0], line[n:]...)
 		}
 	}
 	qv := make([]float64, len(quantiles))
