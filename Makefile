@@ -6,7 +6,7 @@ LDFLAGS  := -X main.Version=$(VERSION)
 RACE_PKGS ?= $(shell $(GO) list ./sim/... ./cmd/... 2>/dev/null)
 FUZZTIME ?= 10s
 
-.PHONY: build run test test-browser race bench bench-peer bench-rss fuzz lint vet golden clean
+.PHONY: build run test test-browser race bench bench-peer bench-rss same-model fuzz lint vet golden clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o tempest ./cmd/tempest
@@ -54,6 +54,15 @@ bench: build
 # Tempest against the numpy peer model, side by side (A B A B, 5 pairs).
 bench-peer:
 	scripts/bench-peer.sh
+
+# The benchmark scenario against the numpy peer model: means within three
+# standard errors and the share of runs with a deficit (SAME_RUNS runs each,
+# default 2,000; about 30 s). Debian's python3 has numpy (python3-numpy).
+PY ?= /usr/bin/python3
+SAME_RUNS ?= 2000
+same-model:
+	@$(PY) -c "import numpy" 2>/dev/null || { echo "same-model: $(PY) has no numpy: apt-get install -y python3-numpy, or set PY=" >&2; exit 1; }
+	$(PY) scripts/same-model.py $(SAME_RUNS)
 
 # Peak memory of 10,000 runs against 100 of the benchmark scenario, report
 # included (alternating, three pairs); BASELINE=1 adds one pair of the

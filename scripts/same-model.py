@@ -8,7 +8,8 @@ sales leave unpaid of debt plus penalty: Tempest's shortfall column. It also
 prints the share Tempest gives when the same book is unwound by Dutch
 auctions instead (sale = "auction"), for contrast.
 
-    python3 scripts/same-model.py [RUNS]      # default 2000; needs numpy
+    make same-model                          # 2,000 runs each, with Debian's python3
+    python3 scripts/same-model.py [RUNS]     # default 2000; needs numpy
 """
 import csv
 import math
