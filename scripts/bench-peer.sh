@@ -61,7 +61,7 @@ done
 tm=$(median <"$out/tempest"); pm=$(median <"$out/numpy")
 awk -v t="$tm" -v p="$pm" -v n="$N" -v s="$T" -v m="$M" 'BEGIN {
 	printf "median wall: tempest %.3fs, numpy %.3fs\n", t, p
-	printf "ratio numpy/tempest: %.2fx (target >= 3x)\n", p / t
+	printf "ratio numpy/tempest: %.2fx (target >= 3x: %s)\n", p / t, (p / t >= 3 ? "met" : "NOT MET")
 	printf "tempest agent-steps/s: %.3g (%d vaults x %d steps x %d runs / median wall)\n", n * s * m / t, n, s, m
 }'
 echo "tempest peak RSS: $(sort -g "$out/rss" | tail -1) KiB"
@@ -124,7 +124,7 @@ awk -v c="$(cat "$out/tp1")" -v e="$(cat "$out/tp2")" -v l="$WL" -v h=$((WL / 2)
 }'
 sr=$(median <"$out/steady")
 awk -v r="$sr" -v lo="$(sort -g "$out/steady" | head -1)" -v hi="$(sort -g "$out/steady" | tail -1)" -v m="$WM" -v l="$WL" 'BEGIN {
-	printf "steady-state throughput (runs %d to %d): 2 workers give %.2fx that of 1 (target >= 1.9x; median of the rounds, range %.2f-%.2f)\n", m, l, r, lo, hi
+	printf "steady-state throughput (runs %d to %d): 2 workers give %.2fx that of 1 (target >= 1.9x: %s; median of the rounds, range %.2f-%.2f)\n", m, l, r, (r >= 1.9 ? "met" : "NOT MET"), lo, hi
 }'
 
 # The machine's own ceiling at this moment: the same comparison for a pure
