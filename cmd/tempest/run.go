@@ -241,7 +241,9 @@ func (f *runFlags) options(s *scenario.Scenario, file string) sim.Options {
 // of 100 the heap grows to twice that between collections, which a long
 // batch reaches and a short one does not, so peak memory would grow with
 // the run count; 25 bounds that growth to a quarter. The runs allocate
-// little, so the extra collections cost no measurable time.
+// little, so the extra collections cost little: 4,000 cdp-gbm runs on two
+// workers took 3.45-3.73 s against 3.40-3.51 s with no collection at all
+// (4 alternating pairs), whose peak RSS was 49 MB instead of 24 MB.
 const batchGCPercent = 25
 
 // batchGC sets the garbage collector's target to batchGCPercent, for a
