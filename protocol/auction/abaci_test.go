@@ -82,6 +82,79 @@ func TestStairstep(t *testing.T) {
 	}
 }
 
+// TestStairstepStepByStep ports abaci.t.sol's stairstep test: over 600 s,
+// each price is the last times cut at a step boundary and the last price
+// otherwise, within 1e8 at top 5e7 RAY and within 1 at top 1e-7 RAY
+// (rpow's rounding at each squaring, §T1.2).
+func TestStairstepStepByStep(t *testing.T) {
+	less := func(pct string) uint256.Int { // RAY − pct% of RAY
+		d := new(uint256.Int).Div(uint256.MustFromDecimal(pct), uint256.NewInt(100))
+		return *new(uint256.Int).Sub(&fixed.RAY, d)
+	}
+	cut1, cut2 := less("1123456789000000000000000000"), less("2123456789000000000000000000")
+	for _, top := range []struct {
+		top *uint256.Int
+		tol uint64
+	}{
+		{rayN(50_000_000), 100_000_000},
+		{new(uint256.Int).Div(&fixed.RAY, uint256.NewInt(10_000_000)), 1},
+	} {
+		for _, cs := range []struct {
+			cut  uint256.Int
+			step int64
+		}{{cut1, 1}, {cut2, 1}, {cut1, 5}, {cut2, 5}, {cut1, 300}} {
+			c := Curve{Kind: Stairstep, Step: cs.step, Cut: cs.cut}
+			var price, last, want, diff uint256.Int
+			if err := c.Price(&price, top.top, 0); err != nil || !price.Eq(top.top) {
+				t.Fatalf("price at 0 = %s (%v), want top %s", price.Dec(), err, top.top.Dec())
+			}
+			for dur := int64(1); dur < 600; dur++ {
+				last = price
+				if err := c.Price(&price, top.top, dur); err != nil {
+					t.Fatal(err)
+				}
+				want = last
+				if dur%cs.step == 0 {
+					want.Mul(&last, &cs.cut)
+					want.Div(&want, &fixed.RAY)
+				}
+				if want.Gt(&price) {
+					diff.Sub(&want, &price)
+				} else {
+					diff.Sub(&price, &want)
+				}
+				if diff.GtUint64(top.tol) {
+					t.Fatalf("top %s, cut %s, step %d, dur %d: price %s, last × cut %s: off by %s > %d",
+						top.top.Dec(), cs.cut.Dec(), cs.step, dur, price.Dec(), want.Dec(), diff.Dec(), top.tol)
+				}
+			}
+		}
+	}
+}
+
+// TestExponentialHalves: with cut 0.999230132966 RAY the price from top
+// 4000 RAY is 4000/2^i RAY at i·900 s within 0.001 RAY (abaci.t.sol, §T1.2).
+func TestExponentialHalves(t *testing.T) {
+	c := Curve{Kind: Exponential, Cut: *uint256.MustFromDecimal("999230132966000000000000000")}
+	tol := new(uint256.Int).Div(&fixed.RAY, uint256.NewInt(1000))
+	want := rayN(4000)
+	for i := range int64(5) {
+		var p, diff uint256.Int
+		if err := c.Price(&p, rayN(4000), i*900); err != nil {
+			t.Fatal(err)
+		}
+		if p.Gt(want) {
+			diff.Sub(&p, want)
+		} else {
+			diff.Sub(want, &p)
+		}
+		if diff.Gt(tol) {
+			t.Errorf("%d s: price %s, want %s within 0.001 RAY", i*900, p.Dec(), want.Dec())
+		}
+		want.Rsh(want, 1)
+	}
+}
+
 func TestCurveValidate(t *testing.T) {
 	over := *new(uint256.Int).AddUint64(&fixed.RAY, 1)
 	for _, c := range []Curve{

@@ -67,8 +67,11 @@ type Clipper struct {
 
 // priceMemo remembers one curve price: Status is called by keepers deciding
 // and again by take in the same block, and auctions kicked together share
-// their age. Same inputs, same price.
+// their age. Same curve and inputs, same price: the curve is part of the
+// key, so a change to Calc prices running auctions on the new curve at
+// once, as dss's Clipper calling its Abacus live does.
 type priceMemo struct {
+	calc       Curve
 	top, price uint256.Int
 	dur        int64
 	ok         bool
@@ -79,7 +82,7 @@ type priceMemo struct {
 func (c *Clipper) price(z, top *uint256.Int, dur int64) error {
 	for k := range c.memo {
 		m := &c.memo[k]
-		if m.ok && m.dur == dur && m.top.Eq(top) {
+		if m.ok && m.dur == dur && m.top.Eq(top) && m.calc == c.Calc {
 			z.Set(&m.price)
 			return nil
 		}
@@ -89,7 +92,7 @@ func (c *Clipper) price(z, top *uint256.Int, dur int64) error {
 	}
 	m := &c.memo[c.next]
 	c.next = (c.next + 1) % len(c.memo)
-	m.top, m.price, m.dur, m.ok = *top, *z, dur, true
+	m.calc, m.top, m.price, m.dur, m.ok = c.Calc, *top, *z, dur, true
 	return nil
 }
 
@@ -103,7 +106,7 @@ type TakeResult struct {
 	Usr       token.Account
 	Urn       int32
 	Done      bool // the sale ended
-	Shortfall bool // the lot sold out with tab left: that tab stays bad debt
+	Shortfall bool // the lot sold out with tab left unraised (the backstop still carries the confiscated debt, without the penalty, that payments did not cover)
 }
 
 // Active returns the running sales. The slice must not be modified.

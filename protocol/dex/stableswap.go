@@ -27,7 +27,10 @@ package dex
 //     _claim_admin_fees) always pays out, returning the amounts.
 //   - No access control on ramp_A, stop_ramp_A, set_new_fee,
 //     set_ma_exp_time and set_new_admin_fee: the governance agent is the
-//     caller. The deployment checks of the factory run in NewStableSwap,
+//     caller. The admin fee is a stored, settable share as at 0057a71
+//     (SetNewAdminFee); in the reference's snapshot of the pool (2abe778)
+//     it is the constant 5e9 (50%). It starts at 50% here and no scenario
+//     changes it, so the two give the same results. The deployment checks of the factory run in NewStableSwap,
 //     which also requires 0 < A < MAX_A (the factory does not check A).
 //   - Timestamps are int64 seconds; the packed oracle slots are kept as
 //     separate fields, with pack_2's 2^128 bound enforced where the contract

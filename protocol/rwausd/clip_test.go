@@ -171,6 +171,9 @@ func TestBarkCases(t *testing.T) {
 		{name: "not leaving dust, rate 1.02", edit: func(p *CollateralParams) { p.Chop = fixed.WAD; p.Dust = *mulRate("20") },
 			fold: true, hole: mulRate("80"),
 			wantTab: mulRate("80"), wantLot: ether("32"), wantInk: ether("8"), wantArt: ether("20"), wantCoin: rad("0")},
+		{name: "hole 100, rate 1.02: leftover below dust, full", edit: func(p *CollateralParams) { p.Chop = fixed.WAD; p.Dust = *rad("20") },
+			fold: true, hole: rad("100"),
+			wantTab: mulRate("100"), wantLot: ether("40"), wantInk: ether("0"), wantArt: ether("0"), wantCoin: rad("0")},
 		{name: "only leaving dust over hole, rate 1.02", edit: func(p *CollateralParams) { p.Chop = fixed.WAD; p.Dust = *mulRate("20") },
 			fold: true, hole: new(uint256.Int).Mul(new(uint256.Int).AddUint64(ether("80"), 1), ray102),
 			wantTab: mulRate("100"), wantLot: ether("40"), wantInk: ether("0"), wantArt: ether("0"), wantCoin: rad("0")},
@@ -214,6 +217,9 @@ func TestBarkCases(t *testing.T) {
 // 110, lot 40, top 5), one row each.
 func TestTakeCases(t *testing.T) {
 	price60 := num("2735783211953807380973706855") // 5 · 0.99^60 (§T1.2)
+	// 5 · 0.99^69, rmul(top, rpow(cut, 69)) in exact integers: 40 gold pay
+	// about 99.97 DAI, less than the tab of 110 (§T1.3).
+	price69 := num("2499185149495996261933827815")
 	for _, tt := range []struct {
 		name             string
 		warp             int64
@@ -242,6 +248,9 @@ func TestTakeCases(t *testing.T) {
 			wantTab: rad("22"), wantLot: ether("22.4"), wantDirt: rad("22")},
 		{name: "whole lot below tab after 60 s", warp: 60, amt: ether("40"), max: ray("2.8"),
 			wantBought: ether("40"), wantPaid: new(uint256.Int).Mul(ether("40"), price60), wantReturned: ether("0"),
+			wantDirt: rad("0")},
+		{name: "whole lot for about 100 after 69 s", warp: 69, amt: ether("40"), max: ray("2.5"),
+			wantBought: ether("40"), wantPaid: new(uint256.Int).Mul(ether("40"), price69), wantReturned: ether("0"),
 			wantDirt: rad("0")},
 		{name: "needs reset after tail", warp: 3601, amt: ether("40"), max: ray("5"), wantErr: auction.ErrNeedsReset},
 		{name: "no such auction", amt: ether("1"), max: ray("5"), wantErr: auction.ErrNotRunning},

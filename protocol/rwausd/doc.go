@@ -12,14 +12,19 @@
 // state exactly as it was.
 //
 // Mirrors: makerdao/dss @fa4f663 (vat, spot, jug, dog, clip, abaci, vow,
-// flop, join), makerdao/dss-proxy-actions (draw/wipe/wipeAll amounts),
-// makerdao/dss-psm @7d717d8. Deviations: one account id stands for a user
+// flop, join), makerdao/dss-proxy-actions @bac8bff (draw/wipe/wipeAll
+// amounts), makerdao/dss-psm @7d717d8. Deviations: one account id stands for a user
 // and the urn handler a CDP manager would give them; collateral bought at
 // auction, or returned to the account owner, is exited to the owner's
 // wallet in the same transaction (floor to token units; the remainder stays
 // as free collateral inside the engine); a taker with too little internal
 // stablecoin has the difference joined from its wallet (rounded up), as a
-// proxy would do before calling take; flap moves bump to a sink account.
+// proxy would do before calling take; flap moves bump to a sink account; a
+// peg rail transaction reverts DssLitePsm/rate-not-RAY when the rail's
+// profile has a fee index other than 1 (LitePSM's check, which dss-psm does
+// not make); AddCollateral refuses a starting-price multiplier buf below 1
+// with Clipper/buf-lt-RAY, a configuration check a governance spell would
+// make, not a revert of clip.sol.
 // The checks of CheckInvariants are the seed's invariants plus conservation
 // identities (see its doc).
 //

@@ -43,8 +43,10 @@ type SaleResult struct {
 // BarkSell unwinds unsafe Collateral Account u like Bark, but sells the
 // confiscated collateral at once through sell instead of starting an
 // auction: the proceeds pay the backstop up to the tab (debt plus penalty),
-// the rest goes to the account owner, and a tab the sale does not cover is
-// left as bad debt at the backstop (counted in Totals.Shortfall). kpr
+// the rest goes to the account owner. A tab the sale does not cover is left
+// unraised (counted in Totals.Shortfall, debt plus penalty); the backstop
+// carries as its deficit only the confiscated debt, without the penalty,
+// that the proceeds did not cover, as with an auction. kpr
 // receives the keeper reward tip + chip·tab. Reverts: Bark's, and the
 // seller's.
 func (s *System) BarkSell(kpr token.Account, u vault.AccountID, sell Seller, r *SaleResult) error {

@@ -1,8 +1,10 @@
 package rwausd
 
 // Collateral Account transactions as a user makes them through
-// DssProxyActions (makerdao/dss-proxy-actions: lockGem, freeGem, draw, wipe,
-// wipeAll) over GemJoin/DaiJoin and Vat.frob (makerdao/dss @fa4f663).
+// DssProxyActions (makerdao/dss-proxy-actions @bac8bff
+// src/DssProxyActions.sol: lockGem, freeGem, draw, wipe, wipeAll, with the
+// amounts of _getDrawDart, _getWipeDart and _getWipeAllWad) over
+// GemJoin/DaiJoin and Vat.frob (makerdao/dss @fa4f663).
 // Deviations: see doc.go.
 
 import (

@@ -2,7 +2,12 @@ package vault
 
 // Jug (makerdao/dss @fa4f663 src/jug.sol): the per-profile Fee Index drip.
 // Deviation: the per-second rate is derived from an annual rate by
-// PerSecondRate, with the rounding of Maker's published rate table (floor).
+// PerSecondRate, as Maker's published rate table derives it (the spells'
+// bc recipe, whose truncations leave some rates one unit below the floor of
+// the exact root). That derivation uses 512-bit math/big floats, the one
+// use of floating point in protocol/: it runs once, at configuration time,
+// is deterministic, and only produces the integer duty a governance spell
+// would file; no state transition computes with floats.
 
 import (
 	"errors"
