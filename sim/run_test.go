@@ -250,3 +250,49 @@ func TestSenderOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestKeepersLookOutOfStep: keepers of one latency look at different blocks,
+// so an auction is seen in the block after its kick or reset. In usdc-depeg
+// the USDC auction falls to its cusp within two 10-minute blocks and every
+// keeper there has a latency of 2: in lock-step they reset each auction at
+// every look and never bought one (run 262: 44 auctions, 0 purchases,
+// 14,242 resets whose rewards needed 2.57M of recapitalisation).
+func TestKeepersLookOutOfStep(t *testing.T) {
+	c := loadCompiled(t, "../configs/usdc-depeg.toml")
+	mw, err := market.NewWorld(c.Market)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRun(c, c.S.Seed, 262, mw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	phases := map[int]map[int]bool{} // by latency: first looks mod latency
+	for _, k := range r.Keepers {
+		if k.Latency < 2 {
+			continue
+		}
+		if phases[k.Latency] == nil {
+			phases[k.Latency] = map[int]bool{}
+		}
+		phases[k.Latency][k.Next%k.Latency] = true
+	}
+	for l, ph := range phases {
+		if len(ph) < 2 {
+			t.Errorf("all keepers of latency %d first look at blocks ≡ %v (mod %d)", l, ph, l)
+		}
+	}
+	if err := r.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	auctions, takes := summaryValue("auctions", r), summaryValue("auction_takes", r)
+	if auctions == 0 {
+		t.Fatal("run 262 started no auction: the test no longer exercises auctions")
+	}
+	if takes == 0 {
+		t.Errorf("%v auctions and no purchase", auctions)
+	}
+	if rec := summaryValue("recap", r); rec != 0 {
+		t.Errorf("recapitalisation %v: keeper rewards for resets drained the backstop", rec)
+	}
+}

@@ -349,6 +349,7 @@ func (r *Run) setup(pop *rand.Rand) error {
 			kp.Priority = uint32(math.Round(draw(pop, k.Priority)))
 			kp.Acct = s.AddAccount(fmt.Sprintf("keeper%d", i))
 			r.addAgent(kp)
+			kp.Next = firstLook(i, kp.Latency)
 			r.Keepers = append(r.Keepers, kp)
 			if err := r.fundStable(kp.Acct, kp.Capital); err != nil {
 				return fmt.Errorf("keeper capital: %w", err)
@@ -361,6 +362,7 @@ func (r *Run) setup(pop *rand.Rand) error {
 			ab := &agents.Arbitrageur{Latency: int(math.Round(draw(pop, a.Latency))), MinProfit: a.MinProfit}
 			ab.Acct = s.AddAccount(fmt.Sprintf("arb%d", i))
 			r.addAgent(ab)
+			ab.Next = firstLook(i, ab.Latency)
 			r.mintRef(ab.Acct, draw(pop, a.Capital))
 		}
 	}
@@ -407,6 +409,18 @@ func (r *Run) setup(pop *rand.Rand) error {
 	r.updateView(0)
 	r.Stats.init(r)
 	return s.CheckInvariants(true)
+}
+
+// firstLook is the first block of the i-th agent of a group that looks
+// every latency blocks: the group's first looks are spread over the
+// latency, as borrowers' are over their attention, so that agents of one
+// latency do not all look at the same blocks. In lock-step, keepers with a
+// 2-block latency would see an auction only every other block, and one
+// whose price falls to its cusp within two blocks would be reset at every
+// look and never bought. Spread by index, not drawn, so the population
+// stream, and with it every drawn agent, is the same as without.
+func firstLook(i, latency int) int {
+	return 1 + i%max(1, latency)
 }
 
 func (r *Run) addAgent(a agents.Agent) {
