@@ -17,12 +17,23 @@ func Num(x float64) string { return numDigits(x, 0) }
 
 // estimateInterval writes an estimate and its interval [lo, hi] with the
 // same number of significant digits as far as their sizes allow: Num's,
-// plus as many as the bounds need to differ, but none below the second
-// significant digit of the interval's half-width, which the interval does
-// not support (9.886 in [0, 25.3] is written 10 in [0, 25]).
+// plus as many as the bounds need to differ and an estimate strictly inside
+// them needs to differ from both (1.00253 in [1.00250, 1.00256] is not
+// written 1.003 in [1.002, 1.003]), but none below the second significant
+// digit of the interval's half-width, which the interval does not support
+// (9.886 in [0, 25.3] is written 10 in [0, 25]).
 func estimateInterval(est, lo, hi float64) (string, string) {
+	inside := lo < est && est < hi
+	same := func(extra int) bool {
+		l, h := numDigits(lo, extra), numDigits(hi, extra)
+		if l == h {
+			return true
+		}
+		e := numDigits(est, extra)
+		return inside && (e == l || e == h)
+	}
 	extra := 0
-	for extra < 6 && lo != hi && numDigits(lo, extra) == numDigits(hi, extra) {
+	for extra < 6 && lo != hi && same(extra) {
 		extra++
 	}
 	half := (hi - lo) / 2
