@@ -332,8 +332,14 @@ func headlineSection(d *document, b *Batch, figs []Figure) {
 				label = lowerFirst(m.Label) + " averaged over the worst " + pct(1-sz.Level) + " of runs"
 			}
 			v += "; " + label + ": " + e
-			if strings.HasPrefix(c, "[") {
+			switch {
+			case strings.HasPrefix(c, "["):
 				v += " " + c
+			case sz.NeedCI > 0: // a mean of a few runs: say so rather than leave it bare
+				v += fmt.Sprintf(" (no interval: the mean of the worst %s runs; an interval needs ≥ %s runs)",
+					Num((1-sz.Level)*float64(sz.N)), group3(sz.NeedCI))
+			case c == notBounded:
+				v += " (" + c + ")"
 			}
 			break
 		}

@@ -978,13 +978,14 @@ func TestAssumptionDocs(t *testing.T) {
 // TestHeadlines: the summary leads with each loss's probability and, where
 // it is above zero, its size from the highest-level expected shortfall the
 // runs support (80 runs: ES 95%, as ES 99% needs 100) or the largest run;
-// a probability of zero comes alone.
+// a size without an interval says why; a probability of zero comes alone.
 func TestHeadlines(t *testing.T) {
 	r, md := build(t, loadFixture(t))
 	head := md[:strings.Index(md, "## 2. Risk figures")]
 	for _, want := range []string{
 		"### Headline figures",
-		"| **Deficit at any time** | 27.5% of runs [18.1%, 38.6%]; peak deficit averaged over the worst 5% of runs: 1.09M rwaUSD |",
+		"| **Deficit at any time** | 27.5% of runs [18.1%, 38.6%]; peak deficit averaged over the worst 5% of runs: 1.09M rwaUSD " +
+			"(no interval: the mean of the worst 4 runs; an interval needs ≥ 200 runs) |",
 		"| **Reserve drawn (surplus below its start)** | 100.0% of runs [95.5%, 100.0%]; largest reserve drawn in any run: 1.55M rwaUSD |",
 		// The fixture's runs: peg_min from 0.996582, peg_max up to 1.003096.
 		"| **Peg range** | lowest 0.9966 and highest 1.0031 in any run; median over the runs of each run's lowest 0.9986, of its highest 1.0015 |",
