@@ -51,6 +51,7 @@ type Manifest struct {
 	StepSeconds  int64             `json:"step_seconds"`
 	BucketHours  float64           `json:"bucket_hours"`
 	Quantiles    []float64         `json:"quantiles"`
+	SketchAlpha  float64           `json:"sketch_alpha"` // 0 in a batch written before it was recorded
 	Command      string            `json:"command"`
 	Series       []Metric          `json:"series"`
 	Summary      []Metric          `json:"summary"`

@@ -249,10 +249,10 @@ func buildDocument(b *Batch, dir string, figs []Figure, sums []metricSummary, fa
 			"bucket: the median (solid), the mean (dashed), the 50%% band p25–p75 (dark), the 90%% band p5–p95 "+
 			"(light) and the first runs as thin solid sample paths (light brown); a band with no area is left out, and a series "+
 			"that is zero in every run gets a sentence instead of a chart. Percentiles come from streaming quantile sketches of "+
-			"bounded relative error; means, minima and maxima are exact, except that a value within a millionth "+
+			"bounded relative error%s; means, minima and maxima are exact, except that a value within a millionth "+
 			"of a unit of the series' level (for the price of a volatile asset and for the reserve buffer, within 0.1%% of its starting value) "+
 			"is recorded as the level; sample paths are exact.",
-			group3(b.OK()), Num(b.Manifest.BucketHours))},
+			group3(b.OK()), Num(b.Manifest.BucketHours), sketchAccuracy(m.SketchAlpha))},
 		figureGrid{figs: fans})
 	distributionSection(d, sums, dists)
 	worstRunsSection(d, b)
@@ -300,6 +300,17 @@ var headlines = []struct {
 	{"Recapitalisation", "p_recap_gt_0", []string{"max_recap"}},
 	{"Peg below 0.99 at any time", "p_peg_min_lt_0.99", nil},
 	{"Peg below 0.95 at any time", "p_peg_min_lt_0.95", nil},
+}
+
+// sketchAccuracy states the sketches' accuracy for the paths' caption ("" for
+// a batch that did not record it).
+func sketchAccuracy(alpha float64) string {
+	if !(alpha > 0) {
+		return ""
+	}
+	return " (each within " + strconv.FormatFloat(100*alpha, 'g', 3, 64) + "% of the run value at its rank, or, for a series " +
+		"with a level, of that value's distance from the level: the peg's from 1, a price's from its starting value, the " +
+		"reserve buffer's from its funded size)"
 }
 
 // headlineSection lists the summary's figures: for each of headlines the

@@ -1147,3 +1147,21 @@ func build(t *testing.T, b *Batch) (*Report, string) {
 	}
 	return r, string(r.Markdown)
 }
+
+// TestSketchAccuracyCaption: the paths' caption gives the sketches'
+// accuracy from the manifest, and says nothing of it for a batch that did
+// not record it.
+func TestSketchAccuracyCaption(t *testing.T) {
+	b := loadFixture(t)
+	b.Manifest.SketchAlpha = 0
+	_, md := build(t, b)
+	if strings.Contains(md, "each within") {
+		t.Error("a batch without sketch_alpha gets an accuracy")
+	}
+	b.Manifest.SketchAlpha = 0.01
+	_, md = build(t, b)
+	if !strings.Contains(md, "bounded relative error (each within 1% of the run value at its rank, or, for a series with a level, "+
+		"of that value's distance from the level") {
+		t.Error("the paths' caption lacks the sketches' accuracy of 1%")
+	}
+}

@@ -347,26 +347,30 @@ func (o *outputs) writePaths(w *bufio.Writer) error {
 // Manifest is manifest.json. Everything but Timing depends only on the
 // scenario, the seed, the run count and the tool version.
 type Manifest struct {
-	Tool         string            `json:"tool"`
-	Version      string            `json:"version"`
-	Scenario     string            `json:"scenario"`
-	Question     string            `json:"question"`
-	ScenarioFile string            `json:"scenario_file"`
-	ConfigSHA256 string            `json:"config_sha256"`
-	Seed         uint64            `json:"seed"`
-	Runs         int               `json:"runs"`
-	Failed       int               `json:"failed"`
-	Steps        int               `json:"steps"`
-	StepSeconds  int64             `json:"step_seconds"`
-	BucketHours  float64           `json:"bucket_hours"`
-	Buckets      int               `json:"buckets"`
-	BucketSteps  int               `json:"bucket_steps"`
-	Quantiles    []float64         `json:"quantiles"`
-	Command      string            `json:"command"`
-	Series       []Metric          `json:"series"`
-	Summary      []Metric          `json:"summary"`
-	Config       map[string]any    `json:"config"`
-	Comments     map[string]string `json:"comments"`
+	Tool         string    `json:"tool"`
+	Version      string    `json:"version"`
+	Scenario     string    `json:"scenario"`
+	Question     string    `json:"question"`
+	ScenarioFile string    `json:"scenario_file"`
+	ConfigSHA256 string    `json:"config_sha256"`
+	Seed         uint64    `json:"seed"`
+	Runs         int       `json:"runs"`
+	Failed       int       `json:"failed"`
+	Steps        int       `json:"steps"`
+	StepSeconds  int64     `json:"step_seconds"`
+	BucketHours  float64   `json:"bucket_hours"`
+	Buckets      int       `json:"buckets"`
+	BucketSteps  int       `json:"bucket_steps"`
+	Quantiles    []float64 `json:"quantiles"`
+	// SketchAlpha is the quantile sketches' relative accuracy: a
+	// percentile in quantiles.csv is within this share of the value at its
+	// rank (of its distance from the series' Level, for a series with one).
+	SketchAlpha float64           `json:"sketch_alpha"`
+	Command     string            `json:"command"`
+	Series      []Metric          `json:"series"`
+	Summary     []Metric          `json:"summary"`
+	Config      map[string]any    `json:"config"`
+	Comments    map[string]string `json:"comments"`
 	// Written lists the keys the scenario file or a --set override sets;
 	// the configuration's other keys hold defaults.
 	Written []string `json:"written,omitempty"`
@@ -457,7 +461,7 @@ func (o *outputs) manifest(wall time.Duration, opt Options) *Manifest {
 		ScenarioFile: o.c.S.File, ConfigSHA256: ConfigHash(o.c), Seed: opt.Seed, Runs: opt.Runs,
 		Failed: o.failed, Steps: o.c.Steps, StepSeconds: o.c.Dt, BucketHours: float64(int64(o.c.bucket)*o.c.Dt) / 3600,
 		Buckets: o.c.buckets, BucketSteps: o.c.bucket,
-		Quantiles: quantileLevels, Command: opt.Command, Series: o.c.Series(), Summary: o.c.Summary(),
+		Quantiles: quantileLevels, SketchAlpha: sketchAlpha, Command: opt.Command, Series: o.c.Series(), Summary: o.c.Summary(),
 		Config: o.c.S.Resolved(), Comments: comments, Written: written, Unread: o.c.S.Unread(),
 		Docs: o.c.S.Docs(),
 		Timing: Timing{Started: time.Now().Add(-wall).UTC().Format(time.RFC3339), WallSeconds: wall.Seconds(),

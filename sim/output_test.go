@@ -185,4 +185,7 @@ func TestManifestWrittenOverride(t *testing.T) {
 	if slices.Contains(m.Written, "agents.borrowers[0].leverage_band") {
 		t.Error("another group's band is marked written")
 	}
+	if m.SketchAlpha != sketchAlpha {
+		t.Errorf("sketch_alpha %v, want the sketches' %v", m.SketchAlpha, sketchAlpha)
+	}
 }
