@@ -484,3 +484,41 @@ func TestDistDefaults(t *testing.T) {
 		t.Errorf("a zero band: got %v, want an error at agents.borrowers[0].leverage_band.value", err)
 	}
 }
+
+// TestOutOfBounds: values that would crash a run, exhaust memory or write
+// outside out/ are refused with their key, never reached by the model: a
+// step under a second (blocks are whole seconds apart; a zero step would
+// divide by zero building the market), negative or overlong durations, a
+// name that is not a plain directory name, agent counts past MaxAgents.
+func TestOutOfBounds(t *testing.T) {
+	src := minimal + "[backstop]\nreserve = \"1000\"\n[[agents.borrowers]]\nprofile = \"gold\"\ncount = 10\n" +
+		"size = { dist = \"const\", value = 1000.0 }\ntarget_cr = { dist = \"const\", value = 2.0 }\n"
+	for _, tt := range []struct {
+		key, value, want string
+	}{
+		{"step", "0s", "must be at least 1s"},
+		{"step", "500ms", "must be at least 1s"},
+		{"step", "-10m", "must not be negative"},
+		{"backstop.wait", "-1h", "must not be negative"},
+		{"backstop.recap_delay", "-3d", "must not be negative"},
+		{"horizon", "99999999d", "longer than the longest duration"},
+		{"name", "../../etc", "must not contain a slash"},
+		{"name", "a/b", "must not contain a slash"},
+		{"name", ".hidden", "start with a dot"},
+		{"agents.borrowers[0].count", "99999999999", "must be in [0, 1,000,000]"},
+		{"agents.borrowers[0].count", "-1", "must be in [0, 1,000,000]"},
+	} {
+		_, err := Parse("m.toml", []byte(src), Override{Key: tt.key, Value: tt.value})
+		var es Errors
+		if !errors.As(err, &es) || len(es) != 1 {
+			t.Errorf("%s=%s: err %v, want one error", tt.key, tt.value, err)
+			continue
+		}
+		if es[0].Key != tt.key || !strings.Contains(es[0].Error(), tt.want) || es[0].Hint == "" {
+			t.Errorf("%s=%s: key %q, error %q, hint %q; want key %s, %q and a hint", tt.key, tt.value, es[0].Key, es[0].Error(), es[0].Hint, tt.key, tt.want)
+		}
+	}
+	if _, err := Parse("m.toml", []byte(src), Override{Key: "name", Value: "gold crash-2"}); err != nil {
+		t.Errorf("a plain name with a space: %v", err)
+	}
+}

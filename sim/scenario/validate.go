@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/tempest-risk/tempest/market"
 )
@@ -28,13 +29,17 @@ func (s *Scenario) Validate() error {
 func (s *Scenario) validateTop(p *problems) {
 	if strings.TrimSpace(s.Name) == "" {
 		p.add("name", `add name = "..." at the top of the file`, "is required")
+	} else if strings.ContainsAny(s.Name, `/\`) || strings.HasPrefix(s.Name, ".") || strings.ContainsFunc(s.Name, unicode.IsControl) {
+		// The default output directory is out/NAME.
+		p.add("name", `a name is the default output directory out/NAME: use letters, digits, "-" and "_", for example name = "gold-crash"`,
+			"must not contain a slash or a control character or start with a dot, got %q", s.Name)
 	}
 	if s.Runs < 1 {
 		p.add("runs", "", "must be at least 1, got %d", s.Runs)
 	}
 	step := s.Step.Seconds()
 	if step <= 0 {
-		p.add("step", `for example step = "10m"`, "must be positive, got %q", s.Step)
+		p.add("step", `for example step = "10m"`, "must be at least 1s (blocks are whole seconds apart), got %q", s.Step)
 		return
 	}
 	if s.Horizon.Seconds() <= 0 || s.Horizon.Seconds()%step != 0 {
@@ -46,6 +51,14 @@ func (s *Scenario) validateTop(p *problems) {
 	if s.CheckEvery.Seconds() <= 0 || s.CheckEvery.Seconds()%step != 0 {
 		p.add("check_every", "", "must be a positive multiple of step (%s), got %q", s.Step, s.CheckEvery)
 	}
+}
+
+// timeOK reports whether step and horizon make a whole, positive number of
+// blocks, which building the market and the runs needs (validateTop
+// reports them when they do not).
+func (s *Scenario) timeOK() bool {
+	step, h := s.Step.Seconds(), s.Horizon.Seconds()
+	return step > 0 && h > 0 && h%step == 0
 }
 
 // rangeCheck reports a decimal outside [lo, hi] (hi "" for no upper bound;
@@ -277,7 +290,7 @@ func (s *Scenario) validateMarket(p *problems) {
 			p.add(k+".duration", "", "must not be negative")
 		}
 	}
-	if len(p.errs) > before {
+	if len(p.errs) > before || !s.timeOK() {
 		return // the market cannot be built reliably
 	}
 	cfg, names, err := s.MarketConfig()
@@ -372,9 +385,7 @@ func (s *Scenario) validateAgents(p *problems) {
 		if _, ok := s.Profiles[b.Profile]; !ok {
 			p.add(k+".profile", "name a [profiles.NAME] table", "%q is not a profile", b.Profile)
 		}
-		if b.Count < 0 {
-			p.add(k+".count", "", "must not be negative")
-		}
+		countCheck(p, k+".count", b.Count)
 		if b.Book != "" {
 			if _, err := s.LoadBook(b.Book); err != nil {
 				p.add(k+".book", "a CSV with a header naming the columns collateral and debt", "%v", err)
@@ -398,9 +409,7 @@ func (s *Scenario) validateAgents(p *problems) {
 		}
 	}
 	if kp := s.Agents.Keepers; kp != nil {
-		if kp.Count < 0 {
-			p.add("agents.keepers.count", "", "must not be negative")
-		}
+		countCheck(p, "agents.keepers.count", kp.Count)
 		s.validateDist(p, "agents.keepers.capital", kp.Capital, false)
 		s.validateDist(p, "agents.keepers.latency", kp.Latency, true)
 		s.validateDist(p, "agents.keepers.priority", kp.Priority, false)
@@ -418,18 +427,30 @@ func (s *Scenario) validateAgents(p *problems) {
 			p.add(k+".liquidity", "the collateral in the pool at the start", "must be positive, got %g", pl.Liquidity)
 		}
 	}
+	if a := s.Agents.PoolArbitrageurs; a != nil {
+		countCheck(p, "agents.pool_arbitrageurs.count", a.Count)
+	}
 	if a := s.Agents.PoolArbitrageurs; a != nil && a.Count > 0 && len(s.Pools) == 0 {
 		p.add("agents.pool_arbitrageurs", "they trade [pools.NAME] constant-product pools", "no pools")
 	}
 	if a := s.Agents.Arbitrageurs; a != nil {
-		if a.Count < 0 {
-			p.add("agents.arbitrageurs.count", "", "must not be negative")
-		}
+		countCheck(p, "agents.arbitrageurs.count", a.Count)
 		if a.Count > 0 && s.PegPool == nil {
 			p.add("agents.arbitrageurs", "arbitrageurs trade the peg pool against the rail: add [pegpool]", "no peg pool")
 		}
 		s.validateDist(p, "agents.arbitrageurs.capital", a.Capital, false)
 		s.validateDist(p, "agents.arbitrageurs.latency", a.Latency, true)
+	}
+}
+
+// MaxAgents is the most agents of one group a scenario may have: every run
+// holds all of them in memory, several times over with parallel workers.
+const MaxAgents = 1_000_000
+
+// countCheck reports an agent count below 0 or above MaxAgents.
+func countCheck(p *problems, key string, n int) {
+	if n < 0 || n > MaxAgents {
+		p.add(key, "every run holds all its agents in memory: use at most 1,000,000 per group", "must be in [0, 1,000,000], got %d", n)
 	}
 }
 

@@ -3,6 +3,7 @@ package scenario
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -136,8 +137,11 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	rest := s
 	if i := strings.IndexByte(rest, 'd'); i >= 0 {
 		days, err := strconv.ParseFloat(rest[:i], 64)
-		if err != nil || days < 0 {
+		if err != nil || math.IsNaN(days) {
 			return fmt.Errorf("%q: not a duration", s)
+		}
+		if days > float64(math.MaxInt64)/float64(24*time.Hour) {
+			return fmt.Errorf("%q: longer than the longest duration, about 106,700 days (292 years)", s)
 		}
 		total = time.Duration(days * float64(24*time.Hour))
 		rest = rest[i+1:]
@@ -151,6 +155,9 @@ func (d *Duration) UnmarshalText(b []byte) error {
 			return fmt.Errorf("%q: not a duration", s)
 		}
 		total += x
+	}
+	if total < 0 || strings.HasPrefix(s, "-") {
+		return fmt.Errorf("%q: a duration must not be negative", s)
 	}
 	d.text, d.d = s, total
 	return nil
