@@ -223,6 +223,8 @@ func RunBatch(ctx context.Context, c *Compiled, opt Options) (*Result, error) {
 		return nil, err
 	}
 	first, last := ShardRange(opt.Runs, opt.Shard, opt.Shards)
+	// A worker beyond the runs would only hold buffers.
+	opt.Workers = min(opt.Workers, max(1, last-first))
 	jpath := filepath.Join(opt.Out, JournalFile)
 	hdr := newJournalHeader(c, opt, first, last)
 	if _, err := os.Stat(jpath); err == nil {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -308,10 +309,19 @@ func checkCount(name string, n int, set bool, hint string) error {
 }
 
 // checkWorkers refuses a negative --workers.
+// maxWorkers bounds --workers: far more than any machine's CPUs, and few
+// enough that their runs fit in memory.
+const maxWorkers = 1024
+
 func checkWorkers(workers int) error {
 	if workers < 0 {
 		return &usageError{msg: fmt.Sprintf("--workers %d: must be at least 1 (0 means the number of CPUs)", workers),
 			hint: "give the runs to run in parallel, for example --workers 8, or leave --workers out to use every CPU"}
+	}
+	if workers > maxWorkers {
+		return &usageError{msg: fmt.Sprintf("--workers %d: at most %d", workers, maxWorkers),
+			hint: fmt.Sprintf("each worker holds a run in memory and more workers than CPUs (%d here) run no faster: leave --workers out to use every CPU",
+				runtime.NumCPU())}
 	}
 	return nil
 }
