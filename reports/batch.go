@@ -38,28 +38,34 @@ type Metric struct {
 // Manifest is the part of manifest.json the report reads. Timing is
 // ignored: the report does not depend on it.
 type Manifest struct {
-	Tool         string            `json:"tool"`
-	Version      string            `json:"version"`
-	Scenario     string            `json:"scenario"`
-	Question     string            `json:"question"`
-	ScenarioFile string            `json:"scenario_file"`
-	ConfigSHA256 string            `json:"config_sha256"`
-	Seed         uint64            `json:"seed"`
-	Runs         int               `json:"runs"`
-	Failed       int               `json:"failed"`
-	Steps        int               `json:"steps"`
-	StepSeconds  int64             `json:"step_seconds"`
-	BucketHours  float64           `json:"bucket_hours"`
-	Quantiles    []float64         `json:"quantiles"`
-	SketchAlpha  float64           `json:"sketch_alpha"` // 0 in a batch written before it was recorded
-	Command      string            `json:"command"`
-	Series       []Metric          `json:"series"`
-	Summary      []Metric          `json:"summary"`
-	Config       map[string]any    `json:"config"`
-	Comments     map[string]string `json:"comments"`
-	Written      []string          `json:"written"` // keys the file or --set sets; absent in manifests before it
-	Unread       map[string]string `json:"unread"`  // keys the model does not read, with the reason; absent in manifests before it
-	Docs         map[string]string `json:"docs"`    // what each key means; absent in manifests before it
+	Tool         string    `json:"tool"`
+	Version      string    `json:"version"`
+	Scenario     string    `json:"scenario"`
+	Question     string    `json:"question"`
+	ScenarioFile string    `json:"scenario_file"`
+	ConfigSHA256 string    `json:"config_sha256"`
+	Seed         uint64    `json:"seed"`
+	Runs         int       `json:"runs"`
+	Failed       int       `json:"failed"`
+	Steps        int       `json:"steps"`
+	StepSeconds  int64     `json:"step_seconds"`
+	BucketHours  float64   `json:"bucket_hours"`
+	Quantiles    []float64 `json:"quantiles"`
+	SketchAlpha  float64   `json:"sketch_alpha"` // 0 in a batch written before it was recorded
+	Buckets      int       `json:"buckets"`
+	// Shard is set in one shard's manifest: its runs are [First, Last).
+	Shard *struct {
+		First int `json:"first"`
+		Last  int `json:"last"`
+	} `json:"shard"`
+	Command  string            `json:"command"`
+	Series   []Metric          `json:"series"`
+	Summary  []Metric          `json:"summary"`
+	Config   map[string]any    `json:"config"`
+	Comments map[string]string `json:"comments"`
+	Written  []string          `json:"written"` // keys the file or --set sets; absent in manifests before it
+	Unread   map[string]string `json:"unread"`  // keys the model does not read, with the reason; absent in manifests before it
+	Docs     map[string]string `json:"docs"`    // what each key means; absent in manifests before it
 
 	written map[string]bool // Written as a set, built by Parameters
 }
@@ -270,6 +276,14 @@ func (b *Batch) readRuns(name string) error {
 		}
 		b.Runs = append(b.Runs, r)
 	}
+	// A file cut at a line ends cleanly: only the count tells.
+	wantRuns := b.Manifest.Runs
+	if sh := b.Manifest.Shard; sh != nil {
+		wantRuns = sh.Last - sh.First
+	}
+	if len(b.Runs) != wantRuns {
+		return fmt.Errorf("%s: %d runs where the manifest has %d: the file is cut short or not this batch's", name, len(b.Runs), wantRuns)
+	}
 	// One array holds every run's values (a slice per run would cost an
 	// allocation and a header each, which adds up over a large batch).
 	for i := range b.Runs {
@@ -325,6 +339,13 @@ func (b *Batch) readQuantiles(name string) error {
 			return c.errf("max: %v", err)
 		}
 		b.Quantiles[rec[0]] = append(b.Quantiles[rec[0]], row)
+	}
+	if n := b.Manifest.Buckets; n > 0 {
+		for _, m := range b.Manifest.Series {
+			if got := len(b.Quantiles[m.Name]); got != n {
+				return fmt.Errorf("%s: %s has %d of the manifest's %d time buckets: the file is cut short or not this batch's", name, m.Name, got, n)
+			}
+		}
 	}
 	return nil
 }

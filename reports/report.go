@@ -36,7 +36,7 @@ const (
 func Generate(dir string, opt Options) error {
 	b, err := Load(dir)
 	if err != nil {
-		return err
+		return &LoadError{Err: err}
 	}
 	out := opt.Out
 	if out == "" {
@@ -48,6 +48,13 @@ func Generate(dir string, opt Options) error {
 	}
 	return r.Write(out)
 }
+
+// LoadError is Generate's error when the batch's files cannot be read: a
+// file is missing, malformed or cut short, not a failure to render.
+type LoadError struct{ Err error }
+
+func (e *LoadError) Error() string { return e.Err.Error() }
+func (e *LoadError) Unwrap() error { return e.Err }
 
 // Report is a rendered report, held in memory until Write.
 type Report struct {

@@ -1165,3 +1165,37 @@ func TestSketchAccuracyCaption(t *testing.T) {
 		t.Error("the paths' caption lacks the sketches' accuracy of 1%")
 	}
 }
+
+// TestLoadRefusesCutFiles: a runs.csv or quantiles.csv cut at a line
+// boundary (what a killed copy leaves) parses cleanly; Load refuses it by
+// the manifest's counts instead of reporting on part of the batch.
+func TestLoadRefusesCutFiles(t *testing.T) {
+	for _, tt := range []struct {
+		file string
+		keep int // lines kept, header included
+		want string
+	}{
+		{RunsFile, 51, "50 runs where the manifest has 80"},
+		{QuantilesFile, 300, "of the manifest's"},
+	} {
+		dir := t.TempDir()
+		if err := os.CopyFS(dir, os.DirFS(fixture)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Load(dir); err != nil {
+			t.Fatalf("the whole fixture: %v", err)
+		}
+		path := filepath.Join(dir, tt.file)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.SplitAfter(string(data), "\n")
+		if err := os.WriteFile(path, []byte(strings.Join(lines[:tt.keep], "")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s cut to %d lines: err %v, want one naming the file and %q", tt.file, tt.keep, err, tt.want)
+		}
+	}
+}

@@ -133,7 +133,11 @@ func Merge(dirs []string, out string) (*Result, error) {
 		failed += m.Failed
 	}
 	// runs.csv: every shard's rows, in shard (= run) order.
-	if err := w.write(RunsFile, func(bw *bufio.Writer) error { return concatRuns(bw, ordered) }); err != nil {
+	shards := make([]*ShardInfo, n)
+	for k, j := range byIndex {
+		shards[k] = ms[j].Shard
+	}
+	if err := w.write(RunsFile, func(bw *bufio.Writer) error { return concatRuns(bw, ordered, shards) }); err != nil {
 		return nil, err
 	}
 	// sketches: the exact merge of every shard's table.
@@ -187,15 +191,23 @@ func Merge(dirs []string, out string) (*Result, error) {
 	return &Result{Dir: out, Runs: ref.Runs, Failed: failed, Wall: time.Since(start)}, nil
 }
 
-func concatRuns(w io.Writer, dirs []string) error {
+// concatRuns writes the shards' runs.csv rows after one header, checking
+// that each shard's file holds exactly its runs, in order: a file cut at a
+// line boundary parses cleanly, and merging it would give a batch with runs
+// missing.
+func concatRuns(w io.Writer, dirs []string, shards []*ShardInfo) error {
 	var header string
 	for i, d := range dirs {
-		b, err := os.ReadFile(filepath.Join(d, RunsFile))
+		name := filepath.Join(d, RunsFile)
+		b, err := os.ReadFile(name)
 		if err != nil {
 			return err
 		}
 		s := string(b)
 		h, rest, _ := strings.Cut(s, "\n")
+		if err := checkShardRuns(name, rest, shards[i]); err != nil {
+			return err
+		}
 		if i == 0 {
 			header = h
 			if _, err := io.WriteString(w, h+"\n"); err != nil {
@@ -207,6 +219,36 @@ func concatRuns(w io.Writer, dirs []string) error {
 		if _, err := io.WriteString(w, rest); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkShardRuns checks that rows, runs.csv after its header, holds the
+// runs of shard sh, each once and in order, and ends with a line break.
+func checkShardRuns(name, rows string, sh *ShardInfo) error {
+	hint := "the shard's runs.csv is damaged or cut short: run that shard again with the command in its manifest.json, then merge"
+	if rows != "" && !strings.HasSuffix(rows, "\n") {
+		return &MergeError{Msg: fmt.Sprintf("%s: the last row is cut short", name), Hint: hint}
+	}
+	r := csv.NewReader(strings.NewReader(rows))
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+	next := sh.First
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return &MergeError{Msg: fmt.Sprintf("%s: %v", name, err), Hint: hint}
+		}
+		if k, err := strconv.Atoi(rec[0]); err != nil || k != next {
+			return &MergeError{Msg: fmt.Sprintf("%s: a row for run %s where run %d should be", name, rec[0], next), Hint: hint}
+		}
+		next++
+	}
+	if next != sh.Last {
+		return &MergeError{Msg: fmt.Sprintf("%s: runs %d to %d of the shard's [%d, %d) are missing", name, next, sh.Last-1, sh.First, sh.Last), Hint: hint}
 	}
 	return nil
 }
