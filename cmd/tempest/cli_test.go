@@ -276,6 +276,7 @@ func TestFlagValues(t *testing.T) {
 		{[]string{"run", "testdata/tiny.toml", "--runs", "-5"}, "--runs -5: must be at least 1"},
 		{[]string{"run", "testdata/tiny.toml", "--seed", "abc"}, `--seed "abc": not an unsigned integer`},
 		{[]string{"run", "testdata/tiny.toml", "--workers", "-1"}, "--workers -1: must be at least 1"},
+		{[]string{"run", "testdata/tiny.toml", "--workers", "1000000"}, "--workers 1000000: at most 1024"},
 		{[]string{"sweep", "../../configs/sweeps/haircut.toml", "--runs", "0"}, "--runs 0: must be at least 1"},
 		{[]string{"sweep", "../../configs/sweeps/haircut.toml", "--workers", "-2"}, "--workers -2"},
 		{[]string{"tune", "../../configs/tune/gold-haircut.toml", "--workers", "-2"}, "--workers -2"},
