@@ -485,3 +485,23 @@ func TestBuildVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepFileToScenarioCommand: run and replay given a sweep or tune file
+// say what it is and which command takes it, instead of listing each of
+// its keys as unknown to a scenario.
+func TestSweepFileToScenarioCommand(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "../../configs/sweeps/haircut.toml", "--runs", "2", "--out", filepath.Join(t.TempDir(), "o")},
+			"../../configs/sweeps/haircut.toml is a sweep file, not a scenario\nhint: run it with: tempest sweep ../../configs/sweeps/haircut.toml"},
+		{[]string{"replay", "../../configs/tune/gold-haircut.toml", "--run", "1", "--trace", filepath.Join(t.TempDir(), "t.csv")},
+			"../../configs/tune/gold-haircut.toml is a tune file, not a scenario\nhint: run it with: tempest tune ../../configs/tune/gold-haircut.toml"},
+	} {
+		_, stderr, code := runCLI(t, tt.args...)
+		if code != 2 || !strings.Contains(stderr, "tempest: error: "+tt.want) || strings.Contains(stderr, "unknown key") {
+			t.Errorf("%v: exit %d, stderr:\n%s", tt.args, code, stderr)
+		}
+	}
+}

@@ -57,6 +57,9 @@ func cmdReplay(args []string, stdout, stderr io.Writer) error {
 	if *trace == "" {
 		return &usageError{msg: "--trace is required", hint: "name the CSV file to write, for example --trace run.csv"}
 	}
+	if err := notScenario(pos[0]); err != nil {
+		return err
+	}
 	s, err := scenario.Load(pos[0], sets...)
 	if err != nil {
 		return err

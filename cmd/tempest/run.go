@@ -107,6 +107,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := f.check(*seed, flagsSet(fs)); err != nil {
 		return err
 	}
+	if err := notScenario(pos[0]); err != nil {
+		return err
+	}
 	s, err := scenario.Load(pos[0], f.sets...)
 	if err != nil {
 		return err

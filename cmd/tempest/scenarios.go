@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/BurntSushi/toml"
-
 	"github.com/tempest-risk/tempest/sim/scenario"
 )
 
@@ -39,7 +37,7 @@ func cmdScenarios(args []string, stdout, stderr io.Writer) error {
 	if len(pos) == 1 {
 		dir = pos[0]
 	}
-	files, err := filepath.Glob(filepath.Join(dir, "*.toml"))
+	top, err := filepath.Glob(filepath.Join(dir, "*.toml"))
 	if err != nil {
 		return err
 	}
@@ -47,8 +45,9 @@ func cmdScenarios(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	for _, f := range sub {
-		if !isSweepFile(f) {
+	var files []string
+	for _, f := range append(top, sub...) {
+		if !sweepFile(f) {
 			files = append(files, f)
 		}
 	}
@@ -74,15 +73,4 @@ func cmdScenarios(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%-28s %-16s %s\n", f, s.Name, q)
 	}
 	return nil
-}
-
-// isSweepFile reports whether a TOML file is a sweep or tune file (it
-// names a base scenario) rather than a scenario.
-func isSweepFile(path string) bool {
-	var top map[string]any
-	if _, err := toml.DecodeFile(path, &top); err != nil {
-		return false // listed, with its problem
-	}
-	_, base := top["base"]
-	return base
 }

@@ -68,17 +68,35 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 // sweepFile reports whether the TOML file at path is a sweep or tune file
 // (it has a base, [[axes]] or [parameter] at the top level) rather than a
 // scenario; a file that does not parse is left to the scenario loader.
-func sweepFile(path string) bool {
+func sweepFile(path string) bool { return sweepKind(path) != "" }
+
+// sweepKind returns "tune" for a tune file (it has a [parameter]), "sweep"
+// for a sweep file (a base or [[axes]]) and "" for anything else.
+func sweepKind(path string) string {
 	var top map[string]toml.Primitive
 	if _, err := toml.DecodeFile(path, &top); err != nil {
-		return false
+		return ""
 	}
-	for _, k := range []string{"base", "axes", "parameter"} {
+	if _, ok := top["parameter"]; ok {
+		return "tune"
+	}
+	for _, k := range []string{"base", "axes"} {
 		if _, ok := top[k]; ok {
-			return true
+			return "sweep"
 		}
 	}
-	return false
+	return ""
+}
+
+// notScenario refuses a sweep or tune file given to a command that takes a
+// scenario, which would otherwise report each of its keys as unknown.
+func notScenario(path string) error {
+	kind := sweepKind(path)
+	if kind == "" {
+		return nil
+	}
+	return &usageError{msg: fmt.Sprintf("%s is a %s file, not a scenario", path, kind),
+		hint: fmt.Sprintf("run it with: tempest %s %s", kind, shellQuote(path))}
 }
 
 // loadSweep checks a sweep or tune file as tempest sweep and tempest tune
