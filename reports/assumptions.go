@@ -171,12 +171,53 @@ func source(m *Manifest, key string) string {
 	if m.written != nil && !m.written[key] {
 		return defaultSource
 	}
+	c := ""
 	for k := key; k != ""; k = parentKey(k) {
-		if c, ok := m.Comments[k]; ok {
-			return c
+		if cc, ok := m.Comments[k]; ok {
+			c = cc
+			break
 		}
 	}
-	return ""
+	if m.overridden(key) {
+		// The file's comment describes the file's value, not this one.
+		if c == "" {
+			return overrideSource
+		}
+		return overrideSource + "; the file's comment, for its own value: " + c
+	}
+	return c
+}
+
+// overrideSource is the source of a value a --set override gave.
+const overrideSource = "set on the command line (--set)"
+
+// overridden reports whether a --set of the batch's command sets key or a
+// key inside it (a distribution's value, a table's field).
+func (m *Manifest) overridden(key string) bool {
+	if m.sets == nil {
+		m.sets = map[string]bool{}
+		w := shellWords(m.Command)
+		for k := 0; k < len(w); k++ {
+			arg, inline := "", false
+			if name, v, ok := strings.Cut(w[k], "="); ok && name == "--set" {
+				arg, inline = v, true
+			} else if w[k] == "--set" && k+1 < len(w) {
+				arg = w[k+1]
+				k++
+			}
+			if arg == "" && !inline {
+				continue
+			}
+			set, _, _ := strings.Cut(strings.NewReplacer("'", "", `"`, "").Replace(arg), "=")
+			m.sets[set] = true
+		}
+	}
+	for set := range m.sets {
+		if set == key || strings.HasPrefix(set, key+".") || strings.HasPrefix(set, key+"[") {
+			return true
+		}
+	}
+	return false
 }
 
 // parentKey strips the last component of a dotted key: "a.b[2].c" ->

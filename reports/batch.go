@@ -68,6 +68,7 @@ type Manifest struct {
 	Docs     map[string]string `json:"docs"`    // what each key means; absent in manifests before it
 
 	written map[string]bool // Written as a set, built by Parameters
+	sets    map[string]bool // the keys the command's --set overrides give, built by overridden
 }
 
 // Run is one row of runs.csv.

@@ -1199,3 +1199,17 @@ func TestLoadRefusesCutFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestOverrideSource: a value a --set override gave is sourced to the
+// command line, with the file's comment kept as the file value's; keys the
+// command does not set keep their comment alone.
+func TestOverrideSource(t *testing.T) {
+	b := loadFixture(t)
+	b.Manifest.Command = "tempest run reports/testdata/stress.toml --runs 80 --set profiles.gold.haircut=0.15 --set 'backstop.reserve=2e6'"
+	_, md := build(t, b)
+	wantAll(t, md,
+		"| `profiles.gold.haircut` | 0.10 | set on the command line (--set) |",
+		"| `backstop.reserve` | 1500000 | set on the command line (--set); the file's comment, for its own value: reserve buffer funded at launch [rwaUSD] |",
+		"| `profiles.gold.safety_factor` | 1.25 | liquidation ratio 1.25/0.90 = 139% |",
+	)
+}
