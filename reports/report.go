@@ -305,6 +305,7 @@ var headlines = []struct {
 	{"Bad debt", "p_bad_debt_gt_0", []string{"es99_bad_debt", "es95_bad_debt"}},
 	{"Reserve drawn (surplus below its start)", "p_reserve_drawn_gt_0", []string{"max_reserve_drawn"}},
 	{"Recapitalisation", "p_recap_gt_0", []string{"max_recap"}},
+	{"Peg rail holdings worth less than par", "p_rail_loss_max_gt_0", []string{"max_rail_loss_max"}},
 	{"Peg below 0.99 at any time", "p_peg_min_lt_0.99", nil},
 	{"Peg below 0.95 at any time", "p_peg_min_lt_0.95", nil},
 }
@@ -584,9 +585,18 @@ func groupNote(b *Batch, group string) string {
 		return absorbedNote(b)
 	case "Peg":
 		return pegNote
+	case "Peg rail":
+		return railNote
 	}
 	return ""
 }
+
+// railNote says what the peg rail's loss is and that the deficit figures
+// leave it out.
+const railNote = "The peg rail's loss is how far the reference coins it holds, valued at their market price, fall " +
+	"below the rwaUSD it minted against them at par; each run's figure is its largest over the run. It is a loss " +
+	"only if the rail has to be unwound at that price: it is not part of the deficit, the reserve drawn or the " +
+	"recapitalisation above, which count the backstop's accounts."
 
 // pegNote says how the model defines the peg (sim: View.Peg), which the
 // peg figures measure.

@@ -1213,3 +1213,24 @@ func TestOverrideSource(t *testing.T) {
 		"| `profiles.gold.safety_factor` | 1.25 | liquidation ratio 1.25/0.90 = 139% |",
 	)
 }
+
+// TestRailFigures: a batch whose peg rail held coins gets the rail's loss
+// in the headline and a Peg rail group that says the deficit leaves it
+// out; one whose rail never held any gets neither.
+func TestRailFigures(t *testing.T) {
+	b := loadFixture(t)
+	_, md := build(t, b)
+	wantAll(t, md, "| **Peg rail holdings worth less than par** | 97.5% of runs [91.3%, 99.7%]; largest peak peg rail loss in any run: 184k USD |",
+		"### Peg rail", "it is not part of the deficit")
+	col := slices.IndexFunc(b.Manifest.Summary, func(m Metric) bool { return m.Name == "rail_exposure_max" })
+	if col < 0 {
+		t.Fatal("the fixture lacks rail_exposure_max")
+	}
+	for i := range b.Runs {
+		b.Runs[i].Values[col] = 0
+	}
+	_, md = build(t, b)
+	if strings.Contains(md, "Peg rail holdings worth less than par") || strings.Contains(md, "### Peg rail") {
+		t.Error("a batch whose rail held nothing gets rail figures")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 )
 
@@ -100,6 +101,9 @@ type riskSpec struct {
 	below  bool    // probability: P(metric < level) instead of P(metric > level)
 	level  float64 // threshold or quantile level; unused for tails and means
 	label  string  // for tails, the noun ("final deficit")
+	// onlyIf names a metric that must be above zero in some run for the
+	// figure to be given (a peg rail's loss needs a rail that held coins).
+	onlyIf string
 }
 
 // riskSpecs is the risk-figure section; it is the only part of the report
@@ -128,6 +132,11 @@ var riskSpecs = []riskSpec{
 	{group: "Liquidations and backstop", metric: "recap", kind: KindProbability, level: 0, label: "P(recapitalisation > 0)"},
 	{group: "Liquidations and backstop", metric: "recap", kind: KindMean, label: "Expected recapitalisation"},
 	{group: "Liquidations and backstop", metric: "recap", kind: KindMax, label: "Largest recapitalisation in any run"},
+	{group: "Peg rail", metric: "rail_loss_max", kind: KindProbability, level: 0, label: "P(peg rail holdings worth less than par at any time)", onlyIf: "rail_exposure_max"},
+	{group: "Peg rail", metric: "rail_loss_max", kind: KindMean, label: "Expected peak peg rail loss", onlyIf: "rail_exposure_max"},
+	{group: "Peg rail", metric: "rail_loss_max", kind: KindMax, label: "Largest peak peg rail loss in any run", onlyIf: "rail_exposure_max"},
+	{group: "Peg rail", metric: "rail_exposure_max", kind: KindMean, label: "Expected peak peg rail holdings", onlyIf: "rail_exposure_max"},
+	{group: "Peg rail", metric: "rail_exposure_max", kind: KindMax, label: "Largest peak peg rail holdings in any run", onlyIf: "rail_exposure_max"},
 }
 
 // Method descriptions, as the report prints them next to each interval.
@@ -145,7 +154,7 @@ func RiskFigures(b *Batch, opt Options) []Figure {
 	var out []Figure
 	for _, s := range riskSpecs {
 		m, ok := b.Summary(s.metric)
-		if !ok {
+		if !ok || (s.onlyIf != "" && !anyPositive(b, s.onlyIf)) {
 			continue
 		}
 		raw, _ := b.Values(s.metric)
@@ -164,6 +173,12 @@ func RiskFigures(b *Batch, opt Options) []Figure {
 		}
 	}
 	return out
+}
+
+// anyPositive reports whether metric is above zero in some run of b.
+func anyPositive(b *Batch, metric string) bool {
+	x, ok := b.Values(metric)
+	return ok && slices.ContainsFunc(x, func(v float64) bool { return v > 0 })
 }
 
 func nanInterval() Interval { return Interval{Lo: math.NaN(), Hi: math.NaN()} }
