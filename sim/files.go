@@ -3,6 +3,7 @@ package sim
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -78,10 +79,36 @@ func (a *atomicFiles) adopt(tmp, name string) {
 	a.names = append(a.names, name)
 }
 
-// commit renames every file into place.
+// ErrPartialCommit is wrapped by a commit that renamed some of its files
+// but not all: the directory then holds no manifest, so it is not taken for
+// a batch, and its other files are a mix of two batches.
+var ErrPartialCommit = errors.New("the output directory holds part of the new files and no manifest")
+
+// commit renames every file into place. When the set holds a manifest, the
+// old one goes first and the new one comes last: a directory whose renames
+// stop part way has none, and is not read as a batch whose files are
+// partly another's.
 func (a *atomicFiles) commit() error {
-	for i, t := range a.tmps {
-		if err := os.Rename(t, filepath.Join(a.dir, a.names[i])); err != nil {
+	order := make([]int, 0, len(a.tmps))
+	last := -1
+	for i, n := range a.names {
+		if n == ManifestFile {
+			last = i
+			continue
+		}
+		order = append(order, i)
+	}
+	if last >= 0 {
+		order = append(order, last)
+		if err := os.Remove(filepath.Join(a.dir, ManifestFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err // nothing renamed yet
+		}
+	}
+	for k, i := range order {
+		if err := os.Rename(a.tmps[i], filepath.Join(a.dir, a.names[i])); err != nil {
+			if k > 0 || last >= 0 {
+				return fmt.Errorf("%w: %w", ErrPartialCommit, err)
+			}
 			return err
 		}
 	}

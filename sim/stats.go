@@ -246,7 +246,7 @@ func init() {
 	}{
 		{Metric{"final_deficit", "Final deficit", "rwaUSD", "Bad debt covered neither by surplus nor by collateral at auction, at the end of the run.", 0}, func(r *Run) float64 { return r.Stats.deficit }},
 		{Metric{"peak_deficit", "Peak deficit", "rwaUSD", "Largest uncovered bad debt at any block.", 0}, func(r *Run) float64 { return r.Stats.PeakDeficit }},
-		{Metric{"reserve_drawn", "Reserve drawn", "rwaUSD", "Largest fall of the net surplus below its starting value.", 0}, func(r *Run) float64 { return math.Max(0, r.Stats.Reserve0-r.Stats.ReserveMin) }},
+		{Metric{"reserve_drawn", "Reserve drawn", "rwaUSD", "Largest fall of the net surplus below its value when the run starts: the funded reserve plus the fees collected while the system was set up.", 0}, func(r *Run) float64 { return math.Max(0, r.Stats.Reserve0-r.Stats.ReserveMin) }},
 		{Metric{"recap", "Recapitalisation", "rwaUSD", "rwaUSD governance transferred into the backstop.", 0}, func(r *Run) float64 { return wad(&r.Sys.Totals.Recap) }},
 		{Metric{"bad_debt", "Bad debt", "rwaUSD", "Sum over settled auctions (or immediate sales, with sale = \"pool\") of the debt they did not cover (without penalty).", 0}, func(r *Run) float64 { return r.Stats.BadDebt }},
 		{Metric{"shortfall", "Unpaid auction target", "rwaUSD", "Sum over settled auctions (or immediate sales) of the target, debt plus penalty, they did not raise.", 0}, func(r *Run) float64 { return rad(&r.Sys.Totals.Shortfall) }},

@@ -140,6 +140,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return &usageError{msg: re.Msg, hint: re.Hint}
 	case err != nil:
 		hints := []string{"nothing half-written is left in " + opt.Out + ": every file is written under a temporary name and renamed when complete"}
+		if errors.Is(err, sim.ErrPartialCommit) {
+			hints = []string{opt.Out + " holds no complete batch now, and no manifest.json, so nothing reads it as one"}
+		}
 		if _, jerr := os.Stat(filepath.Join(opt.Out, sim.JournalFile)); jerr == nil {
 			hints = append(hints, "the completed runs are recorded in "+filepath.Join(opt.Out, sim.JournalFile)+"; once the cause is fixed, continue with: "+resumeCommand(opt))
 		}
