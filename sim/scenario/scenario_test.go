@@ -522,3 +522,17 @@ func TestOutOfBounds(t *testing.T) {
 		t.Errorf("a plain name with a space: %v", err)
 	}
 }
+
+// TestDottedIndexHint: an array indexed with a dot, or not at all, is
+// hinted with the bracketed key the user meant.
+func TestDottedIndexHint(t *testing.T) {
+	src := minimal + "[[agents.borrowers]]\nprofile = \"gold\"\ncount = 10\n" +
+		"size = { dist = \"const\", value = 1000.0 }\ntarget_cr = { dist = \"const\", value = 2.0 }\n"
+	for _, key := range []string{"agents.borrowers.0.count", "agents.borrowers.count"} {
+		_, err := Parse("m.toml", []byte(src), Override{Key: key, Value: "5"})
+		var es Errors
+		if !errors.As(err, &es) || len(es) != 1 || es[0].Hint != "for example --set agents.borrowers[0].count=..." {
+			t.Errorf("%s: %v, want the hint for agents.borrowers[0].count", key, err)
+		}
+	}
+}

@@ -161,7 +161,18 @@ func setPath(v reflect.Value, at string, path []string, value string) error {
 		return setPath(e, next, path[1:], value)
 	case reflect.Slice:
 		if !strings.HasPrefix(head, "[") {
-			return &overrideError{msg: fmt.Sprintf("%q: index the array, for example [0]", head), hint: fmt.Sprintf("for example --set %s[0].%s=...", at, head)}
+			idx, tail := "[0]", path // a key of the entries: show it under the first
+			if _, err := strconv.Atoi(head); err == nil {
+				idx, tail = "["+head+"]", path[1:] // a dotted index: bracket it
+			}
+			key := at + idx
+			for _, p := range tail {
+				if !strings.HasPrefix(p, "[") {
+					key += "."
+				}
+				key += p
+			}
+			return &overrideError{msg: fmt.Sprintf("%q: index the array, for example [0]", head), hint: "for example --set " + key + "=..."}
 		}
 		i, err := strconv.Atoi(strings.Trim(head, "[]"))
 		if err != nil || i < 0 || i >= v.Len() {

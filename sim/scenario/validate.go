@@ -35,7 +35,7 @@ func (s *Scenario) validateTop(p *problems) {
 			"must not contain a slash or a control character or start with a dot, got %q", s.Name)
 	}
 	if s.Runs < 1 {
-		p.add("runs", "", "must be at least 1, got %d", s.Runs)
+		p.add("runs", "for example runs = 1000 (or --runs 1000 on the command line)", "must be at least 1, got %d", s.Runs)
 	}
 	step := s.Step.Seconds()
 	if step <= 0 {
@@ -46,10 +46,10 @@ func (s *Scenario) validateTop(p *problems) {
 		p.add("horizon", "make the horizon a whole number of steps", "must be a positive multiple of step (%s), got %q", s.Step, s.Horizon)
 	}
 	if s.Bucket.Seconds() <= 0 || s.Bucket.Seconds()%step != 0 {
-		p.add("bucket", "", "must be a positive multiple of step (%s), got %q", s.Step, s.Bucket)
+		p.add("bucket", `the time bucket of the paths, a whole number of steps: for example bucket = "1h" with step = "10m"`, "must be a positive multiple of step (%s), got %q", s.Step, s.Bucket)
 	}
 	if s.CheckEvery.Seconds() <= 0 || s.CheckEvery.Seconds()%step != 0 {
-		p.add("check_every", "", "must be a positive multiple of step (%s), got %q", s.Step, s.CheckEvery)
+		p.add("check_every", `a whole number of steps between full invariant checks, for example check_every = "1h"`, "must be a positive multiple of step (%s), got %q", s.Step, s.CheckEvery)
 	}
 }
 
@@ -102,7 +102,7 @@ func (s *Scenario) validateProtocol(p *problems) {
 			p.add(k+".token", `for example token = "XAUt"`, "is required")
 		}
 		if pr.Decimals > 18 {
-			p.add(k+".decimals", "", "must be at most 18, got %d", pr.Decimals)
+			p.add(k+".decimals", "token amounts are converted to 18-decimal fixed point: use the token's own decimals, at most 18 (USDC 6, most tokens 18)", "must be at most 18, got %d", pr.Decimals)
 		}
 		if _, ok := s.Market.Assets[pr.Asset]; !ok {
 			p.add(k+".asset", "name an asset defined under [market.assets.NAME]", "%q is not a market asset", pr.Asset)
@@ -139,19 +139,19 @@ func (s *Scenario) validateProtocol(p *problems) {
 			p.add(k+".cusp", "Maker's spells require buf × cusp ≤ 1 so a reset auction restarts below where it stopped", "buf × cusp = %s exceeds 1", new(bigRat).Mul(a.Buf.Rat(), a.Cusp.Rat()).FloatString(4))
 		}
 		if a.Tail.Seconds() <= 0 {
-			p.add(k+".tail", "", "must be positive")
+			p.add(k+".tail", `how long an auction runs before it can be reset, for example tail = "2h"`, "must be positive")
 		}
 		switch a.Curve {
 		case "stairstep":
 			if a.Step.Seconds() <= 0 {
-				p.add(k+".step", "", "must be positive")
+				p.add(k+".step", `a stairstep curve's time between price cuts, for example step = "90s"`, "must be positive")
 			}
 			rangeCheck(p, k+".cut", a.Cut, "0", "1", true, false, "the price multiplier per step: 0.99 lowers it 1% a step")
 		case "exponential":
 			rangeCheck(p, k+".cut", a.Cut, "0", "1", true, false, "the price multiplier per second")
 		case "linear":
 			if a.Tau.Seconds() <= 0 {
-				p.add(k+".tau", "", "must be positive")
+				p.add(k+".tau", `a linear curve's time for the price to reach zero, for example tau = "6h"`, "must be positive")
 			}
 		default:
 			p.add(k+".curve", `one of "stairstep", "exponential", "linear"`, "unknown curve %q", a.Curve)
@@ -164,7 +164,7 @@ func (s *Scenario) validateProtocol(p *problems) {
 			p.add(k+".token", `for example token = "USDC"`, "is required")
 		}
 		if r.Decimals > 18 {
-			p.add(k+".decimals", "", "must be at most 18, got %d", r.Decimals)
+			p.add(k+".decimals", "token amounts are converted to 18-decimal fixed point: use the token's own decimals, at most 18 (USDC 6, most tokens 18)", "must be at most 18, got %d", r.Decimals)
 		}
 		if _, ok := s.Market.Assets[r.Asset]; !ok {
 			p.add(k+".asset", "name an asset defined under [market.assets.NAME]", "%q is not a market asset", r.Asset)
@@ -178,7 +178,7 @@ func (s *Scenario) validateProtocol(p *problems) {
 			p.add("pegpool.rail", "name a [pegrail.NAME] table", "%q is not a peg rail", pp.Rail)
 		}
 		if pp.A == 0 || pp.A >= 1_000_000 {
-			p.add("pegpool.a", "", "must be in [1, 1000000), got %d", pp.A)
+			p.add("pegpool.a", "the StableSwap amplification coefficient, for example a = 200", "must be in [1, 1000000), got %d", pp.A)
 		}
 		rangeCheck(p, "pegpool.fee", pp.Fee, "0", "0.5", false, false, "")
 		rangeCheck(p, "pegpool.offpeg_fee", pp.OffpegFee, "1", "", false, false, "")
@@ -284,10 +284,10 @@ func (s *Scenario) validateMarket(p *problems) {
 			}
 		}
 		if sh.Start.Seconds() < 0 || sh.Start.Seconds() >= s.Horizon.Seconds() {
-			p.add(k+".start", "", "must be within the horizon (%s), got %q", s.Horizon, sh.Start)
+			p.add(k+".start", `a shock starts during the run: a duration from its start, for example start = "5d"`, "must be within the horizon (%s), got %q", s.Horizon, sh.Start)
 		}
 		if sh.Duration.Seconds() < 0 {
-			p.add(k+".duration", "", "must not be negative")
+			p.add(k+".duration", `for example duration = "6h"`, "must not be negative")
 		}
 	}
 	if len(p.errs) > before || !s.timeOK() {
@@ -320,7 +320,7 @@ func (s *Scenario) validateMarket(p *problems) {
 			}
 			p.add(key, hint, "%s", msg)
 		default:
-			p.add("market", "", "%v", e)
+			p.add("market", "compare the [market] tables with a scenario of the library in configs/", "%v", e)
 		}
 	}
 	for _, name := range s.ProfileNames() {
@@ -328,7 +328,7 @@ func (s *Scenario) validateMarket(p *problems) {
 			for _, e := range flatten(err) {
 				var fe *market.FieldError
 				if errors.As(e, &fe) {
-					p.add("oracles."+name+"."+fe.Field, "", "%v", fe.Err)
+					p.add("oracles."+name+"."+fe.Field, `an oracle takes deviation (a fraction), heartbeat, delay and timeout (durations such as "1h") and min, max (USD, 0 for none)`, "%v", fe.Err)
 				}
 			}
 		}
@@ -354,14 +354,14 @@ func (s *Scenario) validateDist(p *problems, key string, d Dist, positive bool) 
 	switch d.Dist {
 	case "const":
 		if positive && d.Value <= 0 {
-			p.add(key+".value", "", "must be positive, got %g", d.Value)
+			p.add(key+".value", "this quantity is positive: give a value above 0", "must be positive, got %g", d.Value)
 		}
 	case "uniform":
 		if d.Max < d.Min {
-			p.add(key, "", "uniform needs min ≤ max, got min %g max %g", d.Min, d.Max)
+			p.add(key, "swap min and max", "uniform needs min ≤ max, got min %g max %g", d.Min, d.Max)
 		}
 		if positive && d.Min <= 0 {
-			p.add(key+".min", "", "must be positive, got %g", d.Min)
+			p.add(key+".min", "this quantity is positive: give a min above 0", "must be positive, got %g", d.Min)
 		}
 	case "lognormal":
 		if d.Median <= 0 || d.Sigma < 0 {
@@ -369,7 +369,7 @@ func (s *Scenario) validateDist(p *problems, key string, d Dist, positive bool) 
 		}
 	case "normal":
 		if d.Sigma < 0 {
-			p.add(key+".sigma", "", "must not be negative")
+			p.add(key+".sigma", "sigma is the spread of the logarithm: 0 for none, for example sigma = 0.5", "must not be negative")
 		}
 	case "":
 		p.add(key+".dist", `add dist = "const", "uniform", "lognormal" or "normal" to the table`,
@@ -398,11 +398,11 @@ func (s *Scenario) validateAgents(p *problems) {
 		s.validateDist(p, k+".attention", b.Attention, true)
 		s.validateDist(p, k+".reserve", b.Reserve, false)
 		if b.LeverageShare < 0 || b.LeverageShare > 1 {
-			p.add(k+".leverage_share", "", "must be in [0, 1]")
+			p.add(k+".leverage_share", "the share of the group's borrowers who lever up, for example leverage_share = 0.3", "must be in [0, 1]")
 		}
 		s.validateDist(p, k+".leverage_band", b.LeverageBand, true)
 		if b.SellShare < 0 || b.SellShare > 1 {
-			p.add(k+".sell_share", "", "must be in [0, 1]")
+			p.add(k+".sell_share", "the share of the group's borrowers who sell the rwaUSD they mint, for example sell_share = 0.3", "must be in [0, 1]")
 		}
 		if b.SellShare > 0 && s.PegPool == nil {
 			p.add(k+".sell_share", "selling rwaUSD needs a [pegpool]", "no peg pool")
@@ -414,7 +414,7 @@ func (s *Scenario) validateAgents(p *problems) {
 		s.validateDist(p, "agents.keepers.latency", kp.Latency, true)
 		s.validateDist(p, "agents.keepers.priority", kp.Priority, false)
 		if kp.MaxTxs < 1 {
-			p.add("agents.keepers.max_txs", "", "must be at least 1")
+			p.add("agents.keepers.max_txs", "the most transactions a keeper sends in a block, for example max_txs = 8", "must be at least 1")
 		}
 	}
 	for _, name := range sortedKeys(s.Pools) {
