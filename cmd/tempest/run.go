@@ -177,7 +177,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		// memory is the larger of the two phases, not their sum.
 		runtime.GC()
 		debug.FreeOSMemory()
-		if err := writeReport(res.Dir, "", stdout); err != nil {
+		if ctx.Err() != nil {
+			return &hinted{err: fmt.Errorf("%w after the batch, before its report", errInterrupted),
+				hints: []string{"the batch's files are complete; render its report with: tempest report " + shellQuote(res.Dir)}}
+		}
+		stop := watchInterrupt(ctx, stderr, "interrupted: finishing the report (interrupt again to quit at once)")
+		err := writeReport(res.Dir, "", stdout)
+		stop()
+		if err != nil {
 			return err
 		}
 	}
@@ -279,6 +286,19 @@ func gcTarget(percent int) (restore func()) {
 // garbage collector's target at batchGCPercent.
 func runBatch(ctx context.Context, c *sim.Compiled, opt sim.Options, stderr io.Writer) (*sim.Result, error) {
 	defer batchGC()()
+	msg := "interrupted: finishing and recording the runs in progress (interrupt again to quit at once)"
+	if opt.Progress != nil {
+		msg = "\n" + msg // end the progress line
+	}
+	stop := watchInterrupt(ctx, stderr, msg)
+	res, err := sim.RunBatch(ctx, c, opt)
+	stop()
+	return res, err
+}
+
+// watchInterrupt prints msg on stderr if ctx is cancelled before the
+// returned stop is called; stop waits for the watcher to end.
+func watchInterrupt(ctx context.Context, stderr io.Writer, msg string) (stop func()) {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -286,17 +306,14 @@ func runBatch(ctx context.Context, c *sim.Compiled, opt sim.Options, stderr io.W
 		defer wg.Done()
 		select {
 		case <-ctx.Done():
-			if opt.Progress != nil {
-				fmt.Fprintln(stderr) // end the progress line
-			}
-			fmt.Fprintln(stderr, "interrupted: finishing and recording the runs in progress (interrupt again to quit at once)")
+			fmt.Fprintln(stderr, msg)
 		case <-done:
 		}
 	}()
-	res, err := sim.RunBatch(ctx, c, opt)
-	close(done)
-	wg.Wait()
-	return res, err
+	return func() {
+		close(done)
+		wg.Wait()
+	}
 }
 
 // noteJournal says on stderr what becomes of the journal of an interrupted
