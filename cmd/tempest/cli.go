@@ -58,12 +58,13 @@ const usage = `tempest: Monte Carlo stress tests of DeFi stablecoin and lending 
 
 Usage:
   tempest run FILE.toml [--runs N] [--seed S] [--workers W] [--out DIR] [--set K=V]... [--shard K/N] [--resume]
+                        [--quiet] [--no-report]
   tempest validate FILE.toml...
   tempest replay FILE.toml --run N --trace FILE.csv [--seed S] [--set K=V]...
-  tempest sweep FILE.toml [--out DIR] [--runs N] [--dry-run]
-  tempest tune FILE.toml [--out DIR] [--runs N] [--max-runs N]
+  tempest sweep FILE.toml [--out DIR] [--runs N] [--workers W] [--dry-run] [--quiet]
+  tempest tune FILE.toml [--out DIR] [--runs N] [--max-runs N] [--workers W] [--quiet]
   tempest merge DIR... --out DIR
-  tempest report DIR
+  tempest report DIR [--out DIR]
   tempest scenarios [DIR]
   tempest version
 
@@ -86,7 +87,8 @@ Commands:
 Run 'tempest COMMAND --help' (or 'tempest help COMMAND') for a command's flags
 and an example.
 
-Exit status: 0 success, 1 a run or I/O failure, 2 bad usage or a bad scenario.
+Exit status: 0 success, 1 a run or I/O failure, 2 bad usage or a bad scenario,
+130 interrupted (Ctrl-C; the finished runs are kept for --resume).
 `
 
 const versionHelp = `Usage: tempest version
