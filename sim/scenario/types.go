@@ -269,7 +269,7 @@ type Borrowers struct {
 // Keepers are liquidators.
 type Keepers struct {
 	Count     int     `toml:"count"`      // keepers
-	Capital   Dist    `toml:"capital"`    // rwaUSD held for auctions [USD]
+	Capital   Dist    `toml:"capital"`    // rwaUSD float kept for auctions [rwaUSD]
 	Latency   Dist    `toml:"latency"`    // blocks between looks at the chain
 	MinProfit float64 `toml:"min_profit"` // minimum expected profit per take [USD]
 	MaxTxs    int     `toml:"max_txs"`    // transactions per block
