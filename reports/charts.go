@@ -78,35 +78,22 @@ func fanCaption(b *Batch, m Metric) string {
 // it. It returns "" for any other series.
 func zeroBandsSentence(b *Batch, m Metric) string {
 	rows := b.Quantiles[m.Name]
-	seen := false
+	if !zeroBands(rows) {
+		return ""
+	}
 	top, at, horizon := 0.0, 0.0, 0.0
 	for _, r := range rows {
 		horizon = math.Max(horizon, r.T)
-		if r.Count == 0 {
-			continue
-		}
-		for _, c := range fanQuantiles {
-			v, ok := r.P[c]
-			if !ok || !finite(v) {
-				continue
-			}
-			if v != 0 {
-				return ""
-			}
-			seen = true
-		}
-		if r.Max > top {
+		if r.Count > 0 && r.Max > top {
 			top, at = r.Max, r.T
 		}
-	}
-	if !seen || top == 0 {
-		return ""
 	}
 	when := "hour " + Num(at)
 	if div, _ := timeAxis(horizon); div != 1 {
 		when += " (day " + Num(at/div) + ")"
 	}
 	largest := fmt.Sprintf("the largest value in any run, %s, came at %s", withUnit(top, m.Unit), when)
+	const dotted = " The dotted line is the largest value in any run at each time."
 	if w, found := seriesRuns[m.Name]; found {
 		if v, ok := b.Values(w.summary); ok {
 			var zero, above int
@@ -121,11 +108,36 @@ func zeroBandsSentence(b *Batch, m Metric) string {
 			if 2*zero > len(v) {
 				return fmt.Sprintf("In most runs this is zero throughout, so the median and the bands lie at zero "+
 					"at every time: %s of the %s successful runs (%s) %s, and %s.", group3(above), group3(len(v)),
-					percent(float64(above)/float64(len(v))), w.some, largest)
+					percent(float64(above)/float64(len(v))), w.some, largest) + dotted
 			}
 		}
 	}
-	return "At every time most runs are at zero, so the median and the bands lie at zero; " + largest + "."
+	return "At every time most runs are at zero, so the median and the bands lie at zero; " + largest + "." + dotted
+}
+
+// zeroBands reports whether a fan chart's median and bands are zero at every
+// time while some run is above zero at some time (quantiles.csv's exact
+// maximum): the chart then shows the batch only through its mean, its
+// sample paths and the maximum over runs.
+func zeroBands(rows []QuantileRow) bool {
+	seen, above := false, false
+	for _, r := range rows {
+		if r.Count == 0 {
+			continue
+		}
+		for _, c := range fanQuantiles {
+			v, ok := r.P[c]
+			if !ok || !finite(v) {
+				continue
+			}
+			if v != 0 {
+				return false
+			}
+			seen = true
+		}
+		above = above || r.Max > 0
+	}
+	return seen && above
 }
 
 // distSpec is one distribution figure of the report. The section names

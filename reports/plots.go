@@ -53,6 +53,7 @@ var (
 	// meanDashes is the one dash pattern of a fan chart, the mean's: the
 	// sample paths are thin and solid, so none of them reads as the mean.
 	meanDashes = []vg.Length{vg.Points(3), vg.Points(2)}
+	peakDashes = []vg.Length{vg.Points(1), vg.Points(1.5)} // dotted, apart from the mean's dashes
 )
 
 // errAllZero is returned by FanChart for a series that is zero in every
@@ -130,6 +131,10 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 	}
 	div, xlabel := timeAxis(horizon)
 	coarse := SketchLimited(rows)
+	// With the median and bands at zero throughout, the maximum over runs
+	// shows when and how large the runs above zero were.
+	var peak plotter.XYs
+	showPeak := !coarse && zeroBands(rows)
 	var med, mean plotter.XYs
 	var lo, hi [2]plotter.XYs // outer and inner band
 	for _, r := range rows {
@@ -138,6 +143,9 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 		}
 		x := r.T / div
 		mean = append(mean, plotter.XY{X: x, Y: r.Mean})
+		if showPeak && finite(r.Max) {
+			peak = append(peak, plotter.XY{X: x, Y: r.Max})
+		}
 		if coarse {
 			if finite(r.Min, r.Max) {
 				lo[0] = append(lo[0], plotter.XY{X: x, Y: r.Min})
@@ -207,6 +215,17 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 	}
 	if first != nil {
 		p.Legend.Add(fmt.Sprintf("sample runs (%d)", drawn), first)
+	}
+	if len(peak) > 1 {
+		l, err := plotter.NewLine(peak)
+		if err != nil {
+			return nil, err
+		}
+		l.Color = inkDark
+		l.Width = vg.Points(1)
+		l.Dashes = peakDashes
+		p.Add(l)
+		p.Legend.Add("largest in any run (exact)", l)
 	}
 	if len(mean) > 0 {
 		l, err := plotter.NewLine(mean)

@@ -355,7 +355,8 @@ func svgText(t *testing.T, p *plot.Plot) string {
 // and keeps its one dash pattern for the mean, so no sample path reads as
 // the mean and the legend's sample-path entry matches every path; a band
 // with no area (here the deficit's percentiles set to zero, its maximum
-// not) is neither drawn nor listed.
+// not) is neither drawn nor listed, and the maximum over runs is drawn
+// instead.
 func TestFanLegend(t *testing.T) {
 	b := loadFixture(t)
 	m, _ := seriesMetric(b, "deficit")
@@ -385,6 +386,11 @@ func TestFanLegend(t *testing.T) {
 	}
 	if !strings.Contains(svg, "sample runs (5)") {
 		t.Error("legend lacks the sample runs")
+	}
+	// With the median and bands at zero, the exact maximum over runs shows
+	// where the runs above zero were.
+	if !strings.Contains(svg, ">largest in any run (exact)<") {
+		t.Error("legend lacks the largest value in any run, drawn when the bands are all zero")
 	}
 }
 
@@ -769,10 +775,11 @@ func TestFanZeroBands(t *testing.T) {
 	want := "Backstop bad debt covered neither by its surplus nor by collateral still at auction. In most runs " +
 		"this is zero throughout, so the median and the bands lie at zero at every time: 22 of the 80 successful " +
 		"runs (27.5%) had a deficit at some time, and the largest value in any run, 1.69M rwaUSD, came at hour " +
-		"45 (day 1.875)."
+		"45 (day 1.875). The dotted line is the largest value in any run at each time."
 	if got := caption(b, "deficit"); got != want {
 		t.Errorf("deficit caption\n%s\nwant\n%s", got, want)
 	}
+
 
 	// A series without such a summary, and the deficit when its summary
 	// does not show that most runs are zero throughout, say what the
@@ -780,7 +787,8 @@ func TestFanZeroBands(t *testing.T) {
 	addMetric(b)
 	zeroBands(b, "recall_defaults")
 	want = "Loans recalled and not repaid in time. At every time most runs are at zero, so the median and the " +
-		"bands lie at zero; the largest value in any run, 21.1M loans, came at hour 39 (day 1.625)."
+		"bands lie at zero; the largest value in any run, 21.1M loans, came at hour 39 (day 1.625). " +
+		"The dotted line is the largest value in any run at each time."
 	if got := caption(b, "recall_defaults"); got != want {
 		t.Errorf("recall_defaults caption\n%s\nwant\n%s", got, want)
 	}
