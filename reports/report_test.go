@@ -780,7 +780,6 @@ func TestFanZeroBands(t *testing.T) {
 		t.Errorf("deficit caption\n%s\nwant\n%s", got, want)
 	}
 
-
 	// A series without such a summary, and the deficit when its summary
 	// does not show that most runs are zero throughout, say what the
 	// quantiles show.
