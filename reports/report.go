@@ -605,19 +605,79 @@ const pegNote = "The peg is rwaUSD's USD price as the model defines it: at every
 	"a scenario without a peg pool). It is the price in that one pool: while no one trades in it, the peg " +
 	"follows the reference coin, so these figures include the reference coin's own moves."
 
-// absorbedNote says how many runs had bad debt or an unpaid auction target
+// absorbedNote is the bad-debt figures' note: what became of the auction
+// losses (lossNote), the deficits that did not come from them
+// (otherDeficitNote) and the auctions the figures cannot count yet
+// (openAuctionNote).
+func absorbedNote(b *Batch) string {
+	return strings.TrimSpace(lossNote(b) + " " + otherDeficitNote(b) + " " + openAuctionNote(b))
+}
+
+// otherDeficitNote counts the runs with a deficit at some time but no
+// auction loss: their deficit came from the backstop's other payments.
+// It returns "" when there are none or the batch lacks the metrics.
+func otherDeficitNote(b *Batch) string {
+	peak, ok1 := b.Values("peak_deficit")
+	bad, ok2 := b.Values("bad_debt")
+	if !ok1 || !ok2 {
+		return ""
+	}
+	short, _ := b.Values("shortfall")
+	n := 0
+	for i := range peak {
+		if peak[i] > 0 && !(bad[i] > 0) && !(short != nil && short[i] > 0) {
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s runs had a deficit at some time without any auction loss: it came from the backstop's "+
+		"other payments, such as keeper rewards (keeper_rewards in the per-run table).", group3(n))
+}
+
+// openAuctionNote says how many runs ended with auctions still running,
+// whose outcome the bad-debt figures, which count settled auctions, leave
+// out. It returns "" when no run did or the batch lacks the metric.
+func openAuctionNote(b *Batch) string {
+	open, ok := b.Values("open_auction_target")
+	if !ok {
+		return ""
+	}
+	n, top := 0, 0.0
+	for _, v := range open {
+		if v > 0 {
+			n++
+			top = math.Max(top, v)
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	unit := "rwaUSD"
+	if m, ok := b.Summary("open_auction_target"); ok {
+		unit = m.Unit
+	}
+	return fmt.Sprintf("In %s runs auctions were still running at the end, with a target of up to %s: the bad-debt "+
+		"figures count settled auctions only, so what these raise is not in them.", group3(n), withUnit(top, unit))
+}
+
+// lossNote says how many runs had bad debt or an unpaid auction target
 // and whether the backstop's surplus absorbed those losses before they
 // became a deficit (a peak deficit of zero), which the deficit figures
 // alone cannot show, and whether the penalties of the same runs covered
-// them (no reserve drawn in any of them). It returns "" when no run had such a loss or the
-// batch lacks the metrics.
-func absorbedNote(b *Batch) string {
+// them (no reserve drawn in any of them). It returns "" when no run had
+// such a loss or the batch lacks the metrics.
+func lossNote(b *Batch) string {
 	bad, okBad := b.Values("bad_debt")
 	short, okShort := b.Values("shortfall")
 	peak, okPeak := b.Values("peak_deficit")
 	drawn, okDrawn := b.Values("reserve_drawn")
 	if !okBad || !okPeak {
 		return ""
+	}
+	if !okShort {
+		short = nil
 	}
 	var nBad, nShort, nLoss, nDeficit, nDrawn, nKnown int
 	worst := 0.0
@@ -628,7 +688,7 @@ func absorbedNote(b *Batch) string {
 			worst = math.Max(worst, bad[i])
 			loss = true
 		}
-		if okShort && short[i] > 0 {
+		if short != nil && short[i] > 0 {
 			nShort++
 			loss = true
 		}

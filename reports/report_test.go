@@ -1241,3 +1241,35 @@ func TestRailFigures(t *testing.T) {
 		t.Error("a batch whose rail held nothing gets rail figures")
 	}
 }
+
+// TestBadDebtNoteCauses: the bad-debt note counts the runs whose deficit
+// came without an auction loss, and the runs that ended with auctions
+// still running, whose outcome the bad-debt figures cannot count.
+func TestBadDebtNoteCauses(t *testing.T) {
+	b := loadFixture(t)
+	setSummary(b, "bad_debt", 0) // the fixture has no shortfall column
+	peak := slices.IndexFunc(b.Manifest.Summary, func(m Metric) bool { return m.Name == "peak_deficit" })
+	for j := range b.Runs {
+		b.Runs[j].Values[peak] = 0
+	}
+	for _, j := range []int{3, 7} {
+		b.Runs[j].Values[peak] = 1000
+	}
+	b.Manifest.Summary = append(b.Manifest.Summary, Metric{Name: "open_auction_target", Label: "Auction target still open", Unit: "rwaUSD"})
+	for j := range b.Runs {
+		v := 0.0
+		if j%20 == 0 {
+			v = float64(j) * 1000
+		}
+		b.Runs[j].Values = append(b.Runs[j].Values, v)
+	}
+	note := absorbedNote(b)
+	for _, want := range []string{
+		"2 runs had a deficit at some time without any auction loss",
+		"In 3 runs auctions were still running at the end, with a target of up to 60k rwaUSD",
+	} {
+		if !strings.Contains(note, want) {
+			t.Errorf("note %q lacks %q", note, want)
+		}
+	}
+}

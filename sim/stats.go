@@ -250,6 +250,7 @@ func init() {
 		{Metric{"recap", "Recapitalisation", "rwaUSD", "rwaUSD governance transferred into the backstop.", 0}, func(r *Run) float64 { return wad(&r.Sys.Totals.Recap) }},
 		{Metric{"bad_debt", "Bad debt", "rwaUSD", "Sum over settled auctions (or immediate sales, with sale = \"pool\") of the debt they did not cover (without penalty).", 0}, func(r *Run) float64 { return r.Stats.BadDebt }},
 		{Metric{"shortfall", "Unpaid auction target", "rwaUSD", "Sum over settled auctions (or immediate sales) of the target, debt plus penalty, they did not raise.", 0}, func(r *Run) float64 { return rad(&r.Sys.Totals.Shortfall) }},
+		{Metric{"open_auction_target", "Auction target still open", "rwaUSD", "Target (debt plus penalty) of the auctions still running at the end: bad debt and the unpaid auction target count settled auctions only.", 0}, func(r *Run) float64 { return rad(&r.Sys.Dog.Dirt) }},
 		{Metric{"peg_min", "Lowest peg", "USD", "Lowest rwaUSD price at any block.", 0}, func(r *Run) float64 { return r.Stats.PegMin }},
 		{Metric{"peg_max", "Highest peg", "USD", "Highest rwaUSD price at any block.", 0}, func(r *Run) float64 { return r.Stats.PegMax }},
 		{Metric{"pool_price_min", "Lowest pool price", "reference coins", "Lowest price of rwaUSD in the peg pool, in the reference coin, at any block (1 without a pool): the peg's move apart from the reference coin's.", 0}, func(r *Run) float64 { return r.Stats.PoolMin }},
