@@ -343,13 +343,14 @@ func (r *Run) setup(pop *rand.Rand) error {
 	}
 	sc := c.S
 	if k := sc.Agents.Keepers; k != nil {
+		var look lookSpread
 		for i := 0; i < k.Count; i++ {
 			kp := &agents.Keeper{Capital: draw(pop, k.Capital), Latency: int(math.Round(draw(pop, k.Latency))),
 				MinProfit: k.MinProfit, MaxTxs: k.MaxTxs, Slot: (float64(i) + pop.Float64()) / float64(k.Count)}
 			kp.Priority = uint32(math.Round(draw(pop, k.Priority)))
 			kp.Acct = s.AddAccount(fmt.Sprintf("keeper%d", i))
 			r.addAgent(kp)
-			kp.Next = firstLook(i, kp.Latency)
+			kp.Next = look.next(kp.Latency)
 			r.Keepers = append(r.Keepers, kp)
 			if err := r.fundStable(kp.Acct, kp.Capital); err != nil {
 				return fmt.Errorf("keeper capital: %w", err)
@@ -358,11 +359,12 @@ func (r *Run) setup(pop *rand.Rand) error {
 		}
 	}
 	if a := sc.Agents.Arbitrageurs; a != nil {
+		var look lookSpread
 		for i := 0; i < a.Count; i++ {
 			ab := &agents.Arbitrageur{Latency: int(math.Round(draw(pop, a.Latency))), MinProfit: a.MinProfit}
 			ab.Acct = s.AddAccount(fmt.Sprintf("arb%d", i))
 			r.addAgent(ab)
-			ab.Next = firstLook(i, ab.Latency)
+			ab.Next = look.next(ab.Latency)
 			r.mintRef(ab.Acct, draw(pop, a.Capital))
 		}
 	}
@@ -411,16 +413,29 @@ func (r *Run) setup(pop *rand.Rand) error {
 	return s.CheckInvariants(true)
 }
 
-// firstLook is the first block of the i-th agent of a group that looks
-// every latency blocks: the group's first looks are spread over the
-// latency, as borrowers' are over their attention, so that agents of one
-// latency do not all look at the same blocks. In lock-step, keepers with a
-// 2-block latency would see an auction only every other block, and one
-// whose price falls to its cusp within two blocks would be reset at every
-// look and never bought. Spread by index, not drawn, so the population
-// stream, and with it every drawn agent, is the same as without.
-func firstLook(i, latency int) int {
-	return 1 + i%max(1, latency)
+// lookSpread spreads the first looks of a group of agents that each look
+// every latency blocks: the agents that share a latency take the phases
+// of that latency in turn, as borrowers' first looks are spread over
+// their attention, so that agents of one latency do not all look at the
+// same blocks. In lock-step, keepers with a 2-block latency would see an
+// auction only every other block, and one whose price falls to its cusp
+// within two blocks would be reset at every look and never bought.
+// Spread by arrival, not drawn, so the population stream, and with it
+// every drawn agent, is the same as without.
+type lookSpread struct {
+	seen map[int]int // agents so far, by latency
+}
+
+// next is the first block of the next agent of the group, whose latency
+// is latency blocks.
+func (l *lookSpread) next(latency int) int {
+	latency = max(1, latency)
+	if l.seen == nil {
+		l.seen = make(map[int]int)
+	}
+	n := l.seen[latency]
+	l.seen[latency] = n + 1
+	return 1 + n%latency
 }
 
 func (r *Run) addAgent(a agents.Agent) {
