@@ -502,6 +502,8 @@ func TestOutOfBounds(t *testing.T) {
 		{"backstop.wait", "-1h", "must not be negative"},
 		{"backstop.recap_delay", "-3d", "must not be negative"},
 		{"horizon", "99999999d", "longer than the longest duration"},
+		{"horizon", "106000d2562047h", "longer than the longest duration"},
+		{"horizon", "6945d", "must be at most 1000000 steps"},
 		{"name", "../../etc", "must not contain a slash"},
 		{"name", "a/b", "must not contain a slash"},
 		{"name", ".hidden", "start with a dot"},

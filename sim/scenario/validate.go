@@ -29,8 +29,7 @@ func (s *Scenario) Validate() error {
 func (s *Scenario) validateTop(p *problems) {
 	if strings.TrimSpace(s.Name) == "" {
 		p.add("name", `add name = "..." at the top of the file`, "is required")
-	} else if strings.ContainsAny(s.Name, `/\`) || strings.HasPrefix(s.Name, ".") || strings.ContainsFunc(s.Name, unicode.IsControl) {
-		// The default output directory is out/NAME.
+	} else if !NameOK(s.Name) {
 		p.add("name", `a name is the default output directory out/NAME: use letters, digits, "-" and "_", for example name = "gold-crash"`,
 			"must not contain a slash or a control character or start with a dot, got %q", s.Name)
 	}
@@ -44,6 +43,9 @@ func (s *Scenario) validateTop(p *problems) {
 	}
 	if s.Horizon.Seconds() <= 0 || s.Horizon.Seconds()%step != 0 {
 		p.add("horizon", "make the horizon a whole number of steps", "must be a positive multiple of step (%s), got %q", s.Step, s.Horizon)
+	} else if n := s.Horizon.Seconds() / step; n > MaxSteps {
+		p.add("horizon", "every run keeps its price paths in memory step by step: use a longer step or a shorter horizon, at most 1,000,000 steps (about 19 years of 10-minute steps)",
+			"must be at most %d steps of %s, got %d", MaxSteps, s.Step, n)
 	}
 	if s.Bucket.Seconds() <= 0 || s.Bucket.Seconds()%step != 0 {
 		p.add("bucket", `the time bucket of the paths, a whole number of steps: for example bucket = "1h" with step = "10m"`, "must be a positive multiple of step (%s), got %q", s.Step, s.Bucket)
@@ -51,6 +53,13 @@ func (s *Scenario) validateTop(p *problems) {
 	if s.CheckEvery.Seconds() <= 0 || s.CheckEvery.Seconds()%step != 0 {
 		p.add("check_every", `a whole number of steps between full invariant checks, for example check_every = "1h"`, "must be a positive multiple of step (%s), got %q", s.Step, s.CheckEvery)
 	}
+}
+
+// NameOK reports whether name can name an output directory under out/:
+// it has no slash or control character and does not start with a dot, so
+// out/NAME stays inside out/ and is not hidden.
+func NameOK(name string) bool {
+	return !strings.ContainsAny(name, `/\`) && !strings.HasPrefix(name, ".") && !strings.ContainsFunc(name, unicode.IsControl)
 }
 
 // timeOK reports whether step and horizon make a whole, positive number of
@@ -442,6 +451,10 @@ func (s *Scenario) validateAgents(p *problems) {
 		s.validateDist(p, "agents.arbitrageurs.latency", a.Latency, true)
 	}
 }
+
+// MaxSteps is the most steps a run may take: every run holds its price
+// paths, step by step, in memory, once per parallel worker.
+const MaxSteps = 1_000_000
 
 // MaxAgents is the most agents of one group a scenario may have: every run
 // holds all of them in memory, several times over with parallel workers.

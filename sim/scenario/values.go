@@ -154,6 +154,9 @@ func (d *Duration) UnmarshalText(b []byte) error {
 			}
 			return fmt.Errorf("%q: not a duration", s)
 		}
+		if x > 0 && total > math.MaxInt64-x {
+			return fmt.Errorf("%q: longer than the longest duration, about 106,700 days (292 years)", s)
+		}
 		total += x
 	}
 	if total < 0 || strings.HasPrefix(s, "-") {
