@@ -179,6 +179,11 @@ func LoadWith(path string, rf RunFlags) (*File, error) {
 	if f.Name == "" {
 		f.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	}
+	if !scenario.NameOK(f.Name) {
+		// The output directory is out/sweeps/NAME or out/tune/NAME.
+		es = append(es, f.fileErr("name", `the name is the output directory out/sweeps/NAME (out/tune/NAME): use letters, digits, "-" and "_", for example name = "haircut-grid"`,
+			"must not contain a slash or a control character or start with a dot, got %q", f.Name))
+	}
 	if rf.Runs > 0 {
 		f.Runs, f.runsFlag = rf.Runs, true
 	}

@@ -199,6 +199,18 @@ func TestLoadMistakes(t *testing.T) {
 	if !errors.As(err, &es) || len(es) != 1 || es[0].File != path || es[0].Line != 2 || es[0].Key != "base" {
 		t.Errorf("a missing base: %v", err)
 	}
+	// The name is the output directory under out/sweeps or out/tune.
+	base, _ := filepath.Abs("../../configs/baseline.toml")
+	for _, name := range []string{"../../escaped", `a\\b`, ".hidden"} {
+		src := "name = \"" + name + "\"\nbase = \"" + base + "\"\n[[axes]]\nkey = \"runs\"\nvalues = [\"10\"]\n"
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err = Load(path)
+		if !errors.As(err, &es) || len(es) != 1 || es[0].Key != "name" || es[0].Line != 1 || !strings.Contains(es[0].Msg, "must not contain a slash") || es[0].Hint == "" {
+			t.Errorf("name %q: %v", name, err)
+		}
+	}
 	f := writeSweep(t, dir, "figures = [\"mean(final_price_gold)\"]\n[[axes]]\nkey = \"profiles.gold.haircut\"\nvalues = [\"0.1\"]\n")
 	if _, figs := f.figures(); !slices.ContainsFunc(figs, func(x Figure) bool { return x.Metric == "final_price_gold" }) {
 		t.Errorf("figures %+v: no final_price_gold", figs)
