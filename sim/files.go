@@ -79,10 +79,11 @@ func (a *atomicFiles) adopt(tmp, name string) {
 	a.names = append(a.names, name)
 }
 
-// ErrPartialCommit is wrapped by a commit that renamed some of its files
-// but not all: the directory then holds no manifest, so it is not taken for
-// a batch, and its other files are a mix of two batches.
-var ErrPartialCommit = errors.New("the output directory holds part of the new files and no manifest")
+// ErrPartialCommit is wrapped by a commit that removed the old manifest
+// and then failed to rename its files into place: the directory then holds
+// no manifest, so it is not taken for a batch, and its other files may be
+// a mix of two batches.
+var ErrPartialCommit = errors.New("the output directory holds no manifest")
 
 // commit renames every file into place. When the set holds a manifest, the
 // old one goes first and the new one comes last: a directory whose renames
@@ -106,8 +107,11 @@ func (a *atomicFiles) commit() error {
 	}
 	for k, i := range order {
 		if err := os.Rename(a.tmps[i], filepath.Join(a.dir, a.names[i])); err != nil {
-			if k > 0 || last >= 0 {
-				return fmt.Errorf("%w: %w", ErrPartialCommit, err)
+			switch {
+			case k > 0:
+				return fmt.Errorf("%w and part of the new files: %w", ErrPartialCommit, err)
+			case last >= 0:
+				return fmt.Errorf("%w (the old one is removed) and none of the new files: %w", ErrPartialCommit, err)
 			}
 			return err
 		}

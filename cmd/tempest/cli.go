@@ -310,11 +310,11 @@ func checkCount(name string, n int, set bool, hint string) error {
 	return nil
 }
 
-// checkWorkers refuses a negative --workers.
 // maxWorkers bounds --workers: far more than any machine's CPUs, and few
 // enough that their runs fit in memory.
 const maxWorkers = 1024
 
+// checkWorkers refuses a negative --workers or one above maxWorkers.
 func checkWorkers(workers int) error {
 	if workers < 0 {
 		return &usageError{msg: fmt.Sprintf("--workers %d: must be at least 1 (0 means the number of CPUs)", workers),

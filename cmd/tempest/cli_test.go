@@ -505,3 +505,30 @@ func TestSweepFileToScenarioCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestReportDamagedBatch: a batch whose files are damaged is not
+// rendered, and the hint says how to rebuild it and render it again
+// into the same --out, naming the manifest when it is the damaged file.
+func TestReportDamagedBatch(t *testing.T) {
+	dir := t.TempDir()
+	batch := filepath.Join(dir, "b")
+	if _, stderr, code := runCLI(t, "run", "testdata/tiny.toml", "--runs", "2", "--out", batch, "--quiet", "--no-report"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	to := filepath.Join(dir, "r")
+	if err := os.WriteFile(filepath.Join(batch, "runs.csv"), []byte("run\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runCLI(t, "report", batch, "--out", to)
+	if code != 1 || !strings.Contains(stderr, "hint: a file of the batch is missing or damaged: rerun the batch with the command in its manifest.json") ||
+		!strings.Contains(stderr, "then tempest report "+batch+" --out "+to) {
+		t.Errorf("damaged runs.csv: exit %d, stderr:\n%s", code, stderr)
+	}
+	if err := os.WriteFile(filepath.Join(batch, "manifest.json"), []byte("{"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = runCLI(t, "report", batch)
+	if code != 1 || !strings.Contains(stderr, "its manifest.json is unreadable: rerun the batch (tempest run FILE.toml --out "+batch) {
+		t.Errorf("damaged manifest.json: exit %d, stderr:\n%s", code, stderr)
+	}
+}

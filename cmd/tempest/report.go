@@ -68,13 +68,17 @@ func checkBatch(dir string) error {
 func writeReport(dir, out string, stdout io.Writer) error {
 	defer gcTarget(reportGCPercent)()
 	if err := reports.Generate(dir, reports.Options{Out: out}); err != nil {
-		if le := (*reports.LoadError)(nil); errors.As(err, &le) {
-			return &hinted{err: fmt.Errorf("report: %w", err),
-				hints: []string{"a file of the batch is missing or damaged: rerun the batch with the command in its manifest.json (or merge its shards again), then tempest report " + shellQuote(dir)}}
-		}
 		again := "tempest report " + shellQuote(dir)
 		if out != "" {
 			again += " --out " + shellQuote(out)
+		}
+		if le := (*reports.LoadError)(nil); errors.As(err, &le) {
+			rerun := "rerun the batch with the command in its " + sim.ManifestFile + " (or merge its shards again)"
+			if _, merr := sim.ReadManifest(dir); merr != nil {
+				rerun = "its " + sim.ManifestFile + " is unreadable: rerun the batch (tempest run FILE.toml --out " + shellQuote(dir) + ", or merge its shards again)"
+			}
+			return &hinted{err: fmt.Errorf("report: %w", err),
+				hints: []string{"a file of the batch is missing or damaged: " + rerun + ", then " + again}}
 		}
 		return &hinted{err: fmt.Errorf("report: %w", err),
 			hints: []string{"the batch's files are intact; fix the cause and re-render with: " + again}}
