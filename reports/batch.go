@@ -33,6 +33,10 @@ type Metric struct {
 	Label string `json:"label"`
 	Unit  string `json:"unit"`
 	Desc  string `json:"desc"`
+	// Worse, for a series, is the direction in which it means trouble:
+	// "high", "low", or "" for neither. paths.csv then holds the run
+	// that went furthest that way (Path.Worst).
+	Worse string `json:"worse"`
 }
 
 // Manifest is the part of manifest.json the report reads. Timing is
@@ -96,10 +100,13 @@ type QuantileRow struct {
 	P map[string]float64
 }
 
-// Path is one sample path of paths.csv.
+// Path is one path of paths.csv: a sample path (one of the first
+// successful runs) or, with Worst set, the run whose series went furthest
+// the way the series is worse (Metric.Worse).
 type Path struct {
-	Run int
-	Y   []float64 // one value per bucket, NaN where missing
+	Run   int
+	Worst bool
+	Y     []float64 // one value per bucket, NaN where missing
 }
 
 // Batch is a batch directory read into memory.
@@ -111,7 +118,8 @@ type Batch struct {
 	Quantiles map[string][]QuantileRow
 	// PathT holds the bucket end times (hours) of paths.csv.
 	PathT []float64
-	// Paths maps a series name to its sample paths in run order.
+	// Paths maps a series name to its sample paths in run order, then its
+	// worst path, if any.
 	Paths map[string][]Path
 }
 
@@ -360,10 +368,15 @@ func (b *Batch) readPaths(name string) error {
 	if len(hdr) < 2 || hdr[0] != "run" || hdr[1] != "metric" {
 		return fmt.Errorf("%s: unexpected header", name)
 	}
-	b.PathT = make([]float64, len(hdr)-2)
-	for i, s := range hdr[2:] {
+	// Batches before the worst paths have no kind column.
+	first := 2
+	if len(hdr) > 2 && hdr[2] == "kind" {
+		first = 3
+	}
+	b.PathT = make([]float64, len(hdr)-first)
+	for i, s := range hdr[first:] {
 		if b.PathT[i], err = strconv.ParseFloat(s, 64); err != nil {
-			return fmt.Errorf("%s: header column %d: %v", name, i+3, err)
+			return fmt.Errorf("%s: header column %d: %v", name, i+first+1, err)
 		}
 	}
 	b.Paths = map[string][]Path{}
@@ -379,10 +392,19 @@ func (b *Batch) readPaths(name string) error {
 		if p.Run, err = strconv.Atoi(rec[0]); err != nil {
 			return c.errf("run: %v", err)
 		}
-		p.Y = make([]float64, len(rec)-2)
-		for i, s := range rec[2:] {
+		if first == 3 {
+			switch rec[2] {
+			case "sample":
+			case "worst":
+				p.Worst = true
+			default:
+				return c.errf("kind %q: want sample or worst", rec[2])
+			}
+		}
+		p.Y = make([]float64, len(rec)-first)
+		for i, s := range rec[first:] {
 			if p.Y[i], err = parseFloat(s); err != nil {
-				return c.errf("t=%s: %v", hdr[2+i], err)
+				return c.errf("t=%s: %v", hdr[first+i], err)
 			}
 		}
 		b.Paths[rec[1]] = append(b.Paths[rec[1]], p)

@@ -66,7 +66,41 @@ func fanCaption(b *Batch, m Metric) string {
 	} else {
 		s.WriteString(zeroBandsSentence(b, m))
 	}
-	return strings.TrimSpace(s.String())
+	text := strings.TrimSpace(s.String())
+	if w := worstPathSentence(b, m); w != "" {
+		text += " " + w
+	}
+	return strings.TrimSpace(text)
+}
+
+// worstPathSentence names the run a fan chart draws dash-dot, the one
+// whose series went furthest the way it is worse, with how far and when.
+// It returns "" for a series without one.
+func worstPathSentence(b *Batch, m Metric) string {
+	for _, p := range b.Paths[m.Name] {
+		if !p.Worst {
+			continue
+		}
+		at, v := -1, 0.0
+		for i, y := range p.Y {
+			if i >= len(b.PathT) || math.IsNaN(y) || math.IsInf(y, 0) {
+				continue
+			}
+			if at < 0 || (m.Worse == "low" && y < v) || (m.Worse != "low" && y > v) {
+				at, v = i, y
+			}
+		}
+		if at < 0 {
+			return ""
+		}
+		when := "hour " + Num(b.PathT[at])
+		if div, _ := timeAxis(b.PathT[len(b.PathT)-1]); div != 1 {
+			when += " (day " + Num(b.PathT[at]/div) + ")"
+		}
+		return fmt.Sprintf("The dash-dot line is run %d, whose %s went %s of all runs: %s at %s.",
+			p.Run, lowerFirst(m.Label), worstWord(m), withUnit(v, m.Unit), when)
+	}
+	return ""
 }
 
 // zeroBandsSentence says why a fan chart shows only its mean and sample

@@ -50,10 +50,12 @@ var (
 	inkMark   = color.RGBA{R: 150, G: 40, B: 30, A: 255}
 	histFill  = color.RGBA{R: 150, G: 180, B: 215, A: 255}
 	sansFont  = font.Font{Typeface: "Liberation", Variant: "Sans"}
-	// meanDashes is the one dash pattern of a fan chart, the mean's: the
-	// sample paths are thin and solid, so none of them reads as the mean.
+	// meanDashes is the mean's dash pattern: the sample paths are thin and
+	// solid, so none of them reads as the mean.
 	meanDashes = []vg.Length{vg.Points(3), vg.Points(2)}
 	peakDashes = []vg.Length{vg.Points(1), vg.Points(1.5)} // dotted, apart from the mean's dashes
+	// worstDashes, dash-dot, draw the run that went furthest the bad way.
+	worstDashes = []vg.Length{vg.Points(5), vg.Points(1.5), vg.Points(1), vg.Points(1.5)}
 )
 
 // errAllZero is returned by FanChart for a series that is zero in every
@@ -188,7 +190,8 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 		p.Legend.Add(names[i], poly)
 	}
 	paths := b.Paths[m.Name]
-	var first *plotter.Line
+	var first, worst *plotter.Line
+	worstRun := -1
 	drawn := 0
 	for _, path := range paths {
 		var xys plotter.XYs
@@ -205,6 +208,13 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 		if err != nil {
 			return nil, err
 		}
+		if path.Worst {
+			l.Color = inkMark
+			l.Width = vg.Points(1.2)
+			l.Dashes = worstDashes
+			worst, worstRun = l, path.Run
+			continue // drawn over the samples, below
+		}
 		l.Color = inkSample
 		l.Width = vg.Points(0.6)
 		p.Add(l)
@@ -215,6 +225,10 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 	}
 	if first != nil {
 		p.Legend.Add(fmt.Sprintf("sample runs (%d)", drawn), first)
+	}
+	if worst != nil {
+		p.Add(worst)
+		p.Legend.Add(fmt.Sprintf("%s run (run %d)", worstWord(m), worstRun), worst)
 	}
 	if len(peak) > 1 {
 		l, err := plotter.NewLine(peak)
@@ -254,6 +268,15 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 	p.X.Min = 0
 	padFlat(p)
 	return p, nil
+}
+
+// worstWord is the word for the run a fan chart draws as its worst path:
+// the one whose series went highest, or lowest.
+func worstWord(m Metric) string {
+	if m.Worse == "low" {
+		return "lowest"
+	}
+	return "highest"
 }
 
 // emptyBand reports whether a band has no area: its bounds are equal at

@@ -254,7 +254,8 @@ func buildDocument(b *Batch, dir string, figs []Figure, sums []metricSummary, fa
 		para{text: fmt.Sprintf("Every series the batch recorded, in the order of the manifest (a series a later "+
 			"module registers appears here by itself), across the %s successful runs at the end of each %s-hour "+
 			"bucket: the median (solid), the mean (dashed), the 50%% band p25–p75 (dark), the 90%% band p5–p95 "+
-			"(light) and the first runs as thin solid sample paths (light brown); a band with no area is left out, and a series "+
+			"(light), the first runs as thin solid sample paths (light brown) and, for a series that has a bad direction "+
+			"(a price or the peg falling, a deficit or auctions rising), the run that went furthest that way (dash-dot, dark red); a band with no area is left out, and a series "+
 			"that is zero in every run gets a sentence instead of a chart. Percentiles come from streaming quantile sketches of "+
 			"bounded relative error%s; means, minima and maxima are exact, except that a value within a millionth "+
 			"of a unit of the series' level (for the price of a volatile asset and for the reserve buffer, within 0.1%% of its starting value) "+

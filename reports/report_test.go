@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/xml"
 	"flag"
+	"fmt"
 	"image/png"
 	"io"
 	"math"
@@ -1271,5 +1272,79 @@ func TestBadDebtNoteCauses(t *testing.T) {
 		if !strings.Contains(note, want) {
 			t.Errorf("note %q lacks %q", note, want)
 		}
+	}
+}
+
+// TestWorstPath: paths.csv with a kind column marks the run whose series
+// went furthest the bad way; the fan chart draws it dash-dot with its own
+// legend entry and its caption names the run, its value and when. A
+// paths.csv without the column (the fixture, written before it) reads as
+// sample paths only.
+func TestWorstPath(t *testing.T) {
+	for _, ps := range loadFixture(t).Paths {
+		for _, p := range ps {
+			if p.Worst {
+				t.Fatalf("run %d read as a worst path from a file without kinds", p.Run)
+			}
+		}
+	}
+	dir := t.TempDir()
+	for _, name := range []string{ManifestFile, RunsFile, QuantilesFile} {
+		data, err := os.ReadFile(filepath.Join(fixture, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == ManifestFile {
+			data = bytes.Replace(data, []byte(`"name": "deficit",`), []byte(`"name": "deficit", "worse": "high",`), 1)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(fixture, PathsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	var out strings.Builder
+	for i, l := range lines {
+		run, rest, _ := strings.Cut(l, ",")
+		metric, vals, _ := strings.Cut(rest, ",")
+		kind := "sample"
+		if i == 0 {
+			kind = "kind"
+		}
+		fmt.Fprintf(&out, "%s,%s,%s,%s\n", run, metric, kind, vals)
+	}
+	// Run 61's deficit: zero, then 2,500 rwaUSD from the third bucket on.
+	n := strings.Count(lines[0], ",") - 1
+	out.WriteString("61,deficit,worst,0,0")
+	for range n - 2 {
+		out.WriteString(",2500")
+	}
+	out.WriteString("\n")
+	if err := os.WriteFile(filepath.Join(dir, PathsFile), []byte(out.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := b.Paths["deficit"]
+	if len(ps) != 6 || !ps[5].Worst || ps[5].Run != 61 || ps[0].Worst {
+		t.Fatalf("deficit paths %+v: want 5 samples, then run 61 as the worst", ps)
+	}
+	m, _ := seriesMetric(b, "deficit")
+	if m.Worse != "high" {
+		t.Fatalf("deficit's direction %q, want high", m.Worse)
+	}
+	svg := svgText(t, mustFan(t, b, m))
+	if !strings.Contains(svg, ">highest run (run 61)<") || !strings.Contains(svg, "sample runs (5)") {
+		t.Error("legend lacks the worst run or the sample runs")
+	}
+	caption := fanCaption(b, m)
+	want := "The dash-dot line is run 61, whose deficit went highest of all runs: 2.5k rwaUSD at hour 9 (day 0.375)."
+	if !strings.Contains(caption, want) {
+		t.Errorf("caption %q lacks %q", caption, want)
 	}
 }

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -168,7 +170,7 @@ func Merge(dirs []string, out string) (*Result, error) {
 	}); err != nil {
 		return nil, err
 	}
-	if err := w.write(PathsFile, func(bw *bufio.Writer) error { return mergePaths(bw, ordered) }); err != nil {
+	if err := w.write(PathsFile, func(bw *bufio.Writer) error { return mergePaths(bw, ordered, ref.Series) }); err != nil {
 		return nil, err
 	}
 	merged := *ref
@@ -255,32 +257,74 @@ func checkShardRuns(name, rows string, sh *ShardInfo) error {
 
 // mergePaths keeps the sample paths of the first runs over all shards, as
 // the single batch does: each shard holds its own first runs, so the first
-// runs of the whole batch are among them.
-func mergePaths(w io.Writer, dirs []string) error {
+// runs of the whole batch are among them. Of each series' worst paths, one
+// per shard, it keeps the one that went furthest (the earliest run on a
+// tie), which is the single batch's: series lists the directions.
+func mergePaths(w io.Writer, dirs []string, series []Metric) error {
 	var header []string
-	rows := map[int][][]string{}
+	rows := map[int][][]string{} // sample rows by run
+	kinded := false              // the rows have a kind column (batches before it have none)
+	type worst struct {
+		rec   []string
+		run   int
+		value float64
+	}
+	worsts := map[string]*worst{}
 	for _, d := range dirs {
-		f, err := os.Open(filepath.Join(d, PathsFile))
+		name := filepath.Join(d, PathsFile)
+		f, err := os.Open(name)
 		if err != nil {
 			return err
 		}
 		recs, err := csv.NewReader(f).ReadAll()
 		f.Close()
 		if err != nil {
-			return fmt.Errorf("%s: %w", filepath.Join(d, PathsFile), err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		if len(recs) == 0 {
 			continue
 		}
 		if header == nil {
 			header = recs[0]
+			kinded = len(header) > 2 && header[2] == "kind"
+		} else if !slices.Equal(header, recs[0]) {
+			return &MergeError{Msg: fmt.Sprintf("%s: paths.csv columns differ from %s's", d, dirs[0])}
+		}
+		first := 2
+		if kinded {
+			first = 3
 		}
 		for _, r := range recs[1:] {
 			run, err := strconv.Atoi(r[0])
-			if err != nil {
-				return fmt.Errorf("%s: bad run index %q", filepath.Join(d, PathsFile), r[0])
+			if err != nil || len(r) < first {
+				return fmt.Errorf("%s: bad run index %q", name, r[0])
 			}
-			rows[run] = append(rows[run], r)
+			if !kinded || r[2] == pathSample {
+				rows[run] = append(rows[run], r)
+				continue
+			}
+			if r[2] != pathWorst {
+				return fmt.Errorf("%s: run %d: unknown kind %q", name, run, r[2])
+			}
+			dir := ""
+			for _, m := range series {
+				if m.Name == r[1] {
+					dir = m.Worse
+				}
+			}
+			ser := make([]float64, len(r)-first)
+			for i, x := range r[first:] {
+				if ser[i], err = parseCell(x); err != nil {
+					return fmt.Errorf("%s: run %d %s: %v", name, run, r[1], err)
+				}
+			}
+			v, ok := extremeOf(ser, dir)
+			if !ok {
+				return fmt.Errorf("%s: run %d: the worst path of %s never moves the way it is worse", name, run, r[1])
+			}
+			if b := worsts[r[1]]; b == nil || further(v, b.value, dir) || (v == b.value && run < b.run) {
+				worsts[r[1]] = &worst{rec: r, run: run, value: v}
+			}
 		}
 	}
 	runs := make([]int, 0, len(rows))
@@ -301,6 +345,21 @@ func mergePaths(w io.Writer, dirs []string) error {
 			}
 		}
 	}
+	for _, m := range series { // in the single batch's order
+		if b := worsts[m.Name]; b != nil {
+			if err := cw.Write(b.rec); err != nil {
+				return err
+			}
+		}
+	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// parseCell reads a number as formatFloat writes it ("" for NaN).
+func parseCell(s string) (float64, error) {
+	if s == "" {
+		return math.NaN(), nil
+	}
+	return strconv.ParseFloat(s, 64)
 }

@@ -23,7 +23,18 @@ type Metric struct {
 	// that constant: quantiles.csv sketches deviations from it, so small
 	// moves keep their resolution. Zero for an ordinary series.
 	Level float64 `json:"level,omitempty"`
+	// Worse, for a series, is the direction in which it means trouble
+	// (WorseHigh or WorseLow; "" for neither): paths.csv keeps the whole
+	// series of the run that went furthest that way, and the fan chart
+	// draws it beside the sample runs.
+	Worse string `json:"worse,omitempty"`
 }
+
+// The directions of Metric.Worse.
+const (
+	WorseHigh = "high"
+	WorseLow  = "low"
+)
 
 type seriesMetric struct {
 	Metric
@@ -138,6 +149,7 @@ func (c *Compiled) Series() []Metric {
 		// relative accuracy of 1% would otherwise round a $4,000 price to
 		// the nearest $40 or so).
 		mt.Level = c.S.Market.Assets[a].Initial
+		mt.Worse = WorseLow
 		out = append(out, mt)
 	}
 	return out

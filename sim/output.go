@@ -42,6 +42,7 @@ type outputs struct {
 	tablePanic any           // what building the table panicked with
 	rows       []sync.Mutex  // by metric: the right to add to that metric's sketches
 	paths      []*RunResult
+	extremes   []extremePath // by series: the run that went furthest the way the series is worse
 	failed     int
 	n          int
 	files      atomicFiles
@@ -77,6 +78,10 @@ func newOutputs(c *Compiled, opt Options, first int) (*outputs, error) {
 		o.resolution[k] = c.resolution(k)
 	}
 	o.rows = make([]sync.Mutex, len(o.series))
+	o.extremes = make([]extremePath, len(o.series))
+	for k := range o.extremes {
+		o.extremes[k].run = -1
+	}
 	// The table (thousands of sketches) is built while the first runs
 	// execute; its first user waits for it.
 	o.ready = make(chan struct{})
@@ -237,7 +242,62 @@ func (o *outputs) add(res *RunResult) error {
 		}
 		o.paths = append(o.paths, p)
 	}
+	if !res.Failed && res.Series != nil {
+		for k, m := range o.series {
+			o.extremes[k].note(res.Index, res.Series[k], m.Worse)
+		}
+	}
 	return nil
+}
+
+// extremePath is, for one series with a Worse direction, the run that has
+// gone furthest that way so far, in run order: its index (-1 for none),
+// its extreme value and its whole series.
+type extremePath struct {
+	run   int
+	value float64
+	ser   []float64
+}
+
+// note considers run's series ser: it becomes the extreme path when it went
+// further in direction worse than the one held (the earlier run on a tie).
+func (e *extremePath) note(run int, ser []float64, worse string) {
+	v, ok := extremeOf(ser, worse)
+	if !ok || (e.run >= 0 && !further(v, e.value, worse)) {
+		return
+	}
+	e.run, e.value = run, v
+	e.ser = append(e.ser[:0], ser...)
+}
+
+// extremeOf returns the furthest finite value of ser in direction worse
+// (WorseHigh: the largest; WorseLow: the smallest), and whether it is
+// further that way than the series' first finite value: a run that never
+// moved the bad way has no extreme.
+func extremeOf(ser []float64, worse string) (float64, bool) {
+	if worse != WorseHigh && worse != WorseLow {
+		return 0, false
+	}
+	first, ext, seen := 0.0, 0.0, false
+	for _, x := range ser {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			continue
+		}
+		if !seen {
+			first, ext, seen = x, x, true
+		} else if further(x, ext, worse) {
+			ext = x
+		}
+	}
+	return ext, seen && ext != first
+}
+
+// further reports whether a is further than b in direction worse.
+func further(a, b float64, worse string) bool {
+	if worse == WorseLow {
+		return a < b
+	}
+	return a > b
 }
 
 func firstLineOf(s string) string {
@@ -310,11 +370,18 @@ func (o *outputs) abort() {
 	o.files.abort()
 }
 
+// Kinds of the rows of paths.csv.
+const (
+	pathSample = "sample" // one of the first successful runs
+	pathWorst  = "worst"  // the run that went furthest the way its series is worse
+)
+
 // writePaths writes the whole series of the first runs, for sample paths
-// in fan charts: run, metric, then one column per bucket.
+// in fan charts, and of each series' worst run: run, metric, kind, then one
+// column per bucket.
 func (o *outputs) writePaths(w *bufio.Writer) error {
 	cw := csv.NewWriter(w)
-	hdr := []string{"run", "metric"}
+	hdr := []string{"run", "metric", "kind"}
 	for b := 0; b < o.c.buckets; b++ {
 		hdr = append(hdr, formatFloat(o.c.bucketTime(b)))
 	}
@@ -326,16 +393,26 @@ func (o *outputs) writePaths(w *bufio.Writer) error {
 	// A series often holds its value from one bucket to the next: the
 	// last value's text is reused rather than formatted again.
 	lastBits, lastText := math.Float64bits(math.NaN()), ""
+	write := func(run, k int, kind string, ser []float64) error {
+		row = append(row[:0], strconv.Itoa(run), series[k].Name, kind)
+		for _, x := range ser {
+			if b := math.Float64bits(x); b != lastBits {
+				lastBits, lastText = b, formatFloat(x)
+			}
+			row = append(row, lastText)
+		}
+		return cw.Write(row)
+	}
 	for _, res := range o.paths {
 		for k, ser := range res.Series {
-			row = append(row[:0], strconv.Itoa(res.Index), series[k].Name)
-			for _, x := range ser {
-				if b := math.Float64bits(x); b != lastBits {
-					lastBits, lastText = b, formatFloat(x)
-				}
-				row = append(row, lastText)
+			if err := write(res.Index, k, pathSample, ser); err != nil {
+				return err
 			}
-			if err := cw.Write(row); err != nil {
+		}
+	}
+	for k, e := range o.extremes {
+		if e.run >= 0 {
+			if err := write(e.run, k, pathWorst, e.ser); err != nil {
 				return err
 			}
 		}

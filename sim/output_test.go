@@ -3,6 +3,7 @@ package sim
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"math"
@@ -232,6 +233,101 @@ func TestPartialCommitLeavesNoManifest(t *testing.T) {
 		b, _ := os.ReadFile(filepath.Join(fresh, f))
 		if len(a) == 0 || !bytes.Equal(a, b) {
 			t.Errorf("%s after the resume differs from a fresh batch's", f)
+		}
+	}
+}
+
+// TestWorstPaths: paths.csv holds, for each series with a bad direction,
+// the run that went furthest that way: its extreme is the exact extreme
+// over runs and buckets that quantiles.csv records (min or max column),
+// and that run's summary row is a successful one. Seed 3, 40 runs of the
+// benchmark scenario; quantiles.csv prints 10 significant digits, hence
+// the relative tolerance of 1e-9.
+func TestWorstPaths(t *testing.T) {
+	c := loadCompiled(t, "../configs/bench/cdp-gbm.toml")
+	dir := t.TempDir()
+	if _, err := RunBatch(context.Background(), c, Options{Runs: 40, Seed: 3, Workers: 2, Out: dir}); err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) [][]string {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		recs, err := csv.NewReader(f).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return recs
+	}
+	num := func(s string) float64 {
+		x, err := parseCell(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	worse := map[string]string{}
+	for _, m := range c.Series() {
+		worse[m.Name] = m.Worse
+	}
+	// The exact extreme over runs of each series, from quantiles.csv.
+	q := read(QuantilesFile)
+	col := map[string]int{}
+	for i, h := range q[0] {
+		col[h] = i
+	}
+	ext := map[string]float64{}
+	for _, r := range q[1:] {
+		if r[col["count"]] == "0" {
+			continue
+		}
+		m := r[0]
+		switch worse[m] {
+		case WorseHigh:
+			v := num(r[col["max"]])
+			if x, ok := ext[m]; !ok || v > x {
+				ext[m] = v
+			}
+		case WorseLow:
+			v := num(r[col["min"]])
+			if x, ok := ext[m]; !ok || v < x {
+				ext[m] = v
+			}
+		}
+	}
+	p := read(PathsFile)
+	if p[0][2] != "kind" {
+		t.Fatalf("paths.csv header %v: no kind column", p[0][:3])
+	}
+	seen := map[string]int{}
+	for _, r := range p[1:] {
+		if r[2] != pathWorst {
+			continue
+		}
+		seen[r[1]]++
+		ser := make([]float64, len(r)-3)
+		for i, s := range r[3:] {
+			ser[i] = num(s)
+		}
+		v, ok := extremeOf(ser, worse[r[1]])
+		if !ok {
+			t.Errorf("%s: run %s's worst path never moves the bad way", r[1], r[0])
+			continue
+		}
+		if want := ext[r[1]]; math.Abs(v-want) > 1e-9*math.Abs(want) {
+			t.Errorf("%s: run %s goes to %v, the extreme over runs is %v", r[1], r[0], v, want)
+		}
+	}
+	for m, w := range worse {
+		if w != "" && seen[m] > 1 {
+			t.Errorf("%s: %d worst paths", m, seen[m])
+		}
+	}
+	for _, m := range []string{"price_eth", "liquidated"} {
+		if seen[m] != 1 {
+			t.Errorf("%s: no worst path (the benchmark's price falls and it liquidates in 40 runs)", m)
 		}
 	}
 }

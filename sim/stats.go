@@ -191,18 +191,18 @@ func ray(x *uint256.Int) float64 { return fixed.ToFloat(x, 27) }
 func rad(x *uint256.Int) float64 { return fixed.ToFloat(x, 45) }
 
 func init() {
-	RegisterSeries(Metric{"peg", "rwaUSD price", "USD", "Price of rwaUSD in the peg pool times the reference coin's USD price.", 1},
+	RegisterSeries(Metric{"peg", "rwaUSD price", "USD", "Price of rwaUSD in the peg pool times the reference coin's USD price.", 1, WorseLow},
 		func(r *Run) float64 { return r.peg() })
-	RegisterSeries(Metric{"supply", "rwaUSD supply", "rwaUSD", "Total rwaUSD in circulation.", 0},
+	RegisterSeries(Metric{"supply", "rwaUSD supply", "rwaUSD", "Total rwaUSD in circulation.", 0, ""},
 		func(r *Run) float64 { return wad(r.Sys.L.Supply(r.Sys.Stable)) })
-	RegisterSeries(Metric{"deficit", "Deficit", "rwaUSD", "Backstop bad debt covered neither by its surplus nor by collateral still at auction.", 0},
+	RegisterSeries(Metric{"deficit", "Deficit", "rwaUSD", "Backstop bad debt covered neither by its surplus nor by collateral still at auction.", 0, WorseHigh},
 		func(r *Run) float64 { return r.Stats.deficit })
 	// The reserve starts at the scenario's and moves by fractions of it:
 	// sketched as deviations from it, its fan chart keeps those moves.
-	registerLevelSeries(Metric{"reserve", "Reserve buffer", "rwaUSD", "Backstop surplus net of bad debt, counting debt at auction as covered.", 0},
+	registerLevelSeries(Metric{"reserve", "Reserve buffer", "rwaUSD", "Backstop surplus net of bad debt, counting debt at auction as covered.", 0, WorseLow},
 		func(s *scenario.Scenario) float64 { return s.Backstop.Reserve.Float() },
 		func(r *Run) float64 { return r.Stats.reserve })
-	RegisterSeries(Metric{"auctions", "Running auctions", "count", "Auctions running at the end of the bucket.", 0},
+	RegisterSeries(Metric{"auctions", "Running auctions", "count", "Auctions running at the end of the bucket.", 0, WorseHigh},
 		func(r *Run) float64 {
 			n := 0
 			for _, c := range r.Sys.Clip {
@@ -212,7 +212,7 @@ func init() {
 			}
 			return float64(n)
 		})
-	RegisterSeries(Metric{"in_auction", "Collateral in auction", "USD", "Market value of the collateral in running auctions.", 0},
+	RegisterSeries(Metric{"in_auction", "Collateral in auction", "USD", "Market value of the collateral in running auctions.", 0, WorseHigh},
 		func(r *Run) float64 {
 			v := 0.0
 			for p, c := range r.Sys.Clip {
@@ -226,9 +226,9 @@ func init() {
 			}
 			return v
 		})
-	RegisterSeries(Metric{"liquidated", "Debt liquidated (cumulative)", "rwaUSD", "Debt confiscated by unwinds since the start.", 0},
+	RegisterSeries(Metric{"liquidated", "Debt liquidated (cumulative)", "rwaUSD", "Debt confiscated by unwinds since the start.", 0, WorseHigh},
 		func(r *Run) float64 { return r.Stats.LiquidatedDebt })
-	RegisterSeries(Metric{"rail_exposure", "Peg rail holdings", "reference coins", "Reference stablecoins held by the peg rails.", 0},
+	RegisterSeries(Metric{"rail_exposure", "Peg rail holdings", "reference coins", "Reference stablecoins held by the peg rails.", 0, WorseHigh},
 		func(r *Run) float64 {
 			var x uint256.Int
 			e := 0.0
@@ -237,39 +237,39 @@ func init() {
 			}
 			return e
 		})
-	registerMarketSeries(Metric{"gas_price", "Gas price", "gwei", "Gas price of the block.", 0},
+	registerMarketSeries(Metric{"gas_price", "Gas price", "gwei", "Gas price of the block.", 0, WorseHigh},
 		func(mw *market.World, step int) float64 { return mw.GasPrice(step) })
 
 	for _, m := range []struct {
 		Metric
 		f func(r *Run) float64
 	}{
-		{Metric{"final_deficit", "Final deficit", "rwaUSD", "Bad debt covered neither by surplus nor by collateral at auction, at the end of the run.", 0}, func(r *Run) float64 { return r.Stats.deficit }},
-		{Metric{"peak_deficit", "Peak deficit", "rwaUSD", "Largest uncovered bad debt at any block.", 0}, func(r *Run) float64 { return r.Stats.PeakDeficit }},
-		{Metric{"reserve_drawn", "Reserve drawn", "rwaUSD", "Largest fall of the net surplus below its value when the run starts: the funded reserve plus the fees collected while the system was set up.", 0}, func(r *Run) float64 { return math.Max(0, r.Stats.Reserve0-r.Stats.ReserveMin) }},
-		{Metric{"recap", "Recapitalisation", "rwaUSD", "rwaUSD governance transferred into the backstop.", 0}, func(r *Run) float64 { return wad(&r.Sys.Totals.Recap) }},
-		{Metric{"bad_debt", "Bad debt", "rwaUSD", "Sum over settled auctions (or immediate sales, with sale = \"pool\") of the debt they did not cover (without penalty).", 0}, func(r *Run) float64 { return r.Stats.BadDebt }},
-		{Metric{"shortfall", "Unpaid auction target", "rwaUSD", "Sum over settled auctions (or immediate sales) of the target, debt plus penalty, they did not raise.", 0}, func(r *Run) float64 { return rad(&r.Sys.Totals.Shortfall) }},
-		{Metric{"open_auction_target", "Auction target still open", "rwaUSD", "Target (debt plus penalty) of the auctions still running at the end: bad debt and the unpaid auction target count settled auctions only.", 0}, func(r *Run) float64 { return rad(&r.Sys.Dog.Dirt) }},
-		{Metric{"peg_min", "Lowest peg", "USD", "Lowest rwaUSD price at any block.", 0}, func(r *Run) float64 { return r.Stats.PegMin }},
-		{Metric{"peg_max", "Highest peg", "USD", "Highest rwaUSD price at any block.", 0}, func(r *Run) float64 { return r.Stats.PegMax }},
-		{Metric{"pool_price_min", "Lowest pool price", "reference coins", "Lowest price of rwaUSD in the peg pool, in the reference coin, at any block (1 without a pool): the peg's move apart from the reference coin's.", 0}, func(r *Run) float64 { return r.Stats.PoolMin }},
-		{Metric{"pool_price_max", "Highest pool price", "reference coins", "Highest price of rwaUSD in the peg pool, in the reference coin, at any block (1 without a pool).", 0}, func(r *Run) float64 { return r.Stats.PoolMax }},
-		{Metric{"hours_off_1pct", "Hours off peg by more than 1%", "hours", "Time with |peg − 1| > 1%.", 0}, func(r *Run) float64 { return float64(r.Stats.PegOff1) * float64(r.C.Dt) / 3600 }},
-		{Metric{"hours_off_5pct", "Hours off peg by more than 5%", "hours", "Time with |peg − 1| > 5%.", 0}, func(r *Run) float64 { return float64(r.Stats.PegOff5) * float64(r.C.Dt) / 3600 }},
-		{Metric{"liquidations", "Liquidations", "count", "Accounts unwound (barks).", 0}, func(r *Run) float64 { return float64(r.Stats.Liquidations) }},
-		{Metric{"liquidated_debt", "Debt liquidated", "rwaUSD", "Debt confiscated by unwinds, without penalty.", 0}, func(r *Run) float64 { return r.Stats.LiquidatedDebt }},
-		{Metric{"liquidated_collateral", "Collateral liquidated", "USD", "Market value of the collateral sent to auction.", 0}, func(r *Run) float64 { return r.Stats.LiquidatedUSD }},
-		{Metric{"auctions", "Auctions", "count", "Auctions started (immediate sales, with sale = \"pool\").", 0}, func(r *Run) float64 { return float64(r.Sys.Totals.Barks) }},
-		{Metric{"auction_takes", "Auction purchases", "count", "Successful takes.", 0}, func(r *Run) float64 { return float64(r.Stats.Takes) }},
-		{Metric{"mean_discount", "Mean auction discount", "fraction", "Payment-weighted mean of 1 − auction price / market price, both in USD (the auction's rwaUSD price at the peg).", 0}, func(r *Run) float64 { return r.Stats.MeanDiscount() }},
-		{Metric{"keeper_profit", "Keeper profit", "USD", "Keepers' change in holdings at market prices, net of gas.", 0}, func(r *Run) float64 { return r.Stats.keeperProfit(r) }},
-		{Metric{"keeper_rewards", "Keeper rewards", "rwaUSD", "Tip and chip paid to keepers (a system cost).", 0}, func(r *Run) float64 { return rad(&r.Sys.Totals.KeeperRewards) }},
-		{Metric{"rail_exposure_max", "Peak peg rail holdings", "reference coins", "Largest reference-coin holdings of the rails.", 0}, func(r *Run) float64 { return r.Stats.RailExposureMax }},
-		{Metric{"rail_loss_max", "Peak peg rail loss", "USD", "Largest shortfall of the rails' holdings below par.", 0}, func(r *Run) float64 { return r.Stats.RailLossMax }},
-		{Metric{"external_sold", "Collateral sold externally", "USD", "Auction collateral keepers sold on external markets.", 0}, func(r *Run) float64 { return r.Stats.ExternalSold }},
-		{Metric{"final_supply", "Final rwaUSD supply", "rwaUSD", "rwaUSD in circulation at the end.", 0}, func(r *Run) float64 { return wad(r.Sys.L.Supply(r.Sys.Stable)) }},
-		{Metric{"invariant_violations", "Invariant violations", "count", "Invariant checks that failed (the run stops at the first).", 0}, func(r *Run) float64 { return float64(r.Stats.Violations) }},
+		{Metric{"final_deficit", "Final deficit", "rwaUSD", "Bad debt covered neither by surplus nor by collateral at auction, at the end of the run.", 0, ""}, func(r *Run) float64 { return r.Stats.deficit }},
+		{Metric{"peak_deficit", "Peak deficit", "rwaUSD", "Largest uncovered bad debt at any block.", 0, ""}, func(r *Run) float64 { return r.Stats.PeakDeficit }},
+		{Metric{"reserve_drawn", "Reserve drawn", "rwaUSD", "Largest fall of the net surplus below its value when the run starts: the funded reserve plus the fees collected while the system was set up.", 0, ""}, func(r *Run) float64 { return math.Max(0, r.Stats.Reserve0-r.Stats.ReserveMin) }},
+		{Metric{"recap", "Recapitalisation", "rwaUSD", "rwaUSD governance transferred into the backstop.", 0, ""}, func(r *Run) float64 { return wad(&r.Sys.Totals.Recap) }},
+		{Metric{"bad_debt", "Bad debt", "rwaUSD", "Sum over settled auctions (or immediate sales, with sale = \"pool\") of the debt they did not cover (without penalty).", 0, ""}, func(r *Run) float64 { return r.Stats.BadDebt }},
+		{Metric{"shortfall", "Unpaid auction target", "rwaUSD", "Sum over settled auctions (or immediate sales) of the target, debt plus penalty, they did not raise.", 0, ""}, func(r *Run) float64 { return rad(&r.Sys.Totals.Shortfall) }},
+		{Metric{"open_auction_target", "Auction target still open", "rwaUSD", "Target (debt plus penalty) of the auctions still running at the end: bad debt and the unpaid auction target count settled auctions only.", 0, ""}, func(r *Run) float64 { return rad(&r.Sys.Dog.Dirt) }},
+		{Metric{"peg_min", "Lowest peg", "USD", "Lowest rwaUSD price at any block.", 0, ""}, func(r *Run) float64 { return r.Stats.PegMin }},
+		{Metric{"peg_max", "Highest peg", "USD", "Highest rwaUSD price at any block.", 0, ""}, func(r *Run) float64 { return r.Stats.PegMax }},
+		{Metric{"pool_price_min", "Lowest pool price", "reference coins", "Lowest price of rwaUSD in the peg pool, in the reference coin, at any block (1 without a pool): the peg's move apart from the reference coin's.", 0, ""}, func(r *Run) float64 { return r.Stats.PoolMin }},
+		{Metric{"pool_price_max", "Highest pool price", "reference coins", "Highest price of rwaUSD in the peg pool, in the reference coin, at any block (1 without a pool).", 0, ""}, func(r *Run) float64 { return r.Stats.PoolMax }},
+		{Metric{"hours_off_1pct", "Hours off peg by more than 1%", "hours", "Time with |peg − 1| > 1%.", 0, ""}, func(r *Run) float64 { return float64(r.Stats.PegOff1) * float64(r.C.Dt) / 3600 }},
+		{Metric{"hours_off_5pct", "Hours off peg by more than 5%", "hours", "Time with |peg − 1| > 5%.", 0, ""}, func(r *Run) float64 { return float64(r.Stats.PegOff5) * float64(r.C.Dt) / 3600 }},
+		{Metric{"liquidations", "Liquidations", "count", "Accounts unwound (barks).", 0, ""}, func(r *Run) float64 { return float64(r.Stats.Liquidations) }},
+		{Metric{"liquidated_debt", "Debt liquidated", "rwaUSD", "Debt confiscated by unwinds, without penalty.", 0, ""}, func(r *Run) float64 { return r.Stats.LiquidatedDebt }},
+		{Metric{"liquidated_collateral", "Collateral liquidated", "USD", "Market value of the collateral sent to auction.", 0, ""}, func(r *Run) float64 { return r.Stats.LiquidatedUSD }},
+		{Metric{"auctions", "Auctions", "count", "Auctions started (immediate sales, with sale = \"pool\").", 0, ""}, func(r *Run) float64 { return float64(r.Sys.Totals.Barks) }},
+		{Metric{"auction_takes", "Auction purchases", "count", "Successful takes.", 0, ""}, func(r *Run) float64 { return float64(r.Stats.Takes) }},
+		{Metric{"mean_discount", "Mean auction discount", "fraction", "Payment-weighted mean of 1 − auction price / market price, both in USD (the auction's rwaUSD price at the peg).", 0, ""}, func(r *Run) float64 { return r.Stats.MeanDiscount() }},
+		{Metric{"keeper_profit", "Keeper profit", "USD", "Keepers' change in holdings at market prices, net of gas.", 0, ""}, func(r *Run) float64 { return r.Stats.keeperProfit(r) }},
+		{Metric{"keeper_rewards", "Keeper rewards", "rwaUSD", "Tip and chip paid to keepers (a system cost).", 0, ""}, func(r *Run) float64 { return rad(&r.Sys.Totals.KeeperRewards) }},
+		{Metric{"rail_exposure_max", "Peak peg rail holdings", "reference coins", "Largest reference-coin holdings of the rails.", 0, ""}, func(r *Run) float64 { return r.Stats.RailExposureMax }},
+		{Metric{"rail_loss_max", "Peak peg rail loss", "USD", "Largest shortfall of the rails' holdings below par.", 0, ""}, func(r *Run) float64 { return r.Stats.RailLossMax }},
+		{Metric{"external_sold", "Collateral sold externally", "USD", "Auction collateral keepers sold on external markets.", 0, ""}, func(r *Run) float64 { return r.Stats.ExternalSold }},
+		{Metric{"final_supply", "Final rwaUSD supply", "rwaUSD", "rwaUSD in circulation at the end.", 0, ""}, func(r *Run) float64 { return wad(r.Sys.L.Supply(r.Sys.Stable)) }},
+		{Metric{"invariant_violations", "Invariant violations", "count", "Invariant checks that failed (the run stops at the first).", 0, ""}, func(r *Run) float64 { return float64(r.Stats.Violations) }},
 	} {
 		RegisterSummary(m.Metric, m.f)
 	}
