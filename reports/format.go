@@ -21,7 +21,8 @@ func Num(x float64) string { return numDigits(x, 0) }
 // them needs to differ from both (1.00253 in [1.00250, 1.00256] is not
 // written 1.003 in [1.002, 1.003]), but none below the second significant
 // digit of the interval's half-width, which the interval does not support
-// (9.886 in [0, 25.3] is written 10 in [0, 25]).
+// (9.886 in [0, 25.3] is written 10 in [0, 25]); the three then get the
+// same decimals (alignDecimals).
 func estimateInterval(est, lo, hi float64) (string, string) {
 	inside := lo < est && est < hi
 	same := func(extra int) bool {
@@ -48,7 +49,56 @@ func estimateInterval(est, lo, hi float64) (string, string) {
 		sig := int(math.Floor(math.Log10(math.Abs(x)))) - int(math.Floor(math.Log10(half))) + 2
 		return numDigits(x, min(extra, max(sig, 1)-base))
 	}
-	return f(est), "[" + f(lo) + ", " + f(hi) + "]"
+	out := alignDecimals([3]float64{est, lo, hi}, [3]string{f(est), f(lo), f(hi)}, half)
+	return out[0], "[" + out[1] + ", " + out[2] + "]"
+}
+
+// alignDecimals gives an estimate and its bounds, written as in ss, the
+// same number of decimals when they share a suffix: the most any of them
+// has, but none below the second significant digit of the half-width
+// half. The digits added are the values' own, not padding: 1.3 beside 1.62
+// and 1.95 becomes 1.30, and 0.99996 written 1 beside 0.9999 becomes
+// 1.0000. A number with more decimals keeps them.
+func alignDecimals(xs [3]float64, ss [3]string, half float64) [3]string {
+	suffix, scale := "", 1.0
+	decimals := [3]int{}
+	most := 0
+	for i, s := range ss {
+		num, suf := s, ""
+		if n := len(s); n > 0 && strings.ContainsAny(s[n-1:], "kMBT") {
+			num, suf = s[:n-1], s[n-1:]
+		}
+		if _, err := strconv.ParseFloat(num, 64); err != nil || !finite(xs[i]) || strings.Contains(num, "e") {
+			return ss // n/a, ∞, 9.93e-06
+		}
+		if i > 0 && suf != suffix {
+			return ss // 990 beside 1.01k
+		}
+		suffix = suf
+		if _, d, ok := strings.Cut(num, "."); ok {
+			decimals[i] = len(d)
+		}
+		most = max(most, decimals[i])
+	}
+	for k, sfx := range siSuffixes {
+		if sfx == suffix {
+			scale = math.Pow(1000, float64(k))
+		}
+	}
+	if h := half / scale; h > 0 && finite(h) {
+		most = min(most, max(0, 1-int(math.Floor(math.Log10(h)))))
+	}
+	for i := range ss {
+		if decimals[i] >= most {
+			continue
+		}
+		s := strconv.FormatFloat(xs[i]/scale, 'f', most, 64)
+		if r, _ := strconv.ParseFloat(s, 64); r == 0 {
+			s = strings.TrimPrefix(s, "-")
+		}
+		ss[i] = s + suffix
+	}
+	return ss
 }
 
 // numDigits is Num with extra significant digits (fewer when extra is

@@ -250,8 +250,8 @@ func TestRegisteredMetricAppears(t *testing.T) {
 	wantAll(t, md,
 		"![Recall defaults (cumulative)](plots/fan-recall_defaults.png)", // fan chart
 		"| `recall_defaults` | Recall defaults (cumulative) | loans | Loans recalled and not repaid in time. |",
-		"| Facilitator utilisation (`facilitator_util`) | fraction | 80 | 0.45 |", // metric table
-		"| `facilitator_util` | Facilitator utilisation | fraction |",             // glossary
+		"| Facilitator utilisation (`facilitator_util`) | fraction | 80 | 0.450 | [0.386, 0.514] |", // metric table
+		"| `facilitator_util` | Facilitator utilisation | fraction |",                               // glossary
 	)
 	if !slices.ContainsFunc(r.Charts, func(c Chart) bool { return c.Name == "fan-recall_defaults" && c.Plot != nil }) {
 		t.Error("no fan chart for the registered series")
@@ -876,9 +876,13 @@ func TestEstimateInterval(t *testing.T) {
 		{0, 0, 0, "0 [0, 0]"},
 		{0.3, 0, 25, "0.3 [0, 25]"},
 		{999.7, 990, 1009.4, "999.7 [990, 1.01k]"},
-		{1.002530, 1.002497, 1.002562, "1.00253 [1.0025, 1.00256]"}, // was 1.003 [1.002, 1.003]
-		{0.99746, 0.99742, 0.99749, "0.99746 [0.99742, 0.99749]"},   // was 0.9975 [0.9974, 0.9975]
-		{1.62, 1.3, 1.95, "1.62 [1.3, 1.95]"},                       // already apart
+		{1.002530, 1.002497, 1.002562, "1.00253 [1.00250, 1.00256]"}, // was 1.003 [1.002, 1.003]
+		{0.99746, 0.99742, 0.99749, "0.99746 [0.99742, 0.99749]"},    // was 0.9975 [0.9974, 0.9975]
+		{1.62, 1.3, 1.95, "1.62 [1.30, 1.95]"},                       // the same decimals
+		{1, 0.99994, 1.00001, "1.00000 [0.99994, 1.00001]"},          // was 1 [0.9999, 1]
+		{105.8, 105.04, 107.2, "105.8 [105.0, 107.2]"},               // was 105.8 [105, 107]
+		{1.62e6, 1.3e6, 1.95e6, "1.62M [1.30M, 1.95M]"},              // within one suffix
+		{-0.001, -0.5, 0.5, "-0.001 [-0.50, 0.50]"},
 	} {
 		est, ci := estimateInterval(c.est, c.lo, c.hi)
 		if got := est + " " + ci; got != c.want {
