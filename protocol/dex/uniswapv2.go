@@ -3,7 +3,9 @@ package dex
 // ConstantProduct: a Uniswap v2 pair.
 //
 // Mirrors Uniswap/v2-core contracts/UniswapV2Pair.sol (solidity 0.5.16) at
-// commit 03b5fc8125142b8b301371814b728c56fd7114e5 with its
+// commit 03b5fc8125142b8b301371814b728c56fd7114e5 (the reference's
+// formulas and vectors cite @ee547b1; the pair's swap, mint, burn and
+// _update read the same at both) with its
 // contracts/libraries/Math.sol (Babylonian sqrt; the stored version at
 // 10f269ce72ff6ba5b6579f02fb270c79832da6d2 is the 0.8 port of the same
 // function), and the quote helpers of

@@ -7,9 +7,11 @@
 // Account 0 is the zero address: it can receive (tokens locked forever, as a
 // pool's minimum liquidity is) but nothing ever spends from it.
 //
-// Mirrors: ERC-20 semantics as in OpenZeppelin ERC20 v4/v5 and ds-token
-// (dss's DSToken): mint, burn and transfer revert on insufficient balance
-// and on supply overflow. Deviations: no allowances (every transfer in the
+// Mirrors: the balance semantics of dss's stablecoin token
+// (makerdao/dss @fa4f663 src/dai.sol: transferFrom, mint and burn require
+// the balance, and mint's supply addition is overflow-checked), which every
+// ERC-20 token of the model shares. Deviations: reason strings are
+// "Token/..." for every token; no allowances (every transfer in the
 // model is made by the owner of the balance or by a module the owner called,
 // as with a proxy-action contract); no events; decimals are metadata only.
 package token
