@@ -335,3 +335,38 @@ func TestPrecisionZeroEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestPrecisionRelative: when a rare event's probability is known to
+// within a large share of itself while a common event has the widest
+// interval in percentage points, the precision line names both. 289 of 300
+// runs with bad debt against 9 of 300 with a deficit (the usdc-depeg
+// pattern): 96.3% [93.5%, 98.2%] is widest in points, 3.0% [1.4%, 5.6%] is
+// the one the question turns on. With the two of similar relative width,
+// the line names only the first.
+func TestPrecisionRelative(t *testing.T) {
+	events := func(k, n int) []float64 {
+		v := make([]float64, n)
+		for i := range k {
+			v[i] = 1
+		}
+		return v
+	}
+	figs := []Figure{
+		probFigure(riskSpec{group: "Deficit", metric: "peak_deficit", kind: KindProbability,
+			label: "P(peak deficit > 0)"}, events(9, 300)),
+		probFigure(riskSpec{group: "Auctions", metric: "bad_debt", kind: KindProbability,
+			label: "P(bad debt > 0)"}, events(289, 300)),
+	}
+	note := PrecisionNote(figs)
+	for _, s := range []string{"the widest interval of a probability is that of P(bad debt > 0), 96.3% [93.5%, 98.2%]",
+		"Relative to its estimate, the widest is that of P(peak deficit > 0), 3.0% [1.4%, 5.6%], a width of 141% of the estimate; halving it takes about"} {
+		if !strings.Contains(note, s) {
+			t.Errorf("precision note lacks %q:\n%s", s, note)
+		}
+	}
+	figs[1] = probFigure(riskSpec{group: "Auctions", metric: "bad_debt", kind: KindProbability,
+		label: "P(bad debt > 0)"}, events(12, 300))
+	if note := PrecisionNote(figs); strings.Contains(note, "Relative to its estimate") {
+		t.Errorf("two figures of similar relative width, yet:\n%s", note)
+	}
+}
