@@ -182,9 +182,16 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprint(stdout, usage)
 		return nil
 	default:
-		return &usageError{msg: fmt.Sprintf("unknown command %q", cmd), hint: "commands: run, validate, replay, sweep, tune, merge, report, scenarios, version"}
+		hint := "commands: " + strings.Join(commands, ", ")
+		if best, ok := scenario.Nearest(cmd, commands, 2); ok {
+			hint = fmt.Sprintf("did you mean %q? %s", best, hint)
+		}
+		return &usageError{msg: fmt.Sprintf("unknown command %q", cmd), hint: hint}
 	}
 }
+
+// commands are the commands of the tool, for the hint of an unknown one.
+var commands = []string{"run", "validate", "replay", "sweep", "tune", "merge", "report", "scenarios", "version", "help"}
 
 // report prints an error as `tempest: error: ...` with hint lines.
 func report(w io.Writer, err error) {
@@ -241,7 +248,7 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
-			return nil, &usageError{msg: err.Error(), hint: fmt.Sprintf("run 'tempest %s --help' for its flags", fs.Name())}
+			return nil, flagError(fs, err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -250,6 +257,27 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// flagError rewords an error of the flag package as the help writes
+// flags, with two dashes, and suggests the nearest flag for an unknown one
+// (--run for --runs).
+func flagError(fs *flag.FlagSet, err error) error {
+	msg := err.Error()
+	hint := fmt.Sprintf("run 'tempest %s --help' for its flags", fs.Name())
+	for _, p := range []string{"flag provided but not defined: -", "flag needs an argument: -", " for flag -"} {
+		if i := strings.Index(msg, p); i >= 0 {
+			msg = msg[:i+len(p)] + "-" + msg[i+len(p):]
+		}
+	}
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: --"); ok {
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		if best, ok := scenario.Nearest(name, names, 2); ok {
+			hint = fmt.Sprintf("did you mean --%s? %s", best, hint)
+		}
+	}
+	return &usageError{msg: msg, hint: hint}
 }
 
 func newFlagSet(name, help string, stdout io.Writer) *flag.FlagSet {

@@ -229,17 +229,23 @@ func suggest(key string) string {
 	if len(cands) == 0 {
 		return "remove the key or check the spelling against the scenario library in configs/"
 	}
-	best, bestD := "", 1<<30
-	for _, c := range cands {
-		if d := editDistance(last, c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	if bestD <= 3 {
+	if best, ok := Nearest(last, cands, 3); ok {
 		return fmt.Sprintf("did you mean %q?", best)
 	}
 	sort.Strings(cands)
 	return "known keys here: " + strings.Join(cands, ", ")
+}
+
+// Nearest returns the candidate closest to word in edit distance (the
+// first of equals), and whether it is within maxDist edits.
+func Nearest(word string, cands []string, maxDist int) (string, bool) {
+	best, bestD := "", maxDist+1
+	for _, c := range cands {
+		if d := editDistance(word, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best, bestD <= maxDist
 }
 
 func editDistance(a, b string) int {
