@@ -169,10 +169,23 @@ func (r *Report) Write(dir string) error {
 	if err := os.MkdirAll(filepath.Join(dir, PlotsDir), 0o755); err != nil {
 		return err
 	}
+	var files []fileData
 	for _, name := range r.plotFileOrder {
-		if err := writeAtomic(filepath.Join(dir, PlotsDir, name), r.Plots[name]); err != nil {
-			return err
-		}
+		files = append(files, fileData{filepath.Join(dir, PlotsDir, name), r.Plots[name]})
+	}
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{
+		{RiskFiguresFile, r.RiskCSV},
+		{MetricSummaryFile, r.SummaryCSV},
+		{MarkdownFile, r.Markdown},
+		{HTMLFile, r.HTML},
+	} {
+		files = append(files, fileData{filepath.Join(dir, f.name), f.data})
+	}
+	if err := writeAll(files); err != nil {
+		return err
 	}
 	// A plot an earlier render wrote and this one does not (a chart now
 	// replaced by a sentence) would show other results.
@@ -188,16 +201,37 @@ func (r *Report) Write(dir string) error {
 			}
 		}
 	}
-	for _, f := range []struct {
-		name string
-		data []byte
-	}{
-		{RiskFiguresFile, r.RiskCSV},
-		{MetricSummaryFile, r.SummaryCSV},
-		{MarkdownFile, r.Markdown},
-		{HTMLFile, r.HTML},
-	} {
-		if err := writeAtomic(filepath.Join(dir, f.name), f.data); err != nil {
+	return nil
+}
+
+// fileData is a file to write and its content.
+type fileData struct {
+	name string
+	data []byte
+}
+
+// writeAll writes every file to a temporary name next to it, syncs it,
+// and renames them all into place once every one is written: a render that
+// fails while writing (a full disk) leaves the files of the report before
+// it as they were, not a mix of two reports.
+func writeAll(files []fileData) (err error) {
+	tmps := make([]string, 0, len(files))
+	defer func() {
+		if err != nil {
+			for _, t := range tmps {
+				os.Remove(t)
+			}
+		}
+	}()
+	for _, f := range files {
+		t, err := writeTemp(f.name, f.data)
+		if err != nil {
+			return err
+		}
+		tmps = append(tmps, t)
+	}
+	for i, f := range files {
+		if err := os.Rename(tmps[i], f.name); err != nil {
 			return err
 		}
 	}
@@ -211,10 +245,16 @@ func WriteFileAtomic(name string, data []byte) error { return writeAtomic(name, 
 
 // writeAtomic writes data to a temporary file next to name, syncs it and
 // renames it to name.
-func writeAtomic(name string, data []byte) (err error) {
+func writeAtomic(name string, data []byte) error {
+	return writeAll([]fileData{{name, data}})
+}
+
+// writeTemp writes data to a new temporary file next to name (mode 0644),
+// synced and closed, and returns its name.
+func writeTemp(name string, data []byte) (tmp string, err error) {
 	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer func() {
 		if err != nil {
@@ -223,18 +263,18 @@ func writeAtomic(name string, data []byte) (err error) {
 		}
 	}()
 	if _, err = f.Write(data); err != nil {
-		return err
+		return "", err
 	}
 	if err = f.Chmod(0o644); err != nil {
-		return err
+		return "", err
 	}
 	if err = f.Sync(); err != nil {
-		return err
+		return "", err
 	}
 	if err = f.Close(); err != nil {
-		return err
+		return "", err
 	}
-	return os.Rename(f.Name(), name)
+	return f.Name(), nil
 }
 
 // buildDocument lays out the report.

@@ -1352,3 +1352,50 @@ func TestWorstPath(t *testing.T) {
 		t.Errorf("caption %q lacks %q", caption, want)
 	}
 }
+
+// TestWriteFailsWhole: a render that cannot write one of its files (here a
+// plot whose name is too long for the file system) leaves the report
+// written before it as it was, with no temporary files, rather than new
+// plots beside an old report.
+func TestWriteFailsWhole(t *testing.T) {
+	r, _ := build(t, loadFixture(t)) // without images: one plot is added
+	r.Plots["fan-peg.svg"] = []byte("<svg>the first render</svg>")
+	r.plotFileOrder = append(r.plotFileOrder, "fan-peg.svg")
+	dir := t.TempDir()
+	if err := r.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	list := func() []string {
+		var names []string
+		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				names = append(names, p)
+			}
+			return nil
+		})
+		return names
+	}
+	before := list()
+	md, err := os.ReadFile(filepath.Join(dir, MarkdownFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Markdown = []byte("another report\n")
+	first := r.plotFileOrder[0]
+	r.Plots[first] = []byte("another plot")
+	long := strings.Repeat("x", 300) + ".svg"
+	r.Plots[long] = []byte("<svg/>")
+	r.plotFileOrder = append(r.plotFileOrder, long)
+	if err := r.Write(dir); err == nil {
+		t.Fatal("a plot name of 300 bytes was written")
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, MarkdownFile)); !bytes.Equal(got, md) {
+		t.Error("report.md changed")
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, PlotsDir, first)); bytes.Equal(got, []byte("another plot")) {
+		t.Errorf("plots/%s is the new render's", first)
+	}
+	if after := list(); !slices.Equal(after, before) {
+		t.Errorf("files after the failed write differ:\n%v\nbefore:\n%v", after, before)
+	}
+}

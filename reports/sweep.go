@@ -644,13 +644,10 @@ func (r *Report) WriteAs(dir, md, html string) error {
 			return err
 		}
 	}
+	var files []fileData
 	for _, name := range r.plotFileOrder {
-		if err := writeAtomic(filepath.Join(dir, PlotsDir, name), r.Plots[name]); err != nil {
-			return err
-		}
+		files = append(files, fileData{filepath.Join(dir, PlotsDir, name), r.Plots[name]})
 	}
-	if err := writeAtomic(filepath.Join(dir, md), r.Markdown); err != nil {
-		return err
-	}
-	return writeAtomic(filepath.Join(dir, html), r.HTML)
+	files = append(files, fileData{filepath.Join(dir, md), r.Markdown}, fileData{filepath.Join(dir, html), r.HTML})
+	return writeAll(files)
 }
