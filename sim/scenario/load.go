@@ -133,27 +133,81 @@ func typeError(file string, src []byte, m []string) *Error {
 		key = k
 	}
 	e := &Error{File: file, Line: line, Key: key, Msg: m[3]}
+	g := mismatch.FindStringSubmatch(m[3])
 	if line > 0 {
-		// The decoder names keys without array indices: take the indexed
-		// path written on that line.
-		for cand, pos := range scanKeys(string(src)) {
-			if pos.Line == line && stripIndex(cand) == key {
-				e.Key = cand
+		lines := strings.Split(string(src), "\n")
+		// The decoder names keys without array indices, and inside an
+		// array of tables gives the line of the last table that writes the
+		// key: take the first indexed path whose value is of the kind the
+		// decoder rejected, or else the one written on its line.
+		var cands []string
+		keys := scanKeys(string(src))
+		for cand := range keys {
+			if stripIndex(cand) == key {
+				cands = append(cands, cand)
 			}
 		}
-		if lines := strings.Split(string(src), "\n"); line <= len(lines) {
-			e.Source = lines[line-1]
+		sort.Slice(cands, func(i, j int) bool { return keys[cands[i]].Line < keys[cands[j]].Line })
+		found := false
+		if g != nil && len(cands) > 1 {
+			for _, cand := range cands {
+				if l := keys[cand].Line; l <= len(lines) && literalKind(lines[l-1]) == tomlKind(g[1]+g[2]) {
+					e.Key, e.Line, found = cand, l, true
+					break
+				}
+			}
+		}
+		if !found {
+			for _, cand := range cands {
+				if keys[cand].Line == line {
+					e.Key = cand
+				}
+			}
+		}
+		if e.Line <= len(lines) {
+			e.Source = lines[e.Line-1]
 		}
 	}
 	t := keyType(key)
 	if t == nil {
 		return e
 	}
-	if g := mismatch.FindStringSubmatch(m[3]); g != nil {
+	if g != nil {
 		e.Msg = fmt.Sprintf("%s where %s is expected", tomlKind(g[1]+g[2]), typeName(t))
 	}
 	e.Hint = takes(e.Key, t, false)
 	return e
+}
+
+// literalKind names, as tomlKind does, the kind of the value written on a
+// "key = value" line: "" when the line holds no such value.
+func literalKind(line string) string {
+	code, _ := splitComment(line)
+	_, v, ok := strings.Cut(code, "=")
+	if !ok {
+		return ""
+	}
+	v = strings.TrimSpace(v)
+	switch {
+	case v == "":
+		return ""
+	case v[0] == '"' || v[0] == '\'':
+		return "a string"
+	case v == "true" || v == "false":
+		return "a boolean"
+	case v[0] == '{':
+		return "a table"
+	case v[0] == '[':
+		return "an array"
+	}
+	n := strings.ReplaceAll(v, "_", "")
+	if _, err := strconv.ParseInt(n, 0, 64); err == nil {
+		return "an integer"
+	}
+	if _, err := strconv.ParseFloat(n, 64); err == nil || n == "inf" || n == "+inf" || n == "-inf" || strings.HasSuffix(n, "nan") {
+		return "a float"
+	}
+	return ""
 }
 
 // tomlKind names the TOML kind of a value by the Go type the decoder gave

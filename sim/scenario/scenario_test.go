@@ -202,6 +202,10 @@ func TestTypeMismatch(t *testing.T) {
 		{`sigma = 0.2`, "sigma = 0.2\n[[agents.borrowers]]\nprofile = \"gold\"\n[[agents.borrowers]]\nprofile = \"gold\"\ncount = \"3\"", "m.toml:16: agents.borrowers[1].count", "agents.borrowers[1].count", "count takes an integer"},
 		{`sigma = 0.2`, "sigma = 0.2\n[[agents.borrowers]]\nprofile = \"gold\"\nsize = 5", "m.toml:14: agents.borrowers[0].size: an integer where a table is expected", "agents.borrowers[0].size", "size takes a table"},
 		{`name = "m"`, "name = \"m\"\nfixed_population = \"yes\"", "m.toml:2: fixed_population", "fixed_population", "takes true or false"},
+		// The wrong value in the first of three tables: the decoder names the
+		// last table's line; the report names the first's.
+		{`sigma = 0.2`, "sigma = 0.2\n[[agents.borrowers]]\nprofile = \"gold\"\ncount = 150.5\n[[agents.borrowers]]\nprofile = \"gold\"\ncount = 100\n[[agents.borrowers]]\nprofile = \"gold\"\ncount = 100",
+			"m.toml:14: agents.borrowers[0].count: a float where an integer is expected", "agents.borrowers[0].count", "count takes an integer"},
 	} {
 		src := strings.Replace(minimal, tt.replace, tt.with, 1)
 		_, err := Parse("m.toml", []byte(src))
