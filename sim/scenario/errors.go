@@ -15,6 +15,10 @@ type Error struct {
 	Msg    string
 	Hint   string
 	Source string // the offending source line, for syntax errors
+	// Set is the override "key=value" that gave the value at fault, when
+	// one did: the message then says so (a sweep that applies overrides of
+	// its own clears it and names its file's line instead).
+	Set string
 }
 
 // Error formats file:line[:col]: key: message.
@@ -33,6 +37,9 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 	}
 	b.WriteString(e.Msg)
+	if e.Set != "" {
+		b.WriteString(" (set with --set " + e.Set + ")")
+	}
 	return b.String()
 }
 
@@ -67,9 +74,9 @@ func (p *problems) add(key, hint, format string, args ...any) {
 	e := &Error{File: p.s.File, Key: key, Msg: fmt.Sprintf(format, args...), Hint: hint}
 	e.Line = p.s.line(key)
 	for _, o := range p.s.Overrides {
-		if o.Key == key {
+		if o.Key == key { // the last of repeated overrides is the one applied
 			e.Line = 0
-			e.Msg += " (set with --set " + o.Key + "=" + o.Value + ")"
+			e.Set = o.Key + "=" + o.Value
 		}
 	}
 	p.errs = append(p.errs, e)

@@ -542,3 +542,17 @@ func TestDottedIndexHint(t *testing.T) {
 		}
 	}
 }
+
+// TestRepeatedOverride: a key set twice with --set takes the last value,
+// and an error names that override once.
+func TestRepeatedOverride(t *testing.T) {
+	_, err := Parse("m.toml", []byte(minimal),
+		Override{Key: "profiles.gold.haircut", Value: "1.2"}, Override{Key: "profiles.gold.haircut", Value: "1.5"})
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 1 {
+		t.Fatalf("err %v, want one error", err)
+	}
+	if got := es[0].Error(); strings.Count(got, "--set") != 1 || !strings.HasSuffix(got, "(set with --set profiles.gold.haircut=1.5)") {
+		t.Errorf("error %q: want the last override named once", got)
+	}
+}

@@ -674,7 +674,7 @@ func (f *File) locate(es scenario.Errors, ovs []scenario.Override, what string) 
 				} else {
 					e.Msg = fmt.Sprintf("%s = %q: %s", o.Key, o.Value, e.Msg)
 				}
-				e.File, e.Line = f.path, line
+				e.File, e.Line, e.Set = f.path, line, ""
 			}
 		}
 	}

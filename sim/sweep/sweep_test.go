@@ -343,6 +343,9 @@ func TestCheckReportsEachProblemOnce(t *testing.T) {
 	if !slices.Equal(lines, []int{3, 6}) || !strings.Contains(err.Error(), `"1.5"`) || !strings.Contains(err.Error(), `"abc"`) {
 		t.Errorf("want the haircut 1.5 at line 3 and the ceiling abc at line 6, got lines %v:\n%v", lines, err)
 	}
+	if strings.Contains(err.Error(), "--set") {
+		t.Errorf("the sweep's own values are attributed to --set:\n%v", err)
+	}
 }
 
 // TestPairedProbabilityInterval: the paired difference of a probability
