@@ -65,6 +65,11 @@ func cmdReplay(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	notes(stderr, s)
+	if *runIdx >= s.Runs {
+		// Legitimate (a run of a larger batch), but more often a typo.
+		fmt.Fprintf(stderr, "note: run %d is beyond the file's batch of %d runs (runs 0 to %d); replaying it as run %d of a larger batch\n",
+			*runIdx, s.Runs, s.Runs-1, *runIdx)
+	}
 	master := s.Seed
 	if *seed != "" {
 		if master, err = parseSeed(*seed); err != nil {

@@ -150,7 +150,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if opt.Shards > 1 {
 		first, last := sim.ShardRange(opt.Runs, opt.Shard, opt.Shards)
-		fmt.Fprintf(stdout, "%s: shard %d/%d, runs %d to %d: ", s.Name, opt.Shard, opt.Shards, first, last-1)
+		if first == last {
+			fmt.Fprintf(stdout, "%s: shard %d/%d holds no run (%d runs over %d shards): ", s.Name, opt.Shard, opt.Shards, opt.Runs, opt.Shards)
+		} else {
+			fmt.Fprintf(stdout, "%s: shard %d/%d, runs %d to %d: ", s.Name, opt.Shard, opt.Shards, first, last-1)
+		}
 	} else {
 		fmt.Fprintf(stdout, "%s: ", s.Name)
 	}
@@ -406,7 +410,10 @@ func shardOf(flag string, env func(string) string) (k, n int, err error) {
 		cnt, err2 := strconv.Atoi(env("SLURM_ARRAY_TASK_COUNT"))
 		lo := 0
 		if m := env("SLURM_ARRAY_TASK_MIN"); m != "" {
-			lo, _ = strconv.Atoi(m)
+			var err error
+			if lo, err = strconv.Atoi(m); err != nil {
+				return 0, 0, bad(fmt.Sprintf("SLURM_ARRAY_TASK_MIN %q is not an integer", m))
+			}
 		}
 		if err1 != nil || err2 != nil {
 			return 0, 0, bad("SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT must be integers")

@@ -118,6 +118,7 @@ func TestShardOf(t *testing.T) {
 		{"4/4", nil, 0, 0, true},
 		{"x", nil, 0, 0, true},
 		{"", map[string]string{"JOB_COMPLETION_INDEX": "2"}, 0, 0, true},
+		{"", map[string]string{"SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_MIN": "x", "SLURM_ARRAY_TASK_COUNT": "3"}, 0, 0, true},
 	} {
 		k, n, err := shardOf(tt.flag, env(tt.env))
 		if (err != nil) != tt.bad || k != tt.k || n != tt.n {
