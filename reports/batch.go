@@ -37,6 +37,10 @@ type Metric struct {
 	// "high", "low", or "" for neither. paths.csv then holds the run
 	// that went furthest that way (Path.Worst).
 	Worse string `json:"worse"`
+	// Level, for a series sketched as deviations from a constant (the
+	// peg's 1, the funded reserve, an asset's starting price), is that
+	// constant; 0 otherwise.
+	Level float64 `json:"level"`
 }
 
 // Manifest is the part of manifest.json the report reads. Timing is

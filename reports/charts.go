@@ -55,22 +55,27 @@ func zeroSeriesSentence(m Metric, ok int) string {
 }
 
 func fanCaption(b *Batch, m Metric) string {
-	var s strings.Builder
-	if m.Desc != "" {
-		s.WriteString(m.Desc + " ")
-	}
+	parts := []string{m.Desc}
 	if SketchLimited(b.Quantiles[m.Name]) {
-		s.WriteString("This series stays too close to one level for the quantile sketches of quantiles.csv to " +
-			"resolve its percentiles (they fall on one or two sketch values), so the chart shows the exact range " +
+		parts = append(parts, "This series stays too close to one level for the quantile sketches of quantiles.csv to "+
+			"resolve its percentiles (they fall on one or two sketch values), so the chart shows the exact range "+
 			"over runs and the exact mean instead of percentile bands and a median.")
 	} else {
-		s.WriteString(zeroBandsSentence(b, m))
+		parts = append(parts, zeroBandsSentence(b, m))
 	}
-	text := strings.TrimSpace(s.String())
-	if w := worstPathSentence(b, m); w != "" {
-		text += " " + w
+	if m.Name == "reserve" && m.Level > 0 {
+		parts = append(parts, fmt.Sprintf("The funded reserve (backstop.reserve) is %s; the series starts from the surplus "+
+			"when the run starts, which adds the fees collected while the system was set up, so it falls below the "+
+			"funded reserve only once losses exceed those fees.", withUnit(m.Level, m.Unit)))
 	}
-	return strings.TrimSpace(text)
+	parts = append(parts, worstPathSentence(b, m))
+	var out []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // worstPathSentence names the run a fan chart draws dash-dot, the one

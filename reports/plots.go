@@ -46,7 +46,7 @@ var (
 	inkDark   = color.RGBA{R: 8, G: 38, B: 84, A: 255}     // median, curves
 	band50    = color.RGBA{R: 120, G: 160, B: 205, A: 255} // inner band
 	band90    = color.RGBA{R: 206, G: 222, B: 240, A: 255} // outer band
-	inkSample = color.RGBA{R: 165, G: 100, B: 60, A: 255}  // thin, solid: neither band, median nor mean
+	inkSample = color.RGBA{R: 140, G: 80, B: 45, A: 255}   // thin, solid: neither band, median nor mean; darker than the 50% band in grey
 	inkMark   = color.RGBA{R: 150, G: 40, B: 30, A: 255}
 	histFill  = color.RGBA{R: 150, G: 180, B: 215, A: 255}
 	sansFont  = font.Font{Typeface: "Liberation", Variant: "Sans"}
@@ -241,7 +241,8 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 		p.Add(l)
 		p.Legend.Add("largest in any run (exact)", l)
 	}
-	if len(mean) > 0 {
+	onMedian := meanOnMedian(mean, med, lo[0], hi[0])
+	if len(mean) > 0 && !onMedian {
 		l, err := plotter.NewLine(mean)
 		if err != nil {
 			return nil, err
@@ -263,11 +264,41 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 		l.Color = inkDark
 		l.Width = vg.Points(2)
 		p.Add(l)
-		p.Legend.Add("median", l)
+		if onMedian {
+			p.Legend.Add("median (the mean lies on it)", l)
+		} else {
+			p.Legend.Add("median", l)
+		}
 	}
 	p.X.Min = 0
 	padFlat(p)
 	return p, nil
+}
+
+// meanOnMedian reports whether the mean lies on the median at every time,
+// within 0.4% of the chart's range (about a line's width): drawn, it would
+// be hidden under the median, and the legend would list a line no one can
+// see.
+func meanOnMedian(mean, med, lo, hi plotter.XYs) bool {
+	if len(mean) == 0 || len(mean) != len(med) {
+		return false
+	}
+	ymin, ymax := math.Inf(1), math.Inf(-1)
+	for _, xys := range []plotter.XYs{mean, med, lo, hi} {
+		for _, p := range xys {
+			ymin, ymax = math.Min(ymin, p.Y), math.Max(ymax, p.Y)
+		}
+	}
+	tol := 0.004 * (ymax - ymin)
+	if !(tol > 0) {
+		return false
+	}
+	for i := range mean {
+		if mean[i].X != med[i].X || math.Abs(mean[i].Y-med[i].Y) > tol {
+			return false
+		}
+	}
+	return true
 }
 
 // worstWord is the word for the run a fan chart draws as its worst path:
