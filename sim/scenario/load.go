@@ -37,20 +37,17 @@ func Parse(file string, src []byte, overrides ...Override) (*Scenario, error) {
 		return nil, Errors{syntaxError(file, src, err)}
 	}
 	s.Lines = scanKeys(string(src))
-	if es := negativeUints(file, s, md); len(es) > 0 {
-		return nil, es
+	// Unknown keys and negative unsigned values are reported with the
+	// values' problems, all at once: the rest of the file decoded as if
+	// those keys were absent.
+	es := negativeUints(file, s, md)
+	for _, k := range md.Undecoded() {
+		key := undecodedPath(k, s)
+		es = append(es, &Error{File: file, Line: s.line(key), Key: key,
+			Msg: "unknown key", Hint: suggest(key)})
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		var es Errors
-		for _, k := range und {
-			key := undecodedPath(k, s)
-			es = append(es, &Error{File: file, Line: s.line(key), Key: key,
-				Msg: "unknown key", Hint: suggest(key)})
-		}
-		return nil, es
-	}
-	if es := s.apply(overrides); len(es) > 0 {
-		return nil, es
+	if oes := s.apply(overrides); len(oes) > 0 {
+		return nil, append(es, oes...)
 	}
 	set := map[string]bool{}
 	for _, o := range overrides {
@@ -58,6 +55,42 @@ func Parse(file string, src []byte, overrides ...Override) (*Scenario, error) {
 	}
 	s.Overrides = overrides
 	s.defaults(func(key ...string) bool { return md.IsDefined(key...) || set[strings.Join(key, ".")] })
+	if len(es) > 0 {
+		// A negative unsigned value decoded as a huge one: validating it
+		// would add a second, misleading message for the same key.
+		// A misspelt key (hairkut) leaves the key meant (haircut) unset:
+		// its "is required" would repeat the unknown key's hint.
+		bad := map[string]bool{}
+		for _, e := range es {
+			bad[e.Key] = true
+			if best, ok := meant(e.Key); ok && e.Msg == "unknown key" {
+				if i := strings.LastIndexByte(e.Key, '.'); i >= 0 {
+					bad[e.Key[:i+1]+best] = true
+				} else {
+					bad[best] = true
+				}
+			}
+		}
+		var ves Errors
+		if !errors.As(s.Validate(), &ves) {
+			return nil, es
+		}
+		for _, e := range ves {
+			// A problem with no line in the file is one of a value the
+			// tool derived (an auction's hole from the debt ceiling), most
+			// likely from a key the unknown one left unset: it comes back,
+			// if it is one, once the keys are fixed.
+			if !bad[e.Key] && (e.Line > 0 || e.Set != "") {
+				es = append(es, e)
+			}
+		}
+		// In file order; problems without a line (from --set) last.
+		sort.SliceStable(es, func(i, j int) bool {
+			a, b := es[i].Line, es[j].Line
+			return a != 0 && (b == 0 || a < b)
+		})
+		return nil, es
+	}
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
@@ -278,16 +311,22 @@ func stripIndex(k string) string {
 // suggest names the nearest known key at the same place in the schema.
 func suggest(key string) string {
 	parts := strings.Split(stripIndex(key), ".")
-	last := parts[len(parts)-1]
 	cands := knownKeys(parts[:len(parts)-1])
 	if len(cands) == 0 {
 		return "remove the key or check the spelling against the scenario library in configs/"
 	}
-	if best, ok := Nearest(last, cands, 3); ok {
+	if best, ok := meant(key); ok {
 		return fmt.Sprintf("did you mean %q?", best)
 	}
 	sort.Strings(cands)
 	return "known keys here: " + strings.Join(cands, ", ")
+}
+
+// meant returns the known key at the same place in the schema nearest to
+// the unknown key's last part, when it is within 3 edits.
+func meant(key string) (string, bool) {
+	parts := strings.Split(stripIndex(key), ".")
+	return Nearest(parts[len(parts)-1], knownKeys(parts[:len(parts)-1]), 3)
 }
 
 // Nearest returns the candidate closest to word in edit distance (the

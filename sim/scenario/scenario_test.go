@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -554,5 +555,31 @@ func TestRepeatedOverride(t *testing.T) {
 	}
 	if got := es[0].Error(); strings.Count(got, "--set") != 1 || !strings.HasSuffix(got, "(set with --set profiles.gold.haircut=1.5)") {
 		t.Errorf("error %q: want the last override named once", got)
+	}
+}
+
+// TestAllProblemsAtOnce: an unknown key does not hide the values'
+// problems, which come in file order; a misspelt key does not also report
+// the key it meant as missing.
+func TestAllProblemsAtOnce(t *testing.T) {
+	src := strings.Replace(minimal, `haircut = "0.1"`, `haircut = "1.5"`, 1)
+	src = strings.Replace(src, `debt_ceiling = "1000000"`, `debt_celing = "1000000"`, 1)
+	src = strings.Replace(src, "sigma = 0.2", "sigma = 0.2\nhmup = 3", 1)
+	_, err := Parse("m.toml", []byte(src))
+	var es Errors
+	if !errors.As(err, &es) {
+		t.Fatalf("err %v", err)
+	}
+	var got []string
+	for _, e := range es {
+		got = append(got, fmt.Sprintf("%d %s %s", e.Line, e.Key, e.Msg))
+	}
+	want := []string{
+		"5 profiles.gold.haircut must be in [0, 1), got 1.5",
+		"7 profiles.gold.debt_celing unknown key",
+		"12 market.assets.gold.hmup unknown key",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
