@@ -841,6 +841,12 @@ var worstRank = []string{"peak_deficit", "bad_debt", "shortfall"}
 // summaries named final_price_*).
 var worstCols = []string{"peak_deficit", "final_deficit", "bad_debt", "shortfall", "reserve_drawn", "liquidated_debt", "peg_min"}
 
+// worstCauseCols are the columns of the worst-runs table shown when one
+// of the listed runs has a value other than zero: the other ways a run
+// loses (a bail-out, keeper rewards, auctions still open at the end, the
+// peg rail's loss), which the deficit and bad-debt columns do not show.
+var worstCauseCols = []string{"recap", "keeper_rewards", "open_auction_target", "rail_loss_max"}
+
 // worstRuns is the length of the worst-runs table.
 const worstRuns = 5
 
@@ -904,6 +910,12 @@ func worstRunsSection(d *document, b *Batch) {
 			cols = append(cols, i)
 		}
 	}
+	listed := runs[:min(worstRuns, len(runs))]
+	for _, name := range worstCauseCols {
+		if i, ok := col[name]; ok && slices.ContainsFunc(listed, func(r Run) bool { return r.Values[i] != 0 && !math.IsNaN(r.Values[i]) }) {
+			cols = append(cols, i)
+		}
+	}
 	for i, m := range b.Manifest.Summary {
 		if strings.HasPrefix(m.Name, "final_price_") {
 			cols = append(cols, i)
@@ -919,7 +931,7 @@ func worstRunsSection(d *document, b *Batch) {
 		t.head = append(t.head, h)
 		t.right = append(t.right, true)
 	}
-	for _, r := range runs[:min(worstRuns, len(runs))] {
+	for _, r := range listed {
 		row := []string{strconv.Itoa(r.Index)}
 		for _, i := range cols {
 			row = append(row, Num(r.Values[i]))
