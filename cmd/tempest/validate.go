@@ -11,7 +11,7 @@ import (
 	"github.com/tempest-risk/tempest/sim/sweep"
 )
 
-const validateHelp = `Usage: tempest validate FILE.toml...
+const validateHelp = `Usage: tempest validate FILE.toml... [--set K=V]...
 
 Checks each scenario, sweep or tune file and prints "ok FILE" for each
 valid one. For a scenario file: TOML syntax (file:line:col and the source
@@ -23,8 +23,14 @@ tempest tune check it before running: its own keys, its base scenario with
 the file's settings, and the scenario of every point of a sweep or of both
 ends of a tune's range. Exit status 2 if any file is invalid.
 
-Example:
+Flags:
+  --set K=V      override a key of each scenario file (repeatable), as for
+                 run: checks the scenario a run with these overrides would
+                 run (a sweep or tune file sets keys with its own set = [...])
+
+Examples:
   tempest validate configs/*.toml configs/*/*.toml
+  tempest validate configs/baseline.toml --set profiles.gold.haircut=0.2
 `
 
 func cmdValidate(args []string, stdout, stderr io.Writer) error {
@@ -32,6 +38,8 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	fs := newFlagSet("validate", validateHelp, stdout)
+	var sets setFlags
+	fs.Var(&sets, "set", "")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -44,9 +52,13 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 		var err error
 		var s *scenario.Scenario
 		if sweepFile(f) {
+			if len(sets) > 0 {
+				return &usageError{msg: fmt.Sprintf("--set applies to scenario files; %s is a sweep or tune file", f),
+					hint: "a sweep or tune file sets keys of its base with set = [\"key=value\", ...]"}
+			}
 			s, err = loadSweep(f)
 		} else {
-			s, err = scenario.Load(f)
+			s, err = scenario.Load(f, sets...)
 		}
 		var se scenario.Errors
 		switch {
