@@ -286,7 +286,11 @@ func histCaption(s distSpec, n, shown, missing int, marks []Mark) string {
 		fmt.Fprintf(&c, "%s of %s successful runs", group3(shown), group3(n))
 	}
 	if missing > 0 {
-		fmt.Fprintf(&c, "; %s runs have no value (for example no auction took place)", group3(missing))
+		verb := "have"
+		if missing == 1 {
+			verb = "has"
+		}
+		fmt.Fprintf(&c, "; %s %s no value (for example no auction took place)", runsWord(missing), verb)
 	}
 	c.WriteString(".")
 	switch {

@@ -651,7 +651,13 @@ const pegNote = "The peg is rwaUSD's USD price as the model defines it: at every
 // (otherDeficitNote) and the auctions the figures cannot count yet
 // (openAuctionNote).
 func absorbedNote(b *Batch) string {
-	return strings.TrimSpace(lossNote(b) + " " + otherDeficitNote(b) + " " + openAuctionNote(b))
+	var parts []string
+	for _, p := range []string{lossNote(b), otherDeficitNote(b), openAuctionNote(b)} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // otherDeficitNote counts the runs with a deficit at some time but no
@@ -673,8 +679,24 @@ func otherDeficitNote(b *Batch) string {
 	if n == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%s runs had a deficit at some time without any auction loss: it came from the backstop's "+
-		"other payments, such as keeper rewards (keeper_rewards in the per-run table).", group3(n))
+	return fmt.Sprintf("%s had a deficit at some time without any auction loss: it came from the backstop's "+
+		"other payments, such as keeper rewards (keeper_rewards in the per-run table).", capFirst(runsWord(n)))
+}
+
+// runsWord writes a number of runs: "1 run", "1,234 runs".
+func runsWord(n int) string {
+	if n == 1 {
+		return "1 run"
+	}
+	return group3(n) + " runs"
+}
+
+// capFirst capitalises the first letter of s.
+func capFirst(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
 }
 
 // openAuctionNote says how many runs ended with auctions still running,
@@ -699,8 +721,8 @@ func openAuctionNote(b *Batch) string {
 	if m, ok := b.Summary("open_auction_target"); ok {
 		unit = m.Unit
 	}
-	return fmt.Sprintf("In %s runs auctions were still running at the end, with a target of up to %s: the bad-debt "+
-		"figures count settled auctions only, so what these raise is not in them.", group3(n), withUnit(top, unit))
+	return fmt.Sprintf("In %s auctions were still running at the end, with a target of up to %s: the bad-debt "+
+		"figures count settled auctions only, so what these raise is not in them.", runsWord(n), withUnit(top, unit))
 }
 
 // lossNote says how many runs had bad debt or an unpaid auction target

@@ -1399,3 +1399,22 @@ func TestWriteFailsWhole(t *testing.T) {
 		t.Errorf("files after the failed write differ:\n%v\nbefore:\n%v", after, before)
 	}
 }
+
+// TestProbabilityDecimals: a probability and its interval are written with
+// the same decimals, as other figures are.
+func TestProbabilityDecimals(t *testing.T) {
+	for _, c := range []struct {
+		est, lo, hi float64
+		want        string
+	}{
+		{0.006, 0.0022, 0.013, "0.60% [0.22%, 1.30%]"},
+		{0, 0, 0.0037, "0.00% [0.00%, 0.37%]"},
+		{0.275, 0.181, 0.386, "27.5% [18.1%, 38.6%]"},
+		{1, 0.996, 1, "100.0% [99.6%, 100.0%]"},
+	} {
+		f := Figure{Kind: KindProbability, HasCI: true, N: 1000, Estimate: c.est, CI: Interval{Lo: c.lo, Hi: c.hi}}
+		if est, ci := formatEstimate(f); est+" "+ci != c.want {
+			t.Errorf("%v [%v, %v]: %s %s, want %s", c.est, c.lo, c.hi, est, ci, c.want)
+		}
+	}
+}

@@ -541,7 +541,15 @@ func formatEstimate(f Figure) (est, ci string) {
 	}
 	switch {
 	case f.HasCI && f.Kind == KindProbability:
-		ci = fmt.Sprintf("[%s, %s]", percent(f.CI.Lo), percent(f.CI.Hi))
+		// The same decimals for the three, as for other figures: 0.60%
+		// [0.22%, 1.30%], not 0.6% [0.22%, 1.3%].
+		xs := [3]float64{100 * f.Estimate, 100 * f.CI.Lo, 100 * f.CI.Hi}
+		ss := [3]string{est, percent(f.CI.Lo), percent(f.CI.Hi)}
+		for i := range ss {
+			ss[i] = strings.TrimSuffix(ss[i], "%")
+		}
+		ss = alignDecimals(xs, ss, (xs[2]-xs[1])/2)
+		est, ci = ss[0]+"%", fmt.Sprintf("[%s%%, %s%%]", ss[1], ss[2])
 	case f.Kind == KindMax:
 		ci = "—"
 	case f.Unbounded:
