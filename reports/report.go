@@ -294,7 +294,7 @@ func buildDocument(b *Batch, dir string, figs []Figure, sums []metricSummary, fa
 		para{text: fmt.Sprintf("Every series the batch recorded, in the order of the manifest (a series a later "+
 			"module registers appears here by itself), across the %s successful runs at the end of each %s-hour "+
 			"bucket: the median (solid), the mean (dashed), the 50%% band p25–p75 (dark), the 90%% band p5–p95 "+
-			"(light), the first runs as thin solid sample paths (light brown) and, for a series that has a bad direction "+
+			"(light), the first runs as thin solid sample paths (brown) and, for a series that has a bad direction "+
 			"(a price or the peg falling, a deficit or auctions rising), the run that went furthest that way (dash-dot, dark red); a band with no area is left out, and a series "+
 			"that is zero in every run gets a sentence instead of a chart. Percentiles come from streaming quantile sketches of "+
 			"bounded relative error%s; means, minima and maxima are exact, except that a value within a millionth "+
@@ -613,9 +613,10 @@ func riskSection(d *document, b *Batch, figs []Figure) {
 			"is approximate at small run counts, so a mean that rests on a few runs comes with the share of runs " +
 			"above zero (Clopper–Pearson) and the largest run. When every run is zero the mean, like such an expected " +
 			"shortfall, is given with \"" + notBounded + "\"."},
-		para{class: "method", text: "Digits: an estimate and its interval are written with the same significant " +
-			"digits, as many as the bounds need to differ, and none finer than the second significant digit of " +
-			"the interval's half-width, which the interval does not support."})
+		para{class: "method", text: "Digits: an estimate and its interval are written with as many significant " +
+			"digits as the bounds need to differ, and none finer than the second significant digit of " +
+			"the interval's half-width, which the interval does not support; the three then get the same decimals " +
+			"(1.62 [1.30, 1.95]), each with its own digits, not padding."})
 }
 
 // groupNote is the sentence printed under the table of a risk-figure
