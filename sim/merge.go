@@ -306,19 +306,20 @@ func mergePaths(w io.Writer, dirs []string, series []Metric) error {
 			if r[2] != pathWorst {
 				return fmt.Errorf("%s: run %d: unknown kind %q", name, run, r[2])
 			}
-			dir := ""
-			for _, m := range series {
-				if m.Name == r[1] {
-					dir = m.Worse
+			var m Metric
+			for _, sm := range series {
+				if sm.Name == r[1] {
+					m = sm
 				}
 			}
+			dir := m.Worse
 			ser := make([]float64, len(r)-first)
 			for i, x := range r[first:] {
 				if ser[i], err = parseCell(x); err != nil {
 					return fmt.Errorf("%s: run %d %s: %v", name, run, r[1], err)
 				}
 			}
-			v, ok := extremeOf(ser, dir)
+			v, ok := extremeOf(ser, m)
 			if !ok {
 				return fmt.Errorf("%s: run %d: the worst path of %s never moves the way it is worse", name, run, r[1])
 			}

@@ -244,7 +244,7 @@ func (o *outputs) add(res *RunResult) error {
 	}
 	if !res.Failed && res.Series != nil {
 		for k, m := range o.series {
-			o.extremes[k].note(res.Index, res.Series[k], m.Worse)
+			o.extremes[k].note(res.Index, res.Series[k], m)
 		}
 	}
 	return nil
@@ -259,37 +259,45 @@ type extremePath struct {
 	ser   []float64
 }
 
-// note considers run's series ser: it becomes the extreme path when it went
-// further in direction worse than the one held (the earlier run on a tie).
-func (e *extremePath) note(run int, ser []float64, worse string) {
-	v, ok := extremeOf(ser, worse)
-	if !ok || (e.run >= 0 && !further(v, e.value, worse)) {
+// note considers run's series ser of metric m: it becomes the extreme
+// path when it went further in direction m.Worse than the one held (the
+// earlier run on a tie).
+func (e *extremePath) note(run int, ser []float64, m Metric) {
+	v, ok := extremeOf(ser, m)
+	if !ok || (e.run >= 0 && !further(v, e.value, m.Worse)) {
 		return
 	}
 	e.run, e.value = run, v
 	e.ser = append(e.ser[:0], ser...)
 }
 
-// extremeOf returns the furthest finite value of ser in direction worse
+// extremeOf returns the furthest finite value of ser in direction m.Worse
 // (WorseHigh: the largest; WorseLow: the smallest), and whether it is
-// further that way than the series' first finite value: a run that never
-// moved the bad way has no extreme.
-func extremeOf(ser []float64, worse string) (float64, bool) {
-	if worse != WorseHigh && worse != WorseLow {
+// further that way than where the series stands without trouble: the
+// series' Level when it has one (the peg's 1, the funded reserve, an
+// asset's starting price), else its first finite value. A run that never
+// went past it has no extreme: the reserve buffer, which starts above the
+// funded reserve and grows with fees, has one only in a run that fell
+// below the funded reserve.
+func extremeOf(ser []float64, m Metric) (float64, bool) {
+	if m.Worse != WorseHigh && m.Worse != WorseLow {
 		return 0, false
 	}
-	first, ext, seen := 0.0, 0.0, false
+	ref, ext, seen := m.Level, 0.0, false
 	for _, x := range ser {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			continue
 		}
 		if !seen {
-			first, ext, seen = x, x, true
-		} else if further(x, ext, worse) {
+			if m.Level == 0 {
+				ref = x
+			}
+			ext, seen = x, true
+		} else if further(x, ext, m.Worse) {
 			ext = x
 		}
 	}
-	return ext, seen && ext != first
+	return ext, seen && further(ext, ref, m.Worse)
 }
 
 // further reports whether a is further than b in direction worse.

@@ -269,8 +269,10 @@ func TestWorstPaths(t *testing.T) {
 		return x
 	}
 	worse := map[string]string{}
+	metric := map[string]Metric{}
 	for _, m := range c.Series() {
 		worse[m.Name] = m.Worse
+		metric[m.Name] = m
 	}
 	// The exact extreme over runs of each series, from quantiles.csv.
 	q := read(QuantilesFile)
@@ -311,7 +313,7 @@ func TestWorstPaths(t *testing.T) {
 		for i, s := range r[3:] {
 			ser[i] = num(s)
 		}
-		v, ok := extremeOf(ser, worse[r[1]])
+		v, ok := extremeOf(ser, metric[r[1]])
 		if !ok {
 			t.Errorf("%s: run %s's worst path never moves the bad way", r[1], r[0])
 			continue
