@@ -272,32 +272,28 @@ func (e *extremePath) note(run int, ser []float64, m Metric) {
 }
 
 // extremeOf returns the furthest finite value of ser in direction m.Worse
-// (WorseHigh: the largest; WorseLow: the smallest), and whether it is
-// further that way than where the series stands without trouble: the
-// series' Level when it has one (the peg's 1, the funded reserve, an
-// asset's starting price), else its first finite value. A run that never
-// went past it has no extreme: the reserve buffer, which starts above the
-// funded reserve and grows with fees, has one only in a run that fell
-// below the funded reserve.
+// (WorseHigh: the largest; WorseLow: the smallest), and whether it is past
+// where the series stands without trouble: its Level (the peg's 1, the
+// funded reserve, an asset's starting price), or zero for a series without
+// one (a deficit, auctions, debt liquidated). A run that never went past
+// it has no extreme: the reserve buffer, which starts above the funded
+// reserve and grows with fees, has one only in a run that fell below the
+// funded reserve. (Not the run's first value: that is the end of the first
+// bucket, and a run that peaked in it would never be chosen.)
 func extremeOf(ser []float64, m Metric) (float64, bool) {
 	if m.Worse != WorseHigh && m.Worse != WorseLow {
 		return 0, false
 	}
-	ref, ext, seen := m.Level, 0.0, false
+	ext, seen := 0.0, false
 	for _, x := range ser {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			continue
 		}
-		if !seen {
-			if m.Level == 0 {
-				ref = x
-			}
+		if !seen || further(x, ext, m.Worse) {
 			ext, seen = x, true
-		} else if further(x, ext, m.Worse) {
-			ext = x
 		}
 	}
-	return ext, seen && further(ext, ref, m.Worse)
+	return ext, seen && further(ext, m.Level, m.Worse)
 }
 
 // further reports whether a is further than b in direction worse.

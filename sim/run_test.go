@@ -309,3 +309,17 @@ func TestKeepersLookOutOfStep(t *testing.T) {
 		t.Errorf("recapitalisation %v: keeper rewards for resets drained the backstop", rec)
 	}
 }
+
+// TestLookSpread: agents of one latency take its phases in turn, whatever
+// the latencies of the agents between them, and a latency below 1 looks
+// every block.
+func TestLookSpread(t *testing.T) {
+	var l lookSpread
+	var got []int
+	for _, lat := range []int{2, 3, 2, 3, 2, 3, 3, 0, 1} {
+		got = append(got, l.next(lat))
+	}
+	if want := []int{1, 1, 2, 2, 1, 3, 1, 1, 1}; !slices.Equal(got, want) {
+		t.Errorf("first looks %v, want %v", got, want)
+	}
+}
