@@ -41,10 +41,22 @@ func Parse(file string, src []byte, overrides ...Override) (*Scenario, error) {
 	// values' problems, all at once: the rest of the file decoded as if
 	// those keys were absent.
 	es := negativeUints(file, s, md)
-	for _, k := range md.Undecoded() {
+	und := md.Undecoded()
+	misspeltTable := false // an unknown key holding others: a whole table went unread
+	for i, k := range und {
 		key := undecodedPath(k, s)
 		es = append(es, &Error{File: file, Line: s.line(key), Key: key,
 			Msg: "unknown key", Hint: suggest(key)})
+		for _, o := range und[i+1:] {
+			if len(o) > len(k) && slices.Equal(o[:len(k)], k) {
+				misspeltTable = true
+			}
+		}
+	}
+	if misspeltTable {
+		// Every key of the table the file meant is missing, and the values
+		// that refer to it fail: those errors would bury the one cause.
+		return nil, es
 	}
 	if oes := s.apply(overrides); len(oes) > 0 {
 		return nil, append(es, oes...)
@@ -58,12 +70,13 @@ func Parse(file string, src []byte, overrides ...Override) (*Scenario, error) {
 	if len(es) > 0 {
 		// A negative unsigned value decoded as a huge one: validating it
 		// would add a second, misleading message for the same key.
-		// A misspelt key (hairkut) leaves the key meant (haircut) unset:
-		// its "is required" would repeat the unknown key's hint.
+		// A misspelt key (hairkut) leaves the key meant (haircut) unset,
+		// when the file does not also write it: its "is required" would
+		// repeat the unknown key's hint.
 		bad := map[string]bool{}
 		for _, e := range es {
 			bad[e.Key] = true
-			if best, ok := meant(e.Key); ok && e.Msg == "unknown key" {
+			if best, ok := meant(e.Key); ok && e.Msg == "unknown key" && !written(s, e.Key, best) {
 				if i := strings.LastIndexByte(e.Key, '.'); i >= 0 {
 					bad[e.Key[:i+1]+best] = true
 				} else {
@@ -320,6 +333,17 @@ func suggest(key string) string {
 	}
 	sort.Strings(cands)
 	return "known keys here: " + strings.Join(cands, ", ")
+}
+
+// written reports whether the file writes best, the key an unknown key at
+// key was probably meant to be, beside it.
+func written(s *Scenario, key, best string) bool {
+	k := best
+	if i := strings.LastIndexByte(key, '.'); i >= 0 {
+		k = key[:i+1] + best
+	}
+	_, ok := s.Lines[k]
+	return ok
 }
 
 // meant returns the known key at the same place in the schema nearest to

@@ -508,6 +508,8 @@ func TestOutOfBounds(t *testing.T) {
 		{"backstop.recap_delay", "-3d", "must not be negative"},
 		{"horizon", "99999999d", "longer than the longest duration"},
 		{"horizon", "106000d2562047h", "longer than the longest duration"},
+		{"horizon", "5d-3h", "a sign only at the front"},
+		{"horizon", "0d-3h", "a sign only at the front"},
 		{"horizon", "6945d", "must be at most 1000000 steps"},
 		{"name", "../../etc", "must not contain a slash"},
 		{"name", "a/b", "must not contain a slash"},
@@ -581,5 +583,24 @@ func TestAllProblemsAtOnce(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// A stray misspelling beside the key it resembles: that key's own
+	// problem is still reported.
+	src = strings.Replace(minimal, `haircut = "0.1"`, "haircut = \"1.5\"\nhairkut = \"0.1\"", 1)
+	_, err = Parse("m.toml", []byte(src))
+	if !errors.As(err, &es) || len(es) != 2 || es[0].Key != "profiles.gold.haircut" || es[1].Key != "profiles.gold.hairkut" {
+		t.Errorf("haircut 1.5 beside hairkut: %v", err)
+	}
+	// A misspelt table: its keys are unknown, and the errors of the values
+	// that needed the table it meant would bury them.
+	src = strings.Replace(minimal, "[market.assets.gold]", "[market.asset.gold]", 1)
+	_, err = Parse("m.toml", []byte(src))
+	if !errors.As(err, &es) {
+		t.Fatalf("a misspelt table: %v", err)
+	}
+	for _, e := range es {
+		if e.Msg != "unknown key" || !strings.HasPrefix(e.Key, "market.asset.gold") {
+			t.Errorf("a misspelt table: %v", e)
+		}
 	}
 }

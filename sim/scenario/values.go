@@ -146,6 +146,10 @@ func (d *Duration) UnmarshalText(b []byte) error {
 		total = time.Duration(days * float64(24*time.Hour))
 		rest = rest[i+1:]
 	}
+	if rest != "" && rest != s && strings.ContainsAny(rest[:1], "+-") {
+		// "5d-3h" is not 117 hours: a sign belongs at the front only.
+		return fmt.Errorf("%q: not a duration (a sign only at the front)", s)
+	}
 	if rest != "" {
 		x, err := time.ParseDuration(rest)
 		if err != nil {
