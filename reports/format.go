@@ -49,7 +49,7 @@ func estimateInterval(est, lo, hi float64) (string, string) {
 		sig := int(math.Floor(math.Log10(math.Abs(x)))) - int(math.Floor(math.Log10(half))) + 2
 		return numDigits(x, min(extra, max(sig, 1)-base))
 	}
-	out := alignDecimals([3]float64{est, lo, hi}, [3]string{f(est), f(lo), f(hi)}, half)
+	out := alignDecimals([3]float64{est, lo, hi}, [3]string{f(est), f(lo), f(hi)}, half, 0)
 	return out[0], "[" + out[1] + ", " + out[2] + "]"
 }
 
@@ -58,8 +58,10 @@ func estimateInterval(est, lo, hi float64) (string, string) {
 // has, but none below the second significant digit of the half-width
 // half. The digits added are the values' own, not padding: 1.3 beside 1.62
 // and 1.95 becomes 1.30, and 0.99996 written 1 beside 0.9999 becomes
-// 1.0000. A number with more decimals keeps them.
-func alignDecimals(xs [3]float64, ss [3]string, half float64) [3]string {
+// 1.0000. A number with more decimals than that is rounded to them (0.004
+// beside 0.5 and 1.2 becomes 0.00); but when the estimate would read as
+// zero and is not (0.3 in [0, 25]), the three are left as they are. None is cut below minDecimals.
+func alignDecimals(xs [3]float64, ss [3]string, half float64, minDecimals int) [3]string {
 	suffix, scale := "", 1.0
 	decimals := [3]int{}
 	most := 0
@@ -86,19 +88,23 @@ func alignDecimals(xs [3]float64, ss [3]string, half float64) [3]string {
 		}
 	}
 	if h := half / scale; h > 0 && finite(h) {
-		most = min(most, max(0, 1-int(math.Floor(math.Log10(h)))))
+		most = min(most, max(minDecimals, 1-int(math.Floor(math.Log10(h)))))
 	}
+	out := ss
 	for i := range ss {
-		if decimals[i] >= most {
+		if decimals[i] == most {
 			continue
 		}
 		s := strconv.FormatFloat(xs[i]/scale, 'f', most, 64)
 		if r, _ := strconv.ParseFloat(s, 64); r == 0 {
+			if i == 0 && xs[i] != 0 && decimals[i] > most {
+				return ss // an estimate of 0.3 in [0, 25] is not written 0
+			}
 			s = strings.TrimPrefix(s, "-")
 		}
-		ss[i] = s + suffix
+		out[i] = s + suffix
 	}
-	return ss
+	return out
 }
 
 // numDigits is Num with extra significant digits (fewer when extra is

@@ -294,13 +294,12 @@ func buildDocument(b *Batch, dir string, figs []Figure, sums []metricSummary, fa
 		para{text: fmt.Sprintf("Every series the batch recorded, in the order of the manifest (a series a later "+
 			"module registers appears here by itself), across the %s successful runs at the end of each %s-hour "+
 			"bucket: the median (solid), the mean (dashed), the 50%% band p25–p75 (dark), the 90%% band p5–p95 "+
-			"(light), the first runs as thin solid sample paths (brown) and, for a series that has a bad direction "+
-			"(a price or the peg falling, a deficit or auctions rising), the run that went furthest that way (dash-dot, dark red); a band with no area is left out, and a series "+
+			"(light) and the first runs as thin solid sample paths (brown)%s; a band with no area is left out, and a series "+
 			"that is zero in every run gets a sentence instead of a chart. Percentiles come from streaming quantile sketches of "+
 			"bounded relative error%s; means, minima and maxima are exact, except that a value within a millionth "+
 			"of a unit of the series' level (for the price of a volatile asset and for the reserve buffer, within 0.1%% of its starting value) "+
 			"is recorded as the level; sample paths are exact.",
-			group3(b.OK()), Num(b.Manifest.BucketHours), sketchAccuracy(m.SketchAlpha))},
+			group3(b.OK()), Num(b.Manifest.BucketHours), worstPathsClause(b), sketchAccuracy(m.SketchAlpha))},
 		figureGrid{figs: fans})
 	distributionSection(d, sums, dists)
 	worstRunsSection(d, b)
@@ -682,6 +681,20 @@ func otherDeficitNote(b *Batch) string {
 	}
 	return fmt.Sprintf("%s had a deficit at some time without any auction loss: it came from the backstop's "+
 		"other payments, such as keeper rewards (keeper_rewards in the per-run table).", capFirst(runsWord(n)))
+}
+
+// worstPathsClause describes the worst paths of the fan charts, when the
+// batch recorded any (batches before them did not).
+func worstPathsClause(b *Batch) string {
+	for _, ps := range b.Paths {
+		for _, p := range ps {
+			if p.Worst {
+				return ", and, for a series with a bad direction (a price or the peg falling, a deficit or auctions " +
+					"rising) that some run took past its level, the run that went furthest that way (dash-dot, dark red)"
+			}
+		}
+	}
+	return ""
 }
 
 // runsWord writes a number of runs: "1 run", "1,234 runs".

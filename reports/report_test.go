@@ -882,7 +882,8 @@ func TestEstimateInterval(t *testing.T) {
 		{1, 0.99994, 1.00001, "1.00000 [0.99994, 1.00001]"},          // was 1 [0.9999, 1]
 		{105.8, 105.04, 107.2, "105.8 [105.0, 107.2]"},               // was 105.8 [105, 107]
 		{1.62e6, 1.3e6, 1.95e6, "1.62M [1.30M, 1.95M]"},              // within one suffix
-		{-0.001, -0.5, 0.5, "-0.001 [-0.50, 0.50]"},
+		{-0.001, -0.5, 0.5, "-0.001 [-0.5, 0.5]"},
+		{0.5, 0.004, 1.2, "0.50 [0.00, 1.20]"}, // lo rounded to the shared decimals
 	} {
 		est, ci := estimateInterval(c.est, c.lo, c.hi)
 		if got := est + " " + ci; got != c.want {
@@ -1346,6 +1347,9 @@ func TestWorstPath(t *testing.T) {
 	if !strings.Contains(svg, ">highest run (run 61)<") || !strings.Contains(svg, "sample runs (5)") {
 		t.Error("legend lacks the worst run or the sample runs")
 	}
+	if _, md := build(t, b); !strings.Contains(md, "the run that went furthest that way (dash-dot, dark red)") {
+		t.Error("the paths section does not say what the dash-dot line is")
+	}
 	caption := fanCaption(b, m)
 	want := "The dash-dot line is run 61, whose deficit went highest of all runs: 2.5k rwaUSD at hour 9 (day 0.375)."
 	if !strings.Contains(caption, want) {
@@ -1411,6 +1415,7 @@ func TestProbabilityDecimals(t *testing.T) {
 		{0, 0, 0.0037, "0.00% [0.00%, 0.37%]"},
 		{0.275, 0.181, 0.386, "27.5% [18.1%, 38.6%]"},
 		{1, 0.996, 1, "100.0% [99.6%, 100.0%]"},
+		{0.002, 0.00024, 0.0072, "0.20% [0.02%, 0.72%]"},
 	} {
 		f := Figure{Kind: KindProbability, HasCI: true, N: 1000, Estimate: c.est, CI: Interval{Lo: c.lo, Hi: c.hi}}
 		if est, ci := formatEstimate(f); est+" "+ci != c.want {

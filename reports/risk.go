@@ -548,7 +548,7 @@ func formatEstimate(f Figure) (est, ci string) {
 		for i := range ss {
 			ss[i] = strings.TrimSuffix(ss[i], "%")
 		}
-		ss = alignDecimals(xs, ss, (xs[2]-xs[1])/2)
+		ss = alignDecimals(xs, ss, (xs[2]-xs[1])/2, 1) // percentages keep their one decimal
 		est, ci = ss[0]+"%", fmt.Sprintf("[%s%%, %s%%]", ss[1], ss[2])
 	case f.Kind == KindMax:
 		ci = "—"

@@ -265,7 +265,7 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 func flagError(fs *flag.FlagSet, err error) error {
 	msg := err.Error()
 	hint := fmt.Sprintf("run 'tempest %s --help' for its flags", fs.Name())
-	for _, p := range []string{"flag provided but not defined: -", "flag needs an argument: -", " for flag -"} {
+	for _, p := range []string{"flag provided but not defined: -", "flag needs an argument: -", " for flag -", " for -"} {
 		if i := strings.Index(msg, p); i >= 0 {
 			msg = msg[:i+len(p)] + "-" + msg[i+len(p):]
 		}

@@ -107,6 +107,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"run", "testdata/tiny.toml", "--bogus"}, "flag provided but not defined"},
 		{[]string{"run", "testdata/tiny.toml", "--run", "5"}, "flag provided but not defined: --run\nhint: did you mean --runs? run 'tempest run --help' for its flags"},
 		{[]string{"run", "testdata/tiny.toml", "--runs", "x"}, "invalid value \"x\" for flag --runs"},
+		{[]string{"run", "testdata/tiny.toml", "--quiet=maybe"}, "invalid boolean value \"maybe\" for --quiet"},
 		{[]string{"rnu"}, "unknown command \"rnu\"\nhint: did you mean \"run\"?"},
 		{[]string{"validate", "testdata/tiny.toml", "--set", "runs=0"}, "tiny.toml: runs: must be at least 1, got 0 (set with --set runs=0)"},
 		{[]string{"run", "testdata/tiny.toml", "--seed", "-1"}, "--seed"},
