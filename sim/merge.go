@@ -321,7 +321,7 @@ func mergePaths(w io.Writer, dirs []string, series []Metric) error {
 			}
 			v, ok := extremeOf(ser, m)
 			if !ok {
-				return fmt.Errorf("%s: run %d: the worst path of %s never moves the way it is worse", name, run, r[1])
+				return fmt.Errorf("%s: run %d: the worst path of %s never goes past its level", name, run, r[1])
 			}
 			if b := worsts[r[1]]; b == nil || further(v, b.value, dir) || (v == b.value && run < b.run) {
 				worsts[r[1]] = &worst{rec: r, run: run, value: v}
