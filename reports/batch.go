@@ -125,6 +125,10 @@ type Batch struct {
 	// Paths maps a series name to its sample paths in run order, then its
 	// worst path, if any.
 	Paths map[string][]Path
+
+	// window, when its end is above zero, is the time span in hours a
+	// chart of this (windowed) batch shows: see windowed.
+	window [2]float64
 }
 
 // Load reads the batch in dir. A missing or malformed file is an error

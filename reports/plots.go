@@ -271,6 +271,9 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 		}
 	}
 	p.X.Min = 0
+	if b.window[1] > 0 {
+		p.X.Min, p.X.Max = b.window[0]/div, b.window[1]/div
+	}
 	padFlat(p)
 	return p, nil
 }

@@ -82,17 +82,25 @@ func Build(b *Batch, dir string, opt Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	zooms, span, err := ZoomCharts(b)
+	if err != nil {
+		return nil, err
+	}
 	dists, err := DistributionCharts(b)
 	if err != nil {
 		return nil, err
 	}
 	r := &Report{Figures: figs, Plots: map[string][]byte{}}
 	fanBlocks, distBlocks := figureBlocks(fans, opt.skipImages), figureBlocks(dists, opt.skipImages)
+	zoomBlocks := figureBlocks(zooms, opt.skipImages)
 	sums := metricSummaries(b)
-	d := buildDocument(b, dir, figs, sums, fanBlocks, distBlocks)
+	d := buildDocument(b, dir, figs, sums, fanBlocks, distBlocks, zoomBlocks, span)
 	r.RiskCSV = riskCSV(figs)
 	r.SummaryCSV = summaryCSV(sums)
 	if err := r.render(fans, fanBlocks, opt.skipImages); err != nil {
+		return nil, err
+	}
+	if err := r.render(zooms, zoomBlocks, opt.skipImages); err != nil {
 		return nil, err
 	}
 	if err := r.render(dists, distBlocks, opt.skipImages); err != nil {
@@ -278,7 +286,7 @@ func writeTemp(name string, data []byte) (tmp string, err error) {
 }
 
 // buildDocument lays out the report.
-func buildDocument(b *Batch, dir string, figs []Figure, sums []metricSummary, fans, dists []figureBlock) *document {
+func buildDocument(b *Batch, dir string, figs []Figure, sums []metricSummary, fans, dists, zooms []figureBlock, span shockSpan) *document {
 	m := &b.Manifest
 	d := &document{
 		title:    "Risk report: " + m.Scenario,
@@ -301,6 +309,13 @@ func buildDocument(b *Batch, dir string, figs []Figure, sums []metricSummary, fa
 			"is recorded as the level; sample paths are exact.",
 			group3(b.OK()), Num(b.Manifest.BucketHours), worstPathsClause(b), sketchAccuracy(m.SketchAlpha))},
 		figureGrid{figs: fans})
+	if len(zooms) > 0 {
+		d.add(heading{level: 3, text: "Around the shocks"},
+			para{text: fmt.Sprintf("The shocks (%s) run from %s to %s: on the whole horizon what they set off is a few "+
+				"pixels wide. These charts draw the series again from %s to %s, with the same runs, bands and lines.",
+				strings.Join(span.kinds, ", "), atHour(span.start), atHour(span.end), atHour(span.lo), atHour(span.hi))},
+			figureGrid{figs: zooms})
+	}
 	distributionSection(d, sums, dists)
 	worstRunsSection(d, b)
 	assumptionSection(d, b)

@@ -395,15 +395,6 @@ func TestFanLegend(t *testing.T) {
 	}
 }
 
-func seriesMetric(b *Batch, name string) (Metric, bool) {
-	for _, m := range b.Manifest.Series {
-		if m.Name == name {
-			return m, true
-		}
-	}
-	return Metric{}, false
-}
-
 func mustFan(t *testing.T, b *Batch, m Metric) *plot.Plot {
 	t.Helper()
 	p, err := FanChart(b, m)
@@ -1420,6 +1411,53 @@ func TestProbabilityDecimals(t *testing.T) {
 		f := Figure{Kind: KindProbability, HasCI: true, N: 1000, Estimate: c.est, CI: Interval{Lo: c.lo, Hi: c.hi}}
 		if est, ci := formatEstimate(f); est+" "+ci != c.want {
 			t.Errorf("%v [%v, %v]: %s %s, want %s", c.est, c.lo, c.hi, est, ci, c.want)
+		}
+	}
+}
+
+// TestZoomCharts: a batch whose shocks span a small part of the horizon
+// gets its key series drawn again around them, over a window from a
+// little before the first shock to as long again after the last; one whose
+// shocks span half the horizon or more (the fixture's) gets none.
+func TestZoomCharts(t *testing.T) {
+	b := loadFixture(t)
+	if zs, _, err := ZoomCharts(b); err != nil || len(zs) != 0 {
+		t.Fatalf("the fixture's shocks span most of its 4 days, yet %d zoomed charts (%v)", len(zs), err)
+	}
+	b.Manifest.Config["shocks"] = []any{
+		map[string]any{"kind": "crash", "asset": "gold", "start": "1d", "duration": "3h"},
+		map[string]any{"kind": "keeper_outage", "asset": "", "start": "1d1h", "duration": "2h"},
+	}
+	zs, span, err := ZoomCharts(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Span 24–27 h; a quarter of it is below the 3-hour bucket, so the
+	// window starts a bucket early and ends a span late.
+	if span.start != 24 || span.end != 27 || span.lo != 21 || span.hi != 30 {
+		t.Errorf("span %+v, want 24–27 h shown over 21–30 h", span)
+	}
+	var names []string
+	for _, z := range zs {
+		names = append(names, z.Name)
+		if z.Plot.X.Min != 21 || z.Plot.X.Max != 30 {
+			t.Errorf("%s: x from %v to %v, want 21 to 30 hours", z.Name, z.Plot.X.Min, z.Plot.X.Max)
+		}
+	}
+	if !slices.Contains(names, "zoom-peg") || !slices.Contains(names, "zoom-price_gold") {
+		t.Errorf("zoomed charts %v: want the peg and the price of the crashed asset", names)
+	}
+	_, md := build(t, b)
+	wantAll(t, md, "### Around the shocks",
+		"The shocks (crash, keeper outage) run from hour 24 to hour 27",
+		"![rwaUSD price around the shocks](plots/zoom-peg.png)")
+	for _, c := range []struct {
+		in   string
+		want float64
+		ok   bool
+	}{{"10d", 240, true}, {"6h", 6, true}, {"1d12h", 36, true}, {"90m", 1.5, true}, {"", 0, false}, {"5x", 0, false}} {
+		if got, ok := hoursOf(c.in); got != c.want || ok != c.ok {
+			t.Errorf("hoursOf(%q) = %v, %v; want %v, %v", c.in, got, ok, c.want, c.ok)
 		}
 	}
 }
