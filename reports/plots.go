@@ -204,19 +204,18 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 		if len(xys) == 0 {
 			continue
 		}
-		l, err := plotter.NewLine(xys)
-		if err != nil {
-			return nil, err
-		}
 		if path.Worst {
-			l.Color = inkMark
-			l.Width = vg.Points(1.2)
-			l.Dashes = worstDashes
+			l, err := styledLine(xys, inkMark, 1.2, worstDashes)
+			if err != nil {
+				return nil, err
+			}
 			worst, worstRun = l, path.Run
 			continue // drawn over the samples, below
 		}
-		l.Color = inkSample
-		l.Width = vg.Points(0.6)
+		l, err := styledLine(xys, inkSample, 0.6, nil)
+		if err != nil {
+			return nil, err
+		}
 		p.Add(l)
 		drawn++
 		if first == nil {
@@ -231,38 +230,30 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 		p.Legend.Add(fmt.Sprintf("%s run (run %d)", worstWord(m), worstRun), worst)
 	}
 	if len(peak) > 1 {
-		l, err := plotter.NewLine(peak)
+		l, err := styledLine(peak, inkDark, 1, peakDashes)
 		if err != nil {
 			return nil, err
 		}
-		l.Color = inkDark
-		l.Width = vg.Points(1)
-		l.Dashes = peakDashes
 		p.Add(l)
 		p.Legend.Add("largest in any run (exact)", l)
 	}
 	onMedian := meanOnMedian(mean, med, lo[0], hi[0])
 	if len(mean) > 0 && !onMedian {
-		l, err := plotter.NewLine(mean)
+		l, err := styledLine(mean, color.Black, 1, meanDashes)
+		if coarse {
+			l, err = styledLine(mean, inkDark, 2, nil)
+		}
 		if err != nil {
 			return nil, err
-		}
-		l.Color = color.Black
-		l.Width = vg.Points(1)
-		l.Dashes = meanDashes
-		if coarse {
-			l.Color, l.Width, l.Dashes = inkDark, vg.Points(2), nil
 		}
 		p.Add(l)
 		p.Legend.Add("mean", l)
 	}
 	if len(med) > 0 {
-		l, err := plotter.NewLine(med)
+		l, err := styledLine(med, inkDark, 2, nil)
 		if err != nil {
 			return nil, err
 		}
-		l.Color = inkDark
-		l.Width = vg.Points(2)
 		p.Add(l)
 		if onMedian {
 			p.Legend.Add("median (the mean lies on it)", l)
@@ -276,6 +267,17 @@ func FanChart(b *Batch, m Metric) (*plot.Plot, error) {
 	}
 	padFlat(p)
 	return p, nil
+}
+
+// styledLine is a line through xys in colour c, width points wide, solid
+// or with dashes.
+func styledLine(xys plotter.XYs, c color.Color, width float64, dashes []vg.Length) (*plotter.Line, error) {
+	l, err := plotter.NewLine(xys)
+	if err != nil {
+		return nil, err
+	}
+	l.Color, l.Width, l.Dashes = c, vg.Points(width), dashes
+	return l, nil
 }
 
 // meanOnMedian reports whether the mean lies on the median at every time,

@@ -389,8 +389,7 @@ func PrecisionNote(figs []Figure) string {
 	}
 	if widest != nil {
 		est, ci := formatEstimate(*widest)
-		k := int(math.Round(widest.Estimate * float64(widest.N)))
-		more := round2(halvingRuns(k, widest.N) - widest.N)
+		k, more := halvingMore(widest)
 		s = fmt.Sprintf("Precision: the widest interval of a probability is that of %s, %s %s (%s percentage points); ",
 			widest.Label, est, ci, pointsWide(widest.CI.Width()))
 		if k == 0 || k == widest.N {
@@ -466,10 +465,17 @@ func relativeNote(figs []Figure, abs *Figure) string {
 		return ""
 	}
 	est, ci := formatEstimate(*widest)
-	k := int(math.Round(widest.Estimate * float64(widest.N)))
-	more := round2(halvingRuns(k, widest.N) - widest.N)
+	_, more := halvingMore(widest)
 	return fmt.Sprintf(" Relative to its estimate, the widest is that of %s, %s %s, a width of %s of the estimate; "+
 		"halving it takes about %s more runs.", widest.Label, est, ci, percentOf(rel), group3(more))
+}
+
+// halvingMore returns the runs with the event of probability figure f and
+// about how many more runs would halve its interval, rounded to two
+// digits.
+func halvingMore(f *Figure) (k, more int) {
+	k = int(math.Round(f.Estimate * float64(f.N)))
+	return k, round2(halvingRuns(k, f.N) - f.N)
 }
 
 // halvingRuns is about the number of runs at which the Clopper–Pearson

@@ -264,12 +264,10 @@ func mergePaths(w io.Writer, dirs []string, series []Metric) error {
 	var header []string
 	rows := map[int][][]string{} // sample rows by run
 	kinded := false              // the rows have a kind column (batches before it have none)
-	type worst struct {
-		rec   []string
-		run   int
-		value float64
-	}
-	worsts := map[string]*worst{}
+	// Each series' worst path over the shards, which come in run order:
+	// the single batch's rule (extremePath.note), and the row to copy.
+	worsts := map[string]*extremePath{}
+	rowOf := map[string][]string{}
 	for _, d := range dirs {
 		name := filepath.Join(d, PathsFile)
 		f, err := os.Open(name)
@@ -312,19 +310,22 @@ func mergePaths(w io.Writer, dirs []string, series []Metric) error {
 					m = sm
 				}
 			}
-			dir := m.Worse
 			ser := make([]float64, len(r)-first)
 			for i, x := range r[first:] {
 				if ser[i], err = parseCell(x); err != nil {
 					return fmt.Errorf("%s: run %d %s: %v", name, run, r[1], err)
 				}
 			}
-			v, ok := extremeOf(ser, m)
-			if !ok {
+			if _, ok := extremeOf(ser, m); !ok {
 				return fmt.Errorf("%s: run %d: the worst path of %s never goes past its level", name, run, r[1])
 			}
-			if b := worsts[r[1]]; b == nil || further(v, b.value, dir) || (v == b.value && run < b.run) {
-				worsts[r[1]] = &worst{rec: r, run: run, value: v}
+			e := worsts[r[1]]
+			if e == nil {
+				e = &extremePath{run: -1}
+				worsts[r[1]] = e
+			}
+			if e.note(run, ser, m); e.run == run {
+				rowOf[r[1]] = r
 			}
 		}
 	}
@@ -347,8 +348,8 @@ func mergePaths(w io.Writer, dirs []string, series []Metric) error {
 		}
 	}
 	for _, m := range series { // in the single batch's order
-		if b := worsts[m.Name]; b != nil {
-			if err := cw.Write(b.rec); err != nil {
+		if r := rowOf[m.Name]; r != nil {
+			if err := cw.Write(r); err != nil {
 				return err
 			}
 		}
