@@ -147,6 +147,21 @@ func syntaxError(file string, src []byte, err error) *Error {
 		if perr.Usage != "" {
 			e.Hint = firstLine(perr.Usage)
 		}
+		switch {
+		case strings.HasSuffix(e.Msg, " is expected") && strings.Contains(e.Msg, " where "):
+			// A Decimal's or Duration's refusal of a value of another
+			// kind ("a boolean where a number is expected").
+			if t := keyType(e.Key); t != nil {
+				e.Msg = e.Msg[:strings.Index(e.Msg, " where ")] + " where " + typeName(t) + " is expected"
+				e.Hint = takes(e.Key, t, false)
+			}
+		case strings.HasPrefix(e.Msg, ErrFloatDigits.Error()):
+			code, _ := splitComment(e.Source)
+			if _, v, ok := strings.Cut(code, "="); ok && literalKind(e.Source) == "a float" {
+				last := e.Key[strings.LastIndexByte(e.Key, '.')+1:]
+				e.Hint = fmt.Sprintf("quote it to keep every digit as written: %s = %q", last, strings.TrimSpace(v))
+			}
+		}
 		if strings.Contains(e.Msg, "out of range") || strings.Contains(e.Msg, "Decimal") {
 			e.Hint = "write fixed-point values as quoted decimal strings, for example haircut = \"0.05\""
 			if t := keyType(e.Key); t != nil && isInt(t) {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -48,6 +49,60 @@ func TestDecimal(t *testing.T) {
 	}
 	if D("0.123").Uint(new(uint256.Int), 2) == nil {
 		t.Error("three decimals fitted into two")
+	}
+}
+
+// TestUnquotedDecimal: a fixed-point value written as a TOML number is
+// taken exactly as written (the decoder's own text conversion keeps six
+// decimals, which turned fee = 0.00000049 into 0), and one with more
+// digits than a float64 keeps, or of another kind, is refused at its line
+// with a hint.
+func TestUnquotedDecimal(t *testing.T) {
+	for _, tt := range []struct{ key, written, want string }{
+		{"haircut", "0.00000049", "0.00000049"},
+		{"haircut", "1.1e-9", "0.0000000011"},
+		{"haircut", "0.1", "0.1"},
+		{"haircut", "0.05", "0.05"},
+		{"haircut", `"0.12345678901234567890"`, "0.12345678901234567890"},
+		{"safety_factor", "1.33333333333333", "1.33333333333333"}, // 15 digits: "1.333333" before
+		{"debt_ceiling", "6e8", "600000000"},
+		{"debt_ceiling", "600_000_000", "600000000"},
+	} {
+		line := tt.key + " = " + tt.written
+		src := regexp.MustCompile(`(?m)^`+tt.key+` = .*$`).ReplaceAllLiteralString(minimal, line)
+		s, err := Parse("m.toml", []byte(src))
+		if err != nil {
+			t.Errorf("%s: %v", line, err)
+			continue
+		}
+		p := s.Profiles["gold"]
+		got := map[string]Decimal{"haircut": p.Haircut, "safety_factor": p.SafetyFactor, "debt_ceiling": p.DebtCeiling}[tt.key]
+		if got.String() != tt.want {
+			t.Errorf("%s: read as %q, want %q", line, got, tt.want)
+		}
+	}
+	for _, tt := range []struct{ written, msg, hint string }{
+		{"0.12345678901234567", "more significant digits than a TOML float keeps exactly (it reads as 0.12345678901234566)",
+			`quote it to keep every digit as written: haircut = "0.12345678901234567"`},
+		{"true", "a boolean where a decimal number is expected", `haircut takes a decimal number written as a quoted string, for example haircut = "0.05"`},
+		{"[0.1]", "an array where a decimal number is expected", "haircut takes a decimal number"},
+		{"nan", "not a decimal number", ""},
+	} {
+		src := strings.Replace(minimal, `haircut = "0.1"`, "haircut = "+tt.written, 1)
+		_, err := Parse("m.toml", []byte(src))
+		var es Errors
+		if !errors.As(err, &es) || len(es) != 1 {
+			t.Errorf("haircut = %s: err %v", tt.written, err)
+			continue
+		}
+		e := es[0]
+		if e.Line != 5 || e.Key != "profiles.gold.haircut" || !strings.Contains(e.Msg, tt.msg) || !strings.HasPrefix(e.Hint, tt.hint) {
+			t.Errorf("haircut = %s: line %d key %q msg %q hint %q", tt.written, e.Line, e.Key, e.Msg, e.Hint)
+		}
+	}
+	src := strings.Replace(minimal, `name = "m"`, "name = \"m\"\nhorizon = 2.5", 1)
+	if _, err := Parse("m.toml", []byte(src)); err == nil || !strings.Contains(err.Error(), "horizon: 2.5: a duration needs a unit") {
+		t.Errorf("horizon = 2.5: %v", err)
 	}
 }
 

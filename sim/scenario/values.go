@@ -14,8 +14,9 @@ import (
 	"github.com/tempest-risk/tempest/protocol/fixed"
 )
 
-// Decimal is an exact decimal number written as a quoted string in a
-// scenario ("0.05", "1000000"). The zero value is unset.
+// Decimal is an exact decimal number, written in a scenario as a quoted
+// string ("0.05", "1000000") or as a TOML number of at most 15 significant
+// digits (UnmarshalTOML). The zero value is unset.
 type Decimal struct {
 	text string
 	r    *big.Rat
@@ -34,6 +35,10 @@ func D(s string) Decimal {
 // ErrNotDecimal is returned for a value that is not a plain decimal number.
 var ErrNotDecimal = errors.New("not a decimal number: digits with an optional sign and decimal point, such as 0.05 (no exponent, Inf or NaN)")
 
+// ErrFloatDigits is returned for an unquoted number with more significant
+// digits than a float64 keeps exactly.
+var ErrFloatDigits = errors.New("more significant digits than a TOML float keeps exactly")
+
 // UnmarshalText parses a plain decimal: optional sign, digits, optional
 // fraction. Exponents, "Inf" and "NaN" are rejected.
 func (d *Decimal) UnmarshalText(b []byte) error {
@@ -48,6 +53,59 @@ func (d *Decimal) UnmarshalText(b []byte) error {
 	}
 	d.text, d.r = s, r
 	return nil
+}
+
+// UnmarshalTOML takes a decimal from a TOML file: a quoted decimal
+// string, exact as written, or an integer or float (NumberText).
+func (d *Decimal) UnmarshalTOML(v any) error {
+	s, err := NumberText(v)
+	if err != nil {
+		return err
+	}
+	return d.UnmarshalText([]byte(s))
+}
+
+// NumberText returns the decimal text of a number the TOML decoder read:
+// a string as it is; an integer in full; a float as the shortest decimal
+// that reads back as the same float64. That is the number written for any
+// float of at most 15 significant digits (0.0001, 1.1e-9, 6e8); a float
+// whose shortest form needs more digits was written with more than a
+// float64 keeps, and is refused with the hint to quote it. (Converting
+// through a fixed six decimals would turn fee = 0.00000049 into 0
+// without a word.) Anything else is an error naming its kind.
+func NumberText(v any) (string, error) {
+	switch x := v.(type) {
+	case string:
+		return x, nil
+	case int64:
+		return strconv.FormatInt(x, 10), nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return "", fmt.Errorf("%v: %w", x, ErrNotDecimal)
+		}
+		s := strconv.FormatFloat(x, 'f', -1, 64)
+		if significantDigits(x) > 15 {
+			return "", fmt.Errorf("%w (it reads as %s)", ErrFloatDigits, s)
+		}
+		return s, nil
+	case bool:
+		return "", fmt.Errorf("a boolean where a number is expected")
+	case []any, []map[string]any:
+		return "", fmt.Errorf("an array where a number is expected")
+	case map[string]any:
+		return "", fmt.Errorf("a table where a number is expected")
+	case time.Time:
+		return "", fmt.Errorf("a date or time where a number is expected")
+	}
+	return "", fmt.Errorf("a %T where a number is expected", v)
+}
+
+// significantDigits is the number of significant digits of the shortest
+// decimal that reads back as x.
+func significantDigits(x float64) int {
+	m := strconv.FormatFloat(math.Abs(x), 'e', -1, 64) // "d.ddde±xx"
+	m = m[:strings.IndexByte(m, 'e')]
+	return len(m) - strings.Count(m, ".")
 }
 
 // MarshalText returns the decimal as written.
@@ -168,6 +226,19 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	}
 	d.text, d.d = s, total
 	return nil
+}
+
+// UnmarshalTOML takes a duration from a TOML file: a string with a unit.
+// A number is refused as written (2.5, not the decoder's "2.500000").
+func (d *Duration) UnmarshalTOML(v any) error {
+	if s, ok := v.(string); ok {
+		return d.UnmarshalText([]byte(s))
+	}
+	s, err := NumberText(v)
+	if err != nil {
+		return errors.New(strings.Replace(err.Error(), "a number is expected", "a duration is expected", 1))
+	}
+	return fmt.Errorf("%s: %w", s, ErrDurationUnit)
 }
 
 // MarshalText returns the duration as written.
