@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -19,15 +20,57 @@ import (
 )
 
 // Axis is one swept key: explicit values, or a range from From to To by
-// Step or in Points evenly spaced points. Values are decimal strings,
+// Step or in Points evenly spaced points. Values are kept as text and
 // checked like a value written in the scenario file.
 type Axis struct {
-	Key    string   `toml:"key"`
-	Values []string `toml:"values"`
-	From   string   `toml:"from"`
-	To     string   `toml:"to"`
-	Step   string   `toml:"step"`
-	Points int      `toml:"points"`
+	Key    string `toml:"key"`
+	Values Values `toml:"values"`
+	From   Number `toml:"from"`
+	To     Number `toml:"to"`
+	Step   Number `toml:"step"`
+	Points int    `toml:"points"`
+}
+
+// Number is a number of a sweep or tune file as its decimal text: a
+// quoted string as written ("0.05"), or a TOML integer or float, which is
+// read exactly as a scenario reads one (scenario.NumberText): 0.05 and
+// "0.05" are the same.
+type Number string
+
+// UnmarshalTOML takes a quoted string, an integer or a float.
+func (n *Number) UnmarshalTOML(v any) error {
+	s, err := scenario.NumberText(v)
+	if err != nil {
+		return err
+	}
+	*n = Number(s)
+	return nil
+}
+
+// Values are an axis's values as text: numbers as Number reads them,
+// strings ("30d") as written, and true and false.
+type Values []string
+
+// UnmarshalTOML takes an array of numbers, strings or booleans.
+func (vs *Values) UnmarshalTOML(v any) error {
+	arr, ok := v.([]any)
+	if !ok {
+		return fmt.Errorf("values must be an array, for example values = [0.05, 0.10]")
+	}
+	out := make(Values, 0, len(arr))
+	for i, x := range arr {
+		if b, ok := x.(bool); ok {
+			out = append(out, strconv.FormatBool(b))
+			continue
+		}
+		s, err := scenario.NumberText(x)
+		if err != nil {
+			return fmt.Errorf("value %d: %w", i+1, err)
+		}
+		out = append(out, s)
+	}
+	*vs = out
+	return nil
 }
 
 // File is a sweep file (tempest sweep) or a tune file (tempest tune).
@@ -73,9 +116,9 @@ type RunFlags struct {
 // growing with the value, like a debt ceiling).
 type TuneParam struct {
 	Key  string `toml:"key"`
-	From string `toml:"from"`
-	To   string `toml:"to"`
-	Step string `toml:"step"`
+	From Number `toml:"from"`
+	To   Number `toml:"to"`
+	Step Number `toml:"step"`
 	Goal string `toml:"goal"`
 }
 
@@ -99,6 +142,26 @@ func (f *File) lineOf(key string) int {
 	}
 	for n, line := range strings.Split(f.src, "\n") {
 		if k, _, ok := strings.Cut(strings.TrimSpace(line), "="); ok && strings.TrimSpace(k) == leaf {
+			return n + 1
+		}
+	}
+	return 0
+}
+
+// fileKeys are the keys of a sweep or tune file (""), and of its tables.
+var fileKeys = map[string][]string{
+	"":          {"name", "description", "base", "runs", "seed", "set", "budget", "figures", "mode", "samples", "axes", "parameter", "outer", "max_runs"},
+	"axes":      {"key", "values", "from", "to", "step", "points"},
+	"outer":     {"key", "values", "from", "to", "step", "points"},
+	"parameter": {"key", "from", "to", "step", "goal"},
+}
+
+// tableLine returns the line of the first header of the table (or array of
+// tables) name, or 0.
+func (f *File) tableLine(name string) int {
+	for n, line := range strings.Split(f.src, "\n") {
+		t := strings.TrimSpace(line)
+		if code, _, _ := strings.Cut(t, "#"); strings.TrimSpace(strings.Trim(strings.TrimSpace(code), "[]")) == name && strings.HasPrefix(t, "[") {
 			return n + 1
 		}
 	}
@@ -145,14 +208,36 @@ func LoadWith(path string, rf RunFlags) (*File, error) {
 		return nil, scenario.Errors{{File: path, Msg: "a scenario file, not a sweep or tune file (it has no base, [[axes]] or [parameter])",
 			Hint: "run it with: tempest run " + path + "; a sweep file names it as its base (configs/sweeps/ holds examples)"}}
 	}
-	for _, k := range md.Undecoded() {
-		es = append(es, f.fileErr(k.String(), "keys of a sweep file: name, description, base, runs, seed, set, budget, figures, mode, samples, [[axes]]; of a tune file: [parameter], [outer], max_runs", "unknown key"))
-	}
-	if len(es) > 0 {
-		return nil, es
+	// Unknown keys are reported with the file's other problems. A key that
+	// looks like a misspelling of a known one is hinted so, and the known
+	// key is not also reported as missing.
+	meant := map[string]bool{}
+	undecoded := md.Undecoded()
+	for _, k := range undecoded {
+		if slices.ContainsFunc(undecoded, func(p toml.Key) bool { return len(p) < len(k) && slices.Equal(p, k[:len(p)]) }) {
+			continue // inside an unknown table, reported once as the table
+		}
+		e := f.fileErr(k.String(), "keys of a sweep file: name, description, base, runs, seed, set, budget, figures, mode, samples, [[axes]]; of a tune file: [parameter], [outer], max_runs", "unknown key")
+		if md.Type(k...) == "Table" || md.Type(k...) == "ArrayHash" {
+			e.Msg = "unknown table"
+			e.Line = f.tableLine(k.String())
+		}
+		known := fileKeys[""]
+		if len(k) > 1 {
+			known = fileKeys[k[0]]
+			e.Hint = k[0] + " takes " + strings.Join(known, ", ")
+		}
+		if m, ok := scenario.Nearest(k[len(k)-1], known, 2); ok {
+			e.Hint = fmt.Sprintf("did you mean %q?", m)
+			meant[strings.Join(append(slices.Clone(k[:len(k)-1]), m), ".")] = true
+		}
+		es = append(es, e)
 	}
 	if f.Base == "" {
-		return nil, scenario.Errors{f.fileErr("base", "base = \"../baseline.toml\", relative to this file", "missing: the base scenario")}
+		if !meant["base"] {
+			es = append(es, f.fileErr("base", "base = \"../baseline.toml\", relative to this file", "missing: the base scenario"))
+		}
+		return nil, es
 	}
 	basePath := f.Base
 	if !filepath.IsAbs(basePath) {
@@ -166,15 +251,16 @@ func LoadWith(path string, rf RunFlags) (*File, error) {
 		}
 		f.fixed = append(f.fixed, o)
 	}
-	if len(es) > 0 {
-		return nil, es
-	}
 	f.Base = basePath
 	if _, err := os.Stat(basePath); err != nil {
-		return nil, scenario.Errors{f.fileErr("base", "the path is relative to this file", "%v", err)}
+		return nil, append(es, f.fileErr("base", "the path is relative to this file", "%v", err))
 	}
 	if f.base, err = scenario.Load(basePath, f.fixed...); err != nil {
-		return nil, err
+		var bes scenario.Errors
+		if len(es) == 0 || !errors.As(err, &bes) {
+			return nil, err
+		}
+		return nil, append(es, bes...)
 	}
 	if f.Name == "" {
 		f.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
@@ -218,10 +304,18 @@ func LoadWith(path string, rf RunFlags) (*File, error) {
 		es = append(es, f.checkTune()...)
 	case len(f.Axes) > 0:
 		es = append(es, f.checkSweep()...)
-	default:
+	case !meant["axes"] && !meant["parameter"]:
 		es = append(es, f.fileErr("axes", "add [[axes]] with key and values (a sweep) or [parameter] (a tune)", "nothing to vary"))
 	}
 	if len(es) > 0 {
+		// The axes' keys and values as well, which Check would report
+		// next: one validate shows every problem of the file.
+		if f.Parameter == nil {
+			c := &checker{f: f}
+			if err := f.checkAxes(c); err == nil {
+				es = append(es, c.all...)
+			}
+		}
 		return nil, es
 	}
 	return f, nil
@@ -449,8 +543,8 @@ func looks(runs, maxRuns int) int {
 }
 
 // decimals is the number of digits after the point in s.
-func decimals(s string) int {
-	s = strings.TrimSpace(s)
+func decimals(n Number) int {
+	s := strings.TrimSpace(string(n))
 	if i := strings.IndexAny(s, "eE"); i >= 0 {
 		return 6
 	}
@@ -461,8 +555,8 @@ func decimals(s string) int {
 }
 
 // parseNum parses a decimal string of an axis.
-func parseNum(what, s string) (float64, error) {
-	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+func parseNum(what string, s Number) (float64, error) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(string(s)), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 		return 0, fmt.Errorf("%s %q is not a number", what, s)
 	}
@@ -610,7 +704,7 @@ func (f *File) latinHypercube() []Point {
 	for k, a := range f.Axes {
 		lo, _ := parseNum("from", a.From)
 		hi, _ := parseNum("to", a.To)
-		step, _ := strconv.ParseFloat(a.Step, 64)
+		step, _ := strconv.ParseFloat(string(a.Step), 64)
 		dec := max(decimals(a.From), decimals(a.To), decimals(a.Step))
 		if a.Step == "" {
 			dec = max(dec, 4)

@@ -153,15 +153,8 @@ func (f *File) Keys() []string {
 // another axis's.
 func (f *File) Check(pts []Point) error {
 	c := &checker{f: f}
-	if f.Mode != "lhs" {
-		for _, a := range f.Axes {
-			for _, v := range a.Values {
-				ovs := append(slices.Clone(f.fixed), scenario.Override{Key: a.Key, Value: v})
-				if err := c.load(ovs, ""); err != nil {
-					return err
-				}
-			}
-		}
+	if err := f.checkAxes(c); err != nil {
+		return err
 	}
 	if len(c.all) > 0 {
 		return c.err()
@@ -175,6 +168,24 @@ func (f *File) Check(pts []Point) error {
 		}
 	}
 	return c.err()
+}
+
+// checkAxes loads the scenario at each value of each axis on its own
+// (not for a Latin hypercube, whose values are drawn), keeping the
+// problems in c.
+func (f *File) checkAxes(c *checker) error {
+	if f.Mode == "lhs" {
+		return nil
+	}
+	for _, a := range f.Axes {
+		for _, v := range a.Values {
+			ovs := append(slices.Clone(f.fixed), scenario.Override{Key: a.Key, Value: v})
+			if err := c.load(ovs, ""); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Run runs every point of the sweep with the same seeds and run indices

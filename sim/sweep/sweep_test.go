@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -141,7 +142,7 @@ func TestExpansion(t *testing.T) {
 	for k, lo := range []float64{0, 1} {
 		seen := make([]bool, n)
 		for _, p := range pts {
-			v, _ := parseNum("", p.Values[k])
+			v, _ := parseNum("", Number(p.Values[k]))
 			s := int(math.Floor((v - lo) * n))
 			if s < 0 || s >= n || seen[s] {
 				t.Fatalf("axis %d: value %s in stratum %d twice or outside", k, p.Values[k], s)
@@ -153,9 +154,71 @@ func TestExpansion(t *testing.T) {
 	// not a whole number of steps (0 to 0.28 by 0.1: never 0.3).
 	f = writeSweep(t, dir, "mode = \"lhs\"\nsamples = 20\n[[axes]]\nkey = \"profiles.gold.haircut\"\nfrom = \"0\"\nto = \"0.28\"\nstep = \"0.1\"\n")
 	for _, p := range f.Points() {
-		if v, _ := parseNum("", p.Values[0]); v < 0 || v > 0.28 {
+		if v, _ := parseNum("", Number(p.Values[0])); v < 0 || v > 0.28 {
 			t.Errorf("lhs sample %s outside [0, 0.28]", p.Values[0])
 		}
+	}
+}
+
+// TestUnquotedNumbers: an axis written with TOML numbers gives the points
+// of the same axis written as quoted decimals, each value exactly as
+// written (0.05, not 0.050000), and booleans are values too.
+func TestUnquotedNumbers(t *testing.T) {
+	dir := t.TempDir()
+	points := func(f *File) string {
+		var got []string
+		for _, p := range f.Points() {
+			got = append(got, strings.Join(p.Values, "/"))
+		}
+		return strings.Join(got, " ")
+	}
+	quoted := writeSweep(t, dir, "[[axes]]\nkey = \"profiles.gold.haircut\"\nfrom = \"0.05\"\nto = \"0.15\"\nstep = \"0.05\"\n"+
+		"[[axes]]\nkey = \"profiles.gold.debt_ceiling\"\nvalues = [\"10000000\", \"25000000.5\"]\n")
+	bare := writeSweep(t, dir, "[[axes]]\nkey = \"profiles.gold.haircut\"\nfrom = 0.05\nto = 0.15\nstep = 0.05\n"+
+		"[[axes]]\nkey = \"profiles.gold.debt_ceiling\"\nvalues = [1e7, 25_000_000.5]\n")
+	want := "0.05/10000000 0.05/25000000.5 0.1/10000000 0.1/25000000.5 0.15/10000000 0.15/25000000.5"
+	if q, b := points(quoted), points(bare); q != want || b != want {
+		t.Errorf("points:\nquoted %s\n  bare %s\n  want %s", q, b, want)
+	}
+	if err := bare.Check(bare.Points()); err != nil {
+		t.Errorf("Check: %v", err)
+	}
+	f := writeSweep(t, dir, "[[axes]]\nkey = \"agents.borrowers.passive\"\nvalues = [true, false]\n")
+	if got := points(f); got != "true false" {
+		t.Errorf("booleans: %s", got)
+	}
+}
+
+// TestLoadReportsEveryProblem: unknown keys (a misspelt key hinted with the
+// one it resembles, an unknown table once, not once per key in it), a bad
+// figure and an axis key the scenario lacks come out of one Load, each at
+// its line; the misspelt [[axes]] does not also make "nothing to vary".
+func TestLoadReportsEveryProblem(t *testing.T) {
+	base, _ := filepath.Abs("../../configs/baseline.toml")
+	path := filepath.Join(t.TempDir(), "s.toml")
+	src := "name = \"x\"\nbase = \"" + base + "\"\nfigures = [\"P(nosuch > 0)\"]\nfigurs = [\"x\"]\n" +
+		"[[axis]]\nkey = \"profiles.gold.haircut\"\nvalues = [0.1]\n" +
+		"[[axes]]\nkey = \"profiles.gold.hairkut\"\nvalues = [0.1, 0.2]\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path)
+	var es scenario.Errors
+	if !errors.As(err, &es) {
+		t.Fatalf("Load: %v", err)
+	}
+	var got []string
+	for _, e := range es {
+		got = append(got, fmt.Sprintf("%d %s | %s", e.Line, e.Key, e.Hint))
+	}
+	want := []string{
+		`4 figurs | did you mean "figures"?`,
+		`5 axis | did you mean "axes"?`,
+		`3 figures | `,
+		`9 profiles.gold.hairkut | did you mean "haircut"?`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("errors:\n got %q\nwant %q", got, want)
 	}
 }
 

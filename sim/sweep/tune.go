@@ -385,8 +385,8 @@ func (p *Probe) verdict() string {
 func (r *TuneResult) report(opt Options) *reports.Tune {
 	f := r.File
 	t := &reports.Tune{Name: f.Name, Description: f.Description, File: f.path, Base: f.Base, Command: opt.Command,
-		Version: opt.Version, Key: f.Parameter.Key, Goal: f.Parameter.Goal, From: f.Parameter.From, To: f.Parameter.To,
-		Step: f.Parameter.Step, Seed: f.seed, FirstRuns: f.Runs, MaxRuns: f.ProbeRuns(), RunsSpent: r.RunsSpent,
+		Version: opt.Version, Key: f.Parameter.Key, Goal: f.Parameter.Goal, From: string(f.Parameter.From), To: string(f.Parameter.To),
+		Step: string(f.Parameter.Step), Seed: f.seed, FirstRuns: f.Runs, MaxRuns: f.ProbeRuns(), RunsSpent: r.RunsSpent,
 		Looks: f.Looks(), LookConf: f.LookConfidence()}
 	t.Units = units(f.Parameter.Key)
 	if f.Outer != nil {
