@@ -181,6 +181,26 @@ func syntaxError(file string, src []byte, err error) *Error {
 // `toml: line 9 (last key "runs"): incompatible types: ...`.
 var decodeErr = regexp.MustCompile(`(?s)^toml: (?:line (\d+) )?\(last key "((?:[^"\\]|\\.)*)"\): (.*)$`)
 
+// TypeMismatch reads a decoder error for a value of the wrong type (not a
+// toml.ParseError): the line and key it names and, when it says, the kind
+// of value written ("a string") and the Go kind the destination wanted
+// ("integer", "slice").
+func TypeMismatch(err error) (line int, key, got, want string, ok bool) {
+	m := decodeErr.FindStringSubmatch(err.Error())
+	if m == nil {
+		return 0, "", "", "", false
+	}
+	line, _ = strconv.Atoi(m[1])
+	key = m[2]
+	if k, err := strconv.Unquote(`"` + key + `"`); err == nil {
+		key = k
+	}
+	if g := regexp.MustCompile(`TOML value has type (\S+); destination has type (\S+)`).FindStringSubmatch(m[3]); g != nil {
+		got, want = tomlKind(g[1]), g[2]
+	}
+	return line, key, got, want, true
+}
+
 // mismatch matches the two kinds of type mismatch the decoder reports.
 var mismatch = regexp.MustCompile(`TOML value has type (\S+); destination has type|expected table but found (\S+)$`)
 

@@ -55,7 +55,7 @@ type Values []string
 func (vs *Values) UnmarshalTOML(v any) error {
 	arr, ok := v.([]any)
 	if !ok {
-		return fmt.Errorf("values must be an array, for example values = [0.05, 0.10]")
+		return fmt.Errorf("values must be an array")
 	}
 	out := make(Values, 0, len(arr))
 	for i, x := range arr {
@@ -148,6 +148,53 @@ func (f *File) lineOf(key string) int {
 	return 0
 }
 
+// fileExample is a hint with an example of the sweep or tune file's key
+// (dotted, without array indices), or "" for a key it does not know.
+func fileExample(key string) string {
+	ex := map[string]string{
+		"name": `name = "haircut-grid"`, "description": `description = "Gold haircut from 0% to 30%"`,
+		"base": `base = "../baseline.toml"`, "runs": "runs = 1000", "seed": "seed = 1",
+		"set":    `set = ["backstop.reserve=2000000"]`,
+		"budget": `budget = ["P(peak_deficit > 0) <= 0.01"]`, "figures": `figures = ["P(peg_min < 0.99)", "mean(liquidated_debt)"]`,
+		"mode": `mode = "grid"`, "samples": "samples = 20", "max_runs": "max_runs = 16000",
+		"key": `key = "profiles.gold.haircut"`, "values": `values = [0.05, 0.10]`,
+		"from": "from = 0.05", "to": "to = 0.30", "step": "step = 0.05", "points": "points = 6", "goal": `goal = "min"`,
+	}[key[strings.LastIndexByte(key, '.')+1:]]
+	if ex == "" {
+		return ""
+	}
+	return "for example " + ex
+}
+
+// valueRefusal reports whether a decoder error's message is a Number's
+// or Values' refusal of a value rather than a syntax error.
+func valueRefusal(msg string) bool {
+	for _, s := range []string{" is expected", scenario.ErrFloatDigits.Error(), scenario.ErrNotDecimal.Error(), "values must be an array"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// goKind names the kind of value a Go destination kind of the decoder
+// takes.
+func goKind(k string) string {
+	switch k {
+	case "integer":
+		return "an integer"
+	case "slice", "array":
+		return "an array"
+	case "string":
+		return "a string"
+	case "map", "struct":
+		return "a table"
+	case "bool":
+		return "true or false"
+	}
+	return "a " + k
+}
+
 // fileKeys are the keys of a sweep or tune file (""), and of its tables.
 var fileKeys = map[string][]string{
 	"":          {"name", "description", "base", "runs", "seed", "set", "budget", "figures", "mode", "samples", "axes", "parameter", "outer", "max_runs"},
@@ -200,6 +247,15 @@ func LoadWith(path string, rf RunFlags) (*File, error) {
 		var pe toml.ParseError
 		if ok := asParseError(err, &pe); ok {
 			e.Line, e.Col, e.Msg = pe.Position.Line, pe.Position.Col, pe.Message
+			if pe.LastKey != "" && valueRefusal(pe.Message) {
+				// A value's own refusal (Number, Values), not a syntax error.
+				e.Key, e.Hint = pe.LastKey, fileExample(pe.LastKey)
+			}
+		} else if line, key, got, want, ok := scenario.TypeMismatch(err); ok {
+			e.Line, e.Key, e.Hint = line, key, fileExample(key)
+			if got != "" {
+				e.Msg = fmt.Sprintf("%s where %s is expected", got, goKind(want))
+			}
 		}
 		return nil, scenario.Errors{e}
 	}

@@ -222,6 +222,33 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	}
 }
 
+// TestTypeErrors: a value of the wrong type in a sweep file is reported at
+// its line and key with the kind expected and an example, not as a TOML
+// syntax problem.
+func TestTypeErrors(t *testing.T) {
+	base, _ := filepath.Abs("../../configs/baseline.toml")
+	path := filepath.Join(t.TempDir(), "s.toml")
+	for _, tt := range []struct{ body, want, hint string }{
+		{"runs = \"100\"\n", "3: runs: a string where an integer is expected", "for example runs = 1000"},
+		{"figures = \"P(peg_min < 0.99)\"\n", "3: figures: a string where an array is expected", "for example figures = ["},
+		{"[[axes]]\nkey = \"runs\"\nvalues = 10\n", "5:10: axes.values: values must be an array", "for example values = [0.05, 0.10]"},
+		{"[[axes]]\nkey = \"runs\"\nvalues = [10, true, [1]]\n", "5:11: axes.values: value 3: an array where a number is expected", "for example values = "},
+		{"[parameter]\nkey = \"runs\"\nfrom = 0.12345678901234567\n", "5:8: parameter.from: " + scenario.ErrFloatDigits.Error(), "for example from = "},
+	} {
+		src := "name = \"x\"\nbase = \"" + base + "\"\n" + tt.body
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(path)
+		var es scenario.Errors
+		if !errors.As(err, &es) || len(es) != 1 {
+			t.Errorf("%q: %v", tt.body, err)
+		} else if !strings.HasPrefix(es[0].Error(), path+":"+tt.want) || !strings.HasPrefix(es[0].Hint, tt.hint) {
+			t.Errorf("%q: %v (hint %q)", tt.body, err, es[0].Hint)
+		}
+	}
+}
+
 // TestBadKeysStopBeforeRunning: a key outside the schema and a value the
 // scenario rejects are reported with the sweep file's line, before any run.
 func TestBadKeysStopBeforeRunning(t *testing.T) {
