@@ -232,7 +232,7 @@ func typeError(file string, src []byte, m []string) *Error {
 		found := false
 		if g != nil && len(cands) > 1 {
 			for _, cand := range cands {
-				if l := keys[cand].Line; l <= len(lines) && literalKind(lines[l-1]) == tomlKind(g[1]+g[2]) {
+				if l := keys[cand].Line; l <= len(lines) && writtenKind(lines[l-1], cand) == tomlKind(g[1]+g[2]) {
 					e.Key, e.Line, found = cand, l, true
 					break
 				}
@@ -260,6 +260,27 @@ func typeError(file string, src []byte, m []string) *Error {
 	return e
 }
 
+// dateTime matches the start of a TOML date, time or date-time.
+var dateTime = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2}|\d{2}:\d{2}:\d{2})`)
+
+// writtenKind names the kind of the value of key written on line: the
+// line's value, or, when the line writes an inline table, the value of the
+// key's last part inside it ("size = { median = "3" }" writes a string
+// for agents.borrowers[0].size.median).
+func writtenKind(line, key string) string {
+	kind := literalKind(line)
+	if kind != "a table" {
+		return kind
+	}
+	code, _ := splitComment(line)
+	leaf := regexp.QuoteMeta(key[strings.LastIndexByte(key, '.')+1:])
+	m := regexp.MustCompile(`[{,]\s*` + leaf + `\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*'|\[[^\]]*\]|\{[^}]*\}|[^,}]+)`).FindStringSubmatch(code)
+	if m == nil {
+		return kind
+	}
+	return literalKind("x = " + strings.TrimSpace(m[1]))
+}
+
 // literalKind names, as tomlKind does, the kind of the value written on a
 // "key = value" line: "" when the line holds no such value.
 func literalKind(line string) string {
@@ -280,6 +301,9 @@ func literalKind(line string) string {
 		return "a table"
 	case v[0] == '[':
 		return "an array"
+	}
+	if dateTime.MatchString(v) {
+		return "a date-time"
 	}
 	n := strings.ReplaceAll(v, "_", "")
 	if _, err := strconv.ParseInt(n, 0, 64); err == nil {

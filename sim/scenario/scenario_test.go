@@ -262,6 +262,11 @@ func TestTypeMismatch(t *testing.T) {
 		// last table's line; the report names the first's.
 		{`sigma = 0.2`, "sigma = 0.2\n[[agents.borrowers]]\nprofile = \"gold\"\ncount = 150.5\n[[agents.borrowers]]\nprofile = \"gold\"\ncount = 100\n[[agents.borrowers]]\nprofile = \"gold\"\ncount = 100",
 			"m.toml:14: agents.borrowers[0].count: a float where an integer is expected", "agents.borrowers[0].count", "count takes an integer"},
+		// The same inside an inline table, and for a date-time.
+		{`sigma = 0.2`, "sigma = 0.2\n[[agents.borrowers]]\nprofile = \"gold\"\nsize = { dist = \"const\", value = \"5\" }\n[[agents.borrowers]]\nprofile = \"gold\"\nsize = { dist = \"const\", value = 5.0 }",
+			"m.toml:14: agents.borrowers[0].size.value: a string where a number is expected", "agents.borrowers[0].size.value", "value takes a number"},
+		{`sigma = 0.2`, "sigma = 0.2\n[[agents.borrowers]]\nprofile = \"gold\"\ncount = 2026-12-01\n[[agents.borrowers]]\nprofile = \"gold\"\ncount = 100",
+			"m.toml:14: agents.borrowers[0].count: a date-time where an integer is expected", "agents.borrowers[0].count", "count takes an integer"},
 	} {
 		src := strings.Replace(minimal, tt.replace, tt.with, 1)
 		_, err := Parse("m.toml", []byte(src))
