@@ -405,8 +405,64 @@ func (s *Scenario) Notes() Errors {
 			p.add(u.key, u.hint, "%s", u.msg)
 		}
 	}
+	s.percentNotes(p)
 	slices.SortStableFunc(p.errs, func(a, b *Error) int { return a.Line - b.Line })
 	return p.errs
+}
+
+// percentNotes notes written values that read like a percentage written
+// as a whole number where the key takes a fraction or a multiplier: an
+// annual fee of 3 (300% a year, where 3% is 0.03), a safety factor of 125
+// (125 times the liability, where 125% is 1.25), a liquidation penalty of
+// 13 (1,200% on top of the debt, where 13% is 1.13), an auction start of
+// 120 times the oracle price. Each is valid, and a stress test may mean
+// it; but taken for a percentage it would make every figure of the batch
+// wrong without a word, so it is said.
+func (s *Scenario) percentNotes(p *problems) {
+	hundred := D("100").Rat()
+	pct := func(r *bigRat) string { return decText(new(bigRat).Mul(r, hundred)) + "%" }
+	frac := func(d Decimal) string { return decText(new(bigRat).Quo(d.Rat(), hundred)) }
+	over := func(d Decimal) string {
+		return decText(new(bigRat).Add(D("1").Rat(), new(bigRat).Quo(d.Rat(), hundred)))
+	}
+	// note adds msg at key when its written value d is at least limit;
+	// meant is what the key reads if a percentage is meant, and the hint
+	// writes it as the value was written: in the file or with --set.
+	note := func(key string, d Decimal, limit, msg, meaning, meant string) {
+		if !d.Set() || !s.written(key) || d.Cmp(limit) < 0 {
+			return
+		}
+		write := fmt.Sprintf("%s = %q", key[strings.LastIndexByte(key, '.')+1:], meant)
+		if slices.ContainsFunc(s.Overrides, func(o Override) bool { return o.Key == key }) {
+			write = "--set " + key + "=" + meant
+		}
+		p.add(key, fmt.Sprintf("if %s is meant, write %s", meaning, write), "%s", msg)
+	}
+	for _, name := range s.ProfileNames() {
+		pr, k := s.Profiles[name], "profiles."+name
+		note(k+".fee_rate", pr.FeeRate, "1",
+			fmt.Sprintf("fee_rate %s is %s a year", pr.FeeRate, pct(pr.FeeRate.Rat())),
+			fmt.Sprintf("%s%% a year", pr.FeeRate), frac(pr.FeeRate))
+		note(k+".safety_factor", pr.SafetyFactor, "10",
+			fmt.Sprintf("safety_factor %s requires collateral worth %s times the liability", pr.SafetyFactor, pr.SafetyFactor),
+			fmt.Sprintf("a minimum coverage of %s%%", pr.SafetyFactor), frac(pr.SafetyFactor))
+	}
+	for _, name := range sortedKeys(s.Auction) {
+		a, k := s.Auction[name], "auction."+name
+		note(k+".chop", a.Chop, "2",
+			fmt.Sprintf("chop %s multiplies the debt of a liquidated vault: it adds %s", a.Chop, pct(new(bigRat).Sub(a.Chop.Rat(), D("1").Rat()))),
+			fmt.Sprintf("a %s%% penalty", a.Chop), over(a.Chop))
+		note(k+".buf", a.Buf, "10",
+			fmt.Sprintf("buf %s starts each auction at %s times the oracle price", a.Buf, a.Buf),
+			fmt.Sprintf("a start %s%% above the oracle price", a.Buf), over(a.Buf))
+	}
+}
+
+// decText writes r, a terminating decimal, with the digits it needs.
+func decText(r *bigRat) string {
+	t := r.FloatString(40)
+	t = strings.TrimRight(t, "0")
+	return strings.TrimSuffix(t, ".")
 }
 
 // written reports whether the scenario file or an override sets key.

@@ -106,6 +106,37 @@ func TestUnquotedDecimal(t *testing.T) {
 	}
 }
 
+// TestPercentNotes: a fee, safety factor or penalty written like a whole
+// percentage gets a note (the scenario stays valid) at its line or naming
+// its override, with the fraction a percentage would be as hint; ordinary
+// values and defaults get none.
+func TestPercentNotes(t *testing.T) {
+	src := strings.Replace(minimal, `debt_ceiling = "1000000"`, "debt_ceiling = \"1000000\"\nfee_rate = \"4\"\n[auction.gold]\nchop = 13", 1)
+	s, err := Parse("m.toml", []byte(src), Override{Key: "profiles.gold.safety_factor", Value: "150"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range s.Notes() {
+		got = append(got, fmt.Sprintf("%d %s: %s | %s", e.Line, e.Key, e.Msg, e.Hint))
+	}
+	want := []string{
+		`0 profiles.gold.safety_factor: safety_factor 150 requires collateral worth 150 times the liability | if a minimum coverage of 150% is meant, write --set profiles.gold.safety_factor=1.5`,
+		`8 profiles.gold.fee_rate: fee_rate 4 is 400% a year | if 4% a year is meant, write fee_rate = "0.04"`,
+		`10 auction.gold.chop: chop 13 multiplies the debt of a liquidated vault: it adds 1200% | if a 13% penalty is meant, write chop = "1.13"`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("notes:\n got %q\nwant %q", got, want)
+	}
+	s, err = Parse("m.toml", []byte(strings.Replace(minimal, `debt_ceiling = "1000000"`, "debt_ceiling = \"1000000\"\nfee_rate = \"0.99\"\n[auction.gold]\nchop = \"1.99\"", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := s.Notes(); len(n) != 0 {
+		t.Errorf("notes for ordinary values: %v", n)
+	}
+}
+
 func TestDuration(t *testing.T) {
 	for _, tt := range []struct {
 		in   string
