@@ -147,7 +147,11 @@ func flatten(m *Manifest, key string, v any, out []Param) []Param {
 		}
 		return append(out, Param{Key: key, Value: valueString(v), Source: src})
 	}
-	return append(out, Param{Key: key, Value: valueString(v), Source: source(m, key)})
+	src := source(m, key)
+	if c, ok := m.Cautions[key]; ok {
+		src = strings.TrimSuffix("check: "+c+"; "+src, "; ")
+	}
+	return append(out, Param{Key: key, Value: valueString(v), Source: src})
 }
 
 // indexWritten makes the set of m.Written, once.

@@ -71,9 +71,10 @@ type Manifest struct {
 	Summary  []Metric          `json:"summary"`
 	Config   map[string]any    `json:"config"`
 	Comments map[string]string `json:"comments"`
-	Written  []string          `json:"written"` // keys the file or --set sets; absent in manifests before it
-	Unread   map[string]string `json:"unread"`  // keys the model does not read, with the reason; absent in manifests before it
-	Docs     map[string]string `json:"docs"`    // what each key means; absent in manifests before it
+	Written  []string          `json:"written"`  // keys the file or --set sets; absent in manifests before it
+	Unread   map[string]string `json:"unread"`   // keys the model does not read, with the reason; absent in manifests before it
+	Docs     map[string]string `json:"docs"`     // what each key means; absent in manifests before it
+	Cautions map[string]string `json:"cautions"` // written values that read like whole percentages, with the note; absent when none
 
 	written map[string]bool // Written as a set, built by Parameters
 	sets    map[string]bool // the keys the command's --set overrides give, built by overridden

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -345,6 +346,14 @@ func summarySection(d *document, b *Batch, dir string) {
 			"and its data files, not of the scenario file's bytes: the same for any formatting or comments"},
 		{"Reproduce the batch", reproduce(m)},
 		{"Re-render this report", "`tempest report DIR`, DIR being the directory of this report"},
+	}
+	if n := len(m.Cautions); n > 0 {
+		what := "1 value reads"
+		if n > 1 {
+			what = strconv.Itoa(n) + " values read"
+		}
+		rows = append(rows, [2]string{"Check the scenario", what + " like a whole percentage where the key takes a fraction or a multiplier: " +
+			strings.Join(slices.Sorted(maps.Keys(m.Cautions)), ", ") + " (section 5)"})
 	}
 	d.add(heading{level: 2, id: "summary", text: "1. Summary"}, keyValues{class: "summary", rows: rows})
 }
@@ -1044,6 +1053,19 @@ func assumptionSection(d *document, b *Batch) {
 		"(its calibration source) where there is one. Values are as the batch resolved them, defaults included: " +
 		"a key the scenario file (or a --set override) does not set holds the tool's default and says so. " +
 		unreadNote(m) + "Shocks and agent populations follow in their own tables."})
+	if len(m.Cautions) > 0 {
+		var said []string
+		for _, k := range slices.Sorted(maps.Keys(m.Cautions)) {
+			said = append(said, "`"+k+"`: "+m.Cautions[k])
+		}
+		text := "Check this value: " + said[0] + ". A stress test may mean it, but it reads like a whole percentage " +
+			"where the key takes a fraction or a multiplier; taken for one, it changes every figure of this report."
+		if len(said) > 1 {
+			text = "Check these values: " + strings.Join(said, "; ") + ". A stress test may mean them, but each reads like " +
+				"a whole percentage where the key takes a fraction or a multiplier; taken for one, it changes every figure of this report."
+		}
+		d.add(para{class: "precision", text: text})
+	}
 	for _, g := range Parameters(m) {
 		if g.Name == "shocks" || g.Name == "agents" {
 			continue

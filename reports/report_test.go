@@ -1218,6 +1218,25 @@ func TestOverrideSource(t *testing.T) {
 	)
 }
 
+// TestCautions: values the manifest flags as reading like whole
+// percentages are named in the summary box, in a paragraph of the
+// assumptions and in their rows' source; a batch without any has none of
+// these (the golden report).
+func TestCautions(t *testing.T) {
+	b := loadFixture(t)
+	b.Manifest.Cautions = map[string]string{"profiles.gold.safety_factor": "safety_factor 125 requires collateral worth 125 times the liability"}
+	_, md := build(t, b)
+	wantAll(t, md,
+		"| **Check the scenario** | 1 value reads like a whole percentage where the key takes a fraction or a multiplier: profiles.gold.safety\\_factor (section 5) |",
+		"Check this value: `profiles.gold.safety_factor`: safety\\_factor 125 requires collateral worth 125 times the liability. A stress test may mean it",
+		"| `profiles.gold.safety_factor` | 1.25 | check: safety\\_factor 125 requires collateral worth 125 times the liability; liquidation ratio 1.25/0.90 = 139% |",
+	)
+	_, md = build(t, loadFixture(t))
+	if strings.Contains(md, "Check the scenario") || strings.Contains(md, "check:") {
+		t.Error("a batch without cautions is asked to check its scenario")
+	}
+}
+
 // TestRailFigures: a batch whose peg rail held coins gets the rail's loss
 // in the headline and a Peg rail group that says the deficit leaves it
 // out; one whose rail never held any gets neither.

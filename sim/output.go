@@ -458,6 +458,10 @@ type Manifest struct {
 	// Unread maps the keys of the configuration the model does not read
 	// (another process's parameters of an asset) to the reason.
 	Unread map[string]string `json:"unread,omitempty"`
+	// Cautions maps the keys whose written value reads like a whole
+	// percentage where the key takes a fraction or a multiplier (a fee_rate
+	// of 3: 300% a year) to the note saying so.
+	Cautions map[string]string `json:"cautions,omitempty"`
 	// Docs maps the configuration's keys to what they mean (the schema's
 	// comments), for the report's assumptions.
 	Docs   map[string]string `json:"docs,omitempty"`
@@ -543,7 +547,7 @@ func (o *outputs) manifest(wall time.Duration, opt Options) *Manifest {
 		Failed: o.failed, Steps: o.c.Steps, StepSeconds: o.c.Dt, BucketHours: float64(int64(o.c.bucket)*o.c.Dt) / 3600,
 		Buckets: o.c.buckets, BucketSteps: o.c.bucket,
 		Quantiles: quantileLevels, SketchAlpha: sketchAlpha, Command: opt.Command, Series: o.c.Series(), Summary: o.c.Summary(),
-		Config: o.c.S.Resolved(), Comments: comments, Written: written, Unread: o.c.S.Unread(),
+		Config: o.c.S.Resolved(), Comments: comments, Written: written, Unread: o.c.S.Unread(), Cautions: o.c.S.Cautions(),
 		Docs: o.c.S.Docs(),
 		Timing: Timing{Started: time.Now().Add(-wall).UTC().Format(time.RFC3339), WallSeconds: wall.Seconds(),
 			Workers: opt.Workers, Host: host, Go: runtime.Version(), CPUs: runtime.NumCPU()},

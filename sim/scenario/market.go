@@ -410,6 +410,22 @@ func (s *Scenario) Notes() Errors {
 	return p.errs
 }
 
+// Cautions maps each key whose written value reads like a whole
+// percentage where the key takes a fraction or a multiplier (the notes of
+// percentNotes) to the note, for the report.
+func (s *Scenario) Cautions() map[string]string {
+	p := &problems{s: s}
+	s.percentNotes(p)
+	if len(p.errs) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(p.errs))
+	for _, e := range p.errs {
+		out[e.Key] = e.Msg
+	}
+	return out
+}
+
 // percentNotes notes written values that read like a percentage written
 // as a whole number where the key takes a fraction or a multiplier: an
 // annual fee of 3 (300% a year, where 3% is 0.03), a safety factor of 125

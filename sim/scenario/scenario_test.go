@@ -128,11 +128,14 @@ func TestPercentNotes(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("notes:\n got %q\nwant %q", got, want)
 	}
+	if c := s.Cautions(); len(c) != 3 || c["profiles.gold.fee_rate"] != "fee_rate 4 is 400% a year" {
+		t.Errorf("cautions for the report: %q", c)
+	}
 	s, err = Parse("m.toml", []byte(strings.Replace(minimal, `debt_ceiling = "1000000"`, "debt_ceiling = \"1000000\"\nfee_rate = \"0.99\"\n[auction.gold]\nchop = \"1.99\"", 1)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := s.Notes(); len(n) != 0 {
+	if n := s.Notes(); len(n) != 0 || s.Cautions() != nil {
 		t.Errorf("notes for ordinary values: %v", n)
 	}
 }
