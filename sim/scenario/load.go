@@ -195,11 +195,14 @@ func TypeMismatch(err error) (line int, key, got, want string, ok bool) {
 	if k, err := strconv.Unquote(`"` + key + `"`); err == nil {
 		key = k
 	}
-	if g := regexp.MustCompile(`TOML value has type (\S+); destination has type (\S+)`).FindStringSubmatch(m[3]); g != nil {
+	if g := mismatchTypes.FindStringSubmatch(m[3]); g != nil {
 		got, want = tomlKind(g[1]), g[2]
 	}
 	return line, key, got, want, true
 }
+
+// mismatchTypes matches the decoder's "incompatible types" message.
+var mismatchTypes = regexp.MustCompile(`TOML value has type (\S+); destination has type (\S+)`)
 
 // mismatch matches the two kinds of type mismatch the decoder reports.
 var mismatch = regexp.MustCompile(`TOML value has type (\S+); destination has type|expected table but found (\S+)$`)

@@ -95,7 +95,7 @@ func NumberText(v any) (string, error) {
 	case map[string]any:
 		return "", fmt.Errorf("a table where a number is expected")
 	case time.Time:
-		return "", fmt.Errorf("a date or time where a number is expected")
+		return "", fmt.Errorf("a date-time where a number is expected")
 	}
 	return "", fmt.Errorf("a %T where a number is expected", v)
 }
