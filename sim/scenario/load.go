@@ -137,11 +137,12 @@ func syntaxError(file string, src []byte, err error) *Error {
 	var perr toml.ParseError
 	if errors.As(err, &perr) {
 		e := &Error{File: file, Line: perr.Position.Line, Col: perr.Position.Col, Msg: perr.Message}
+		e.Line = NewlineErrorLine(e.Line, e.Msg)
 		if perr.LastKey != "" {
 			e.Key = perr.LastKey
 		}
 		lines := strings.Split(string(src), "\n")
-		if l := perr.Position.Line; l >= 1 && l <= len(lines) {
+		if l := e.Line; l >= 1 && l <= len(lines) {
 			e.Source = lines[l-1]
 		}
 		if perr.Usage != "" {
@@ -174,6 +175,18 @@ func syntaxError(file string, src []byte, err error) *Error {
 		return typeError(file, src, m)
 	}
 	return &Error{File: file, Msg: err.Error()}
+}
+
+// NewlineErrorLine returns the line of a syntax error the decoder met at a
+// line's end ("expected '.' or ']' to end table name, but got '\n'
+// instead"): the decoder counts the newline and names the next line, with
+// the column of the line that lacks the bracket or value. Other errors keep
+// their line.
+func NewlineErrorLine(line int, msg string) int {
+	if line > 1 && strings.Contains(msg, `got '\n'`) {
+		return line - 1
+	}
+	return line
 }
 
 // decodeErr matches the decoder's errors for a value of the wrong type,

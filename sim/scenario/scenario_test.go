@@ -106,6 +106,25 @@ func TestUnquotedDecimal(t *testing.T) {
 	}
 }
 
+// TestSyntaxErrorAtLineEnd: a table header missing its "]" or a key
+// missing its value is reported at its own line, quoted with the caret
+// after it; the decoder counts the newline and names the next line.
+func TestSyntaxErrorAtLineEnd(t *testing.T) {
+	for _, tt := range []struct{ src, source string }{
+		{"name = \"m\"\n[profiles.gold\ntoken = \"X\"\n", "[profiles.gold"},
+		{"name = \"m\"\nruns =\nseed = 1\n", "runs ="},
+	} {
+		_, err := Parse("m.toml", []byte(tt.src))
+		var es Errors
+		if !errors.As(err, &es) || len(es) != 1 {
+			t.Fatalf("%q: %v", tt.src, err)
+		}
+		if e := es[0]; e.Line != 2 || e.Source != tt.source || e.Col != len(tt.source)+1 {
+			t.Errorf("%q: line %d col %d source %q, want line 2 col %d source %q", tt.src, e.Line, e.Col, e.Source, len(tt.source)+1, tt.source)
+		}
+	}
+}
+
 // TestPercentNotes: a fee, safety factor or penalty written like a whole
 // percentage gets a note (the scenario stays valid) at its line or naming
 // its override, with the fraction a percentage would be as hint; ordinary

@@ -246,7 +246,7 @@ func LoadWith(path string, rf RunFlags) (*File, error) {
 		e := &scenario.Error{File: path, Msg: err.Error(), Hint: "the file must be TOML"}
 		var pe toml.ParseError
 		if ok := asParseError(err, &pe); ok {
-			e.Line, e.Col, e.Msg = pe.Position.Line, pe.Position.Col, pe.Message
+			e.Line, e.Col, e.Msg = scenario.NewlineErrorLine(pe.Position.Line, pe.Message), pe.Position.Col, pe.Message
 			if pe.LastKey != "" && valueRefusal(pe.Message) {
 				// A value's own refusal (Number, Values), not a syntax error.
 				e.Key, e.Hint = pe.LastKey, fileExample(pe.LastKey)
