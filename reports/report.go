@@ -419,8 +419,12 @@ func headlineSection(d *document, b *Batch, figs []Figure) {
 			case strings.HasPrefix(c, "["):
 				v += " " + c
 			case sz.NeedCI > 0: // a mean of a few runs: say so rather than leave it bare
-				v += fmt.Sprintf(" (no interval: the mean of the worst %s runs; an interval needs ≥ %s runs)",
-					Num((1-sz.Level)*float64(sz.N)), group3(sz.NeedCI))
+				k := (1 - sz.Level) * float64(sz.N) // the runs beyond the VaR, the boundary counted fractionally
+				worst := "the mean of the worst " + Num(k) + " runs"
+				if math.Abs(k-1) < 1e-9 {
+					worst = "the worst run alone"
+				}
+				v += fmt.Sprintf(" (no interval: %s; an interval needs ≥ %s runs)", worst, group3(sz.NeedCI))
 			case c == notBounded:
 				v += " (" + c + ")"
 			}

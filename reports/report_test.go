@@ -1029,6 +1029,14 @@ func TestHeadlines(t *testing.T) {
 	if !strings.Contains(string(r.Markdown), want) {
 		t.Errorf("the summary lacks %q", want)
 	}
+
+	// With 20 runs the expected shortfall at 95% is one run's value.
+	b = loadFixture(t)
+	b.Runs, b.Manifest.Runs = b.Runs[:20], 20
+	_, md = build(t, b)
+	if want := "(no interval: the worst run alone; an interval needs ≥ 200 runs) |"; !strings.Contains(md, want) {
+		t.Errorf("20 runs: the summary lacks %q", want)
+	}
 }
 
 // TestWorstRuns: the worst-runs table lists the runs with a loss, largest
