@@ -1062,13 +1062,12 @@ func assumptionSection(d *document, b *Batch) {
 		for _, k := range slices.Sorted(maps.Keys(m.Cautions)) {
 			said = append(said, "`"+k+"`: "+m.Cautions[k])
 		}
-		text := "Check this value: " + said[0] + ". A stress test may mean it, but it reads like a whole percentage " +
-			"where the key takes a fraction or a multiplier; taken for one, it changes every figure of this report."
+		these, them, reads := "this value", "it", "it reads"
 		if len(said) > 1 {
-			text = "Check these values: " + strings.Join(said, "; ") + ". A stress test may mean them, but each reads like " +
-				"a whole percentage where the key takes a fraction or a multiplier; taken for one, it changes every figure of this report."
+			these, them, reads = "these values", "them", "each reads"
 		}
-		d.add(para{class: "precision", text: text})
+		d.add(para{class: "precision", text: "Check " + these + ": " + strings.Join(said, "; ") + ". A stress test may mean " + them +
+			", but " + reads + " like a whole percentage where the key takes a fraction or a multiplier; taken for one, it changes every figure of this report."})
 	}
 	for _, g := range Parameters(m) {
 		if g.Name == "shocks" || g.Name == "agents" {

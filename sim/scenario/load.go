@@ -196,8 +196,8 @@ var decodeErr = regexp.MustCompile(`(?s)^toml: (?:line (\d+) )?\(last key "((?:[
 
 // TypeMismatch reads a decoder error for a value of the wrong type (not a
 // toml.ParseError): the line and key it names and, when it says, the kind
-// of value written ("a string") and the Go kind the destination wanted
-// ("integer", "slice").
+// of value written ("a string") and the kind the destination takes ("an
+// integer", "an array").
 func TypeMismatch(err error) (line int, key, got, want string, ok bool) {
 	m := decodeErr.FindStringSubmatch(err.Error())
 	if m == nil {
@@ -209,9 +209,27 @@ func TypeMismatch(err error) (line int, key, got, want string, ok bool) {
 		key = k
 	}
 	if g := mismatchTypes.FindStringSubmatch(m[3]); g != nil {
-		got, want = tomlKind(g[1]), g[2]
+		got, want = tomlKind(g[1]), destKind(g[2])
 	}
 	return line, key, got, want, true
+}
+
+// destKind names the values a destination of the decoder's kind k
+// ("integer", "slice", "map") takes.
+func destKind(k string) string {
+	switch k {
+	case "integer":
+		return "an integer"
+	case "slice", "array":
+		return "an array"
+	case "string":
+		return "a string"
+	case "map", "struct":
+		return "a table"
+	case "bool":
+		return "true or false"
+	}
+	return "a " + k
 }
 
 // mismatchTypes matches the decoder's "incompatible types" message.

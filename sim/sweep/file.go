@@ -177,24 +177,6 @@ func valueRefusal(msg string) bool {
 	return false
 }
 
-// goKind names the kind of value a Go destination kind of the decoder
-// takes.
-func goKind(k string) string {
-	switch k {
-	case "integer":
-		return "an integer"
-	case "slice", "array":
-		return "an array"
-	case "string":
-		return "a string"
-	case "map", "struct":
-		return "a table"
-	case "bool":
-		return "true or false"
-	}
-	return "a " + k
-}
-
 // fileKeys are the keys of a sweep or tune file (""), and of its tables.
 var fileKeys = map[string][]string{
 	"":          {"name", "description", "base", "runs", "seed", "set", "budget", "figures", "mode", "samples", "axes", "parameter", "outer", "max_runs"},
@@ -254,7 +236,7 @@ func LoadWith(path string, rf RunFlags) (*File, error) {
 		} else if line, key, got, want, ok := scenario.TypeMismatch(err); ok {
 			e.Line, e.Key, e.Hint = line, key, fileExample(key)
 			if got != "" {
-				e.Msg = fmt.Sprintf("%s where %s is expected", got, goKind(want))
+				e.Msg = fmt.Sprintf("%s where %s is expected", got, want)
 			}
 		}
 		return nil, scenario.Errors{e}
