@@ -57,9 +57,16 @@ func newTable(metrics []string, buckets int, alpha float64, maxBuckets int) *Tab
 		cells:      make([]Sketch, len(metrics)*buckets),
 	}
 	if len(t.cells) > 0 {
-		t.cells[0].init(alpha, maxBuckets)
-		for i := 1; i < len(t.cells); i++ {
-			t.cells[i] = t.cells[0] // empty: its stores hold no buffers to share
+		var empty Sketch
+		empty.init(alpha, maxBuckets)
+		// The cells are zeroed memory: an empty sketch differs only in
+		// its parameters. Setting those alone, rather than copying a whole
+		// Sketch (whose stores hold slices) into each cell, spares a write
+		// barrier per cell while the collector runs, as it often does
+		// while a batch sets up.
+		for i := range t.cells {
+			c := &t.cells[i]
+			c.alpha, c.gamma, c.logGamma, c.maxBuckets = empty.alpha, empty.gamma, empty.logGamma, empty.maxBuckets
 		}
 	}
 	return t
