@@ -60,6 +60,47 @@ func TestBatchGCPercent(t *testing.T) {
 	}
 }
 
+// TestBatchSetupGC: a single batch sets up with the collector off, runs
+// at batchGCPercent from its first aggregated run on, still calls the
+// caller's progress, and restores the setting before; with GOGC set
+// nothing changes.
+func TestBatchSetupGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(150))
+	t.Setenv("GOGC", "")
+	var calls []int
+	opt := sim.Options{Progress: func(done, total int) { calls = append(calls, gcPercent()) }}
+	restore := batchSetupGC(&opt)
+	if p := gcPercent(); p != -1 {
+		t.Errorf("while the batch sets up: GC percent %d, want -1 (off)", p)
+	}
+	opt.Progress(1, 3)
+	opt.Progress(2, 3)
+	if len(calls) != 2 || calls[0] != batchGCPercent || calls[1] != batchGCPercent {
+		t.Errorf("the caller's progress saw GC percents %v, want %d twice", calls, batchGCPercent)
+	}
+	restore()
+	if p := gcPercent(); p != 150 {
+		t.Errorf("after the batch: GC percent %d, want 150 restored", p)
+	}
+
+	// No progress of the caller's own: the wrapper still switches.
+	opt = sim.Options{}
+	restore = batchSetupGC(&opt)
+	opt.Progress(1, 1)
+	if p := gcPercent(); p != batchGCPercent {
+		t.Errorf("after the first run: GC percent %d, want %d", p, batchGCPercent)
+	}
+	restore()
+
+	t.Setenv("GOGC", "150")
+	opt = sim.Options{}
+	restore = batchSetupGC(&opt)
+	if p := gcPercent(); p != 150 || opt.Progress != nil {
+		t.Errorf("GOGC=150: GC percent %d and progress set %v, want 150 and none", p, opt.Progress != nil)
+	}
+	restore()
+}
+
 // gcProbe is an output that records the garbage collector's target at
 // each write: a sweep's log line for a point is written as its batch
 // ends, within the sweep.
