@@ -50,7 +50,7 @@ const SecondsPerYear = 365 * 24 * 3600
 // operand yields 0.
 func halfUpMul(z, a, b, half, unit *uint256.Int) error {
 	var t uint256.Int
-	if _, of := t.MulOverflow(a, b); of {
+	if of := MulOverflow(&t, a, b); of {
 		return ErrOverflow
 	}
 	if _, of := t.AddOverflow(&t, half); of {
@@ -68,7 +68,7 @@ func halfUpDiv(z, a, b, unit *uint256.Int) error {
 	}
 	var t, h uint256.Int
 	h.Rsh(b, 1)
-	if _, of := t.MulOverflow(a, unit); of {
+	if of := MulOverflow(&t, a, unit); of {
 		return ErrOverflow
 	}
 	if _, of := t.AddOverflow(&t, &h); of {
@@ -128,7 +128,7 @@ func WadToRay(z, a *uint256.Int) error { return Mul(z, a, &BLN) }
 func LinearInterest(z, rate *uint256.Int, dt uint64) error {
 	var t, d uint256.Int
 	d.SetUint64(dt)
-	if _, of := t.MulOverflow(rate, &d); of {
+	if of := MulOverflow(&t, rate, &d); of {
 		return ErrOverflow
 	}
 	t.Div(&t, &secondsPerYear)
@@ -215,14 +215,14 @@ func binomialSum(z, first, b2, b3 *uint256.Int, dt uint64) error {
 	// exp·(exp-1) fits: both are below 2^64.
 	second.Mul(&e, &e1)
 	third.Set(&second)
-	if _, of := second.MulOverflow(&second, b2); of {
+	if of := MulOverflow(&second, &second, b2); of {
 		return ErrOverflow
 	}
 	second.Div(&second, &two)
-	if _, of := third.MulOverflow(&third, &e2); of {
+	if of := MulOverflow(&third, &third, &e2); of {
 		return ErrOverflow
 	}
-	if _, of := third.MulOverflow(&third, b3); of {
+	if of := MulOverflow(&third, &third, b3); of {
 		return ErrOverflow
 	}
 	third.Div(&third, &six)
@@ -255,7 +255,7 @@ func sMulOverflow(z, x, y *uint256.Int) bool {
 	var ax, ay uint256.Int
 	ax.Abs(x)
 	ay.Abs(y)
-	if _, of := ax.MulOverflow(&ax, &ay); of {
+	if of := MulOverflow(&ax, &ax, &ay); of {
 		return true
 	}
 	neg := nx != ny && !ax.IsZero()

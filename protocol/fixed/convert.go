@@ -162,7 +162,7 @@ func parseDecimal(z *uint256.Int, s string, decimals uint) error {
 	if err := accumulate(z, frac); err != nil {
 		return err
 	}
-	if _, of := z.MulOverflow(z, &pow10[decimals-uint(len(frac))]); of {
+	if of := MulOverflow(z, z, &pow10[decimals-uint(len(frac))]); of {
 		return ErrOverflow
 	}
 	return nil
@@ -191,7 +191,7 @@ func accumulate(z *uint256.Int, s string) error {
 			z.SetUint64(chunk)
 			continue
 		}
-		if _, of := z.MulOverflow(z, &pow10[n]); of {
+		if of := MulOverflow(z, z, &pow10[n]); of {
 			return ErrOverflow
 		}
 		var c uint256.Int

@@ -7,6 +7,7 @@ package fixed
 
 import (
 	"errors"
+	"math/bits"
 
 	"github.com/holiman/uint256"
 )
@@ -53,10 +54,32 @@ func Sub(z, x, y *uint256.Int) error {
 
 // Mul sets z = x · y and fails with ErrOverflow past 2^256 - 1.
 func Mul(z, x, y *uint256.Int) error {
-	if _, of := z.MulOverflow(x, y); of {
+	if of := MulOverflow(z, x, y); of {
 		return ErrOverflow
 	}
 	return nil
+}
+
+// MulOverflow sets z = x · y mod 2^256 and reports whether the product
+// overflowed, as uint256's MulOverflow does; z may alias x or y. When both
+// factors are below 2^128, as token amounts, prices and indices are, the
+// product always fits and takes four 64-bit multiplications rather than a
+// 512-bit product: about a fifth of the time.
+func MulOverflow(z, x, y *uint256.Int) bool {
+	if x[2]|x[3]|y[2]|y[3] != 0 {
+		_, of := z.MulOverflow(x, y)
+		return of
+	}
+	h00, l00 := bits.Mul64(x[0], y[0])
+	h01, l01 := bits.Mul64(x[0], y[1])
+	h10, l10 := bits.Mul64(x[1], y[0])
+	h11, l11 := bits.Mul64(x[1], y[1])
+	w1, c1 := bits.Add64(h00, l01, 0)
+	w1, c2 := bits.Add64(w1, l10, 0)
+	w2, d1 := bits.Add64(h01, h10, c1)
+	w2, d2 := bits.Add64(w2, l11, c2)
+	z[0], z[1], z[2], z[3] = l00, w1, w2, h11+d1+d2 // below 2^256: no carry out
+	return false
 }
 
 // Div sets z = floor(x / y) and fails with ErrDivByZero if y is zero.
@@ -77,7 +100,7 @@ func MulDiv(z, x, y, d *uint256.Int) error {
 	}
 	// The product goes to a temporary: z may alias d.
 	var p uint256.Int
-	if _, of := p.MulOverflow(x, y); of {
+	if of := MulOverflow(&p, x, y); of {
 		return ErrOverflow
 	}
 	z.Div(&p, d)

@@ -41,7 +41,7 @@ func RPow(z, x *uint256.Int, n uint64, b *uint256.Int) error {
 		acc.Set(x)
 	}
 	for n /= 2; n > 0; n /= 2 {
-		if _, of := t.MulOverflow(&xx, &xx); of {
+		if of := MulOverflow(&t, &xx, &xx); of {
 			return ErrOverflow
 		}
 		if _, of := t.AddOverflow(&t, &half); of {
@@ -49,7 +49,7 @@ func RPow(z, x *uint256.Int, n uint64, b *uint256.Int) error {
 		}
 		xx.Div(&t, b)
 		if n%2 == 1 {
-			if _, of := t.MulOverflow(&acc, &xx); of && !xx.IsZero() {
+			if of := MulOverflow(&t, &acc, &xx); of && !xx.IsZero() {
 				return ErrOverflow
 			}
 			if _, of := t.AddOverflow(&t, &half); of {
@@ -90,7 +90,7 @@ func MulInt(z, x, y *uint256.Int) error {
 	var m uint256.Int
 	m.Abs(y)
 	var p uint256.Int
-	if _, of := p.MulOverflow(x, &m); of {
+	if of := MulOverflow(&p, x, &m); of {
 		return ErrOverflow
 	}
 	// |p| must fit int256; -2^255 is representable only as a negative result.

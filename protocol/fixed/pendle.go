@@ -33,7 +33,7 @@ var MinInt256 = minInt256
 // MulDown sets z = floor(a·b / 1e18) (PMath.mulDown(uint256, uint256)). It
 // fails with ErrOverflow if a·b overflows.
 func MulDown(z, a, b *uint256.Int) error {
-	if _, of := z.MulOverflow(a, b); of {
+	if of := MulOverflow(z, a, b); of {
 		return ErrOverflow
 	}
 	z.Div(z, &WAD)
@@ -45,7 +45,7 @@ func MulDown(z, a, b *uint256.Int) error {
 // a·1e18 overflows and otherwise with ErrDivByZero if b is zero.
 func DivDown(z, a, b *uint256.Int) error {
 	var t uint256.Int
-	if _, of := t.MulOverflow(a, &WAD); of {
+	if of := MulOverflow(&t, a, &WAD); of {
 		return ErrOverflow
 	}
 	if b.IsZero() {

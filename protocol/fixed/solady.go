@@ -39,7 +39,7 @@ var (
 // MulWad sets z = floor(x·y / WAD) (FixedPointMathLib.mulWad). It fails with
 // ErrMulWadFailed if x·y overflows.
 func MulWad(z, x, y *uint256.Int) error {
-	if _, of := z.MulOverflow(x, y); of {
+	if of := MulOverflow(z, x, y); of {
 		return ErrMulWadFailed
 	}
 	z.Div(z, &WAD)
@@ -50,7 +50,7 @@ func MulWad(z, x, y *uint256.Int) error {
 // with ErrMulWadFailed if x·y overflows.
 func MulWadUp(z, x, y *uint256.Int) error {
 	var p, r uint256.Int
-	if _, of := p.MulOverflow(x, y); of {
+	if of := MulOverflow(&p, x, y); of {
 		return ErrMulWadFailed
 	}
 	z.DivMod(&p, &WAD, &r)
@@ -67,7 +67,7 @@ func DivWad(z, x, y *uint256.Int) error {
 		return ErrDivWadFailed
 	}
 	var p uint256.Int
-	if _, of := p.MulOverflow(x, &WAD); of {
+	if of := MulOverflow(&p, x, &WAD); of {
 		return ErrDivWadFailed
 	}
 	z.Div(&p, y)
@@ -81,7 +81,7 @@ func DivWadUp(z, x, y *uint256.Int) error {
 		return ErrDivWadFailed
 	}
 	var p, r uint256.Int
-	if _, of := p.MulOverflow(x, &WAD); of {
+	if of := MulOverflow(&p, x, &WAD); of {
 		return ErrDivWadFailed
 	}
 	z.DivMod(&p, y, &r)

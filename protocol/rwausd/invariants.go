@@ -60,7 +60,7 @@ func (s *System) CheckInvariants(thorough bool) error {
 		return violation("accounting: %v", err)
 	}
 	var backing uint256.Int
-	if _, of := backing.MulOverflow(s.L.Supply(s.Stable), &fixed.RAY); of || !backing.Eq(s.Vat.Dai(s.JoinAcct)) {
+	if of := fixed.MulOverflow(&backing, s.L.Supply(s.Stable), &fixed.RAY); of || !backing.Eq(s.Vat.Dai(s.JoinAcct)) {
 		return violation("untracked issuance: rwaUSD supply·RAY %s != join balance %s",
 			backing.Dec(), s.Vat.Dai(s.JoinAcct).Dec())
 	}
@@ -85,7 +85,7 @@ func (s *System) CheckCheap() error {
 		return s.violation
 	}
 	var backing uint256.Int
-	if _, of := backing.MulOverflow(s.L.Supply(s.Stable), &fixed.RAY); of || !backing.Eq(s.Vat.Dai(s.JoinAcct)) {
+	if of := fixed.MulOverflow(&backing, s.L.Supply(s.Stable), &fixed.RAY); of || !backing.Eq(s.Vat.Dai(s.JoinAcct)) {
 		return violation("untracked issuance: rwaUSD supply·RAY %s != join balance %s",
 			backing.Dec(), s.Vat.Dai(s.JoinAcct).Dec())
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/holiman/uint256"
 
+	"github.com/tempest-risk/tempest/protocol/fixed"
 	"github.com/tempest-risk/tempest/protocol/token"
 )
 
@@ -44,7 +45,7 @@ func (e *Engine) CheckInvariants() error {
 			return fmt.Errorf("vault: profile %s: Art %s != Σ account principal %s", p.Name, p.Principal.Dec(), art[i].Dec())
 		}
 		var x uint256.Int
-		if _, of := x.MulOverflow(&p.Principal, &p.FeeIndex); of {
+		if of := fixed.MulOverflow(&x, &p.Principal, &p.FeeIndex); of {
 			return fmt.Errorf("vault: profile %s: Art·rate overflows", p.Name)
 		}
 		owed.Add(&owed, &x)

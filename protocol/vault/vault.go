@@ -183,10 +183,10 @@ func (e *Engine) Safe(u AccountID) bool {
 	a := &e.Accounts[u]
 	p := &e.Profiles[a.Profile]
 	var tab, cap uint256.Int
-	if _, of := tab.MulOverflow(&a.Principal, &p.FeeIndex); of {
+	if of := fixed.MulOverflow(&tab, &a.Principal, &p.FeeIndex); of {
 		return false
 	}
-	if _, of := cap.MulOverflow(&a.Locked, &p.SafePrice); of {
+	if of := fixed.MulOverflow(&cap, &a.Locked, &p.SafePrice); of {
 		return true
 	}
 	return !tab.Gt(&cap)
