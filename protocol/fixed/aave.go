@@ -56,7 +56,11 @@ func halfUpMul(z, a, b, half, unit *uint256.Int) error {
 	if _, of := t.AddOverflow(&t, half); of {
 		return ErrOverflow
 	}
-	z.Div(&t, unit)
+	if unit == &RAY {
+		divRay(z, &t)
+	} else {
+		z.Div(&t, unit)
+	}
 	return nil
 }
 
