@@ -230,8 +230,11 @@ func report(w io.Writer, err error) {
 // notes prints the scenario's notes (keys it sets that the model does not
 // read) as `tempest: note: ...` with hint lines: the scenario runs as it
 // would without them.
-func notes(w io.Writer, s *scenario.Scenario) {
-	for _, e := range s.Notes() {
+func notes(w io.Writer, s *scenario.Scenario) { printNotes(w, s.Notes()) }
+
+// printNotes prints notes as `tempest: note: ...` with hint lines.
+func printNotes(w io.Writer, es scenario.Errors) {
+	for _, e := range es {
 		fmt.Fprintf(w, "tempest: note: %s\n", e.Error())
 		if e.Hint != "" {
 			fmt.Fprintf(w, "hint: %s\n", e.Hint)

@@ -107,7 +107,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	notes(stderr, f.BaseScenario())
+	printNotes(stderr, f.Notes())
 	if f.Axes == nil {
 		return &usageError{msg: pos[0] + " is a tune file ([parameter]), not a sweep", hint: "tempest tune " + pos[0]}
 	}
@@ -205,7 +205,7 @@ func cmdTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	notes(stderr, f.BaseScenario())
+	printNotes(stderr, f.Notes())
 	if f.Parameter == nil {
 		return &usageError{msg: pos[0] + " is a sweep file ([[axes]]), not a tune", hint: "tempest sweep " + pos[0]}
 	}

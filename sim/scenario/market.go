@@ -414,45 +414,47 @@ func (s *Scenario) Notes() Errors {
 // percentage where the key takes a fraction or a multiplier (the notes of
 // percentNotes) to the note, for the report.
 func (s *Scenario) Cautions() map[string]string {
-	p := &problems{s: s}
-	s.percentNotes(p)
-	if len(p.errs) == 0 {
+	ns := s.PercentNotes()
+	if len(ns) == 0 {
 		return nil
 	}
-	out := make(map[string]string, len(p.errs))
-	for _, e := range p.errs {
-		out[e.Key] = e.Msg
+	out := make(map[string]string, len(ns))
+	for _, n := range ns {
+		out[n.Key] = n.Msg
 	}
 	return out
 }
 
-// percentNotes notes written values that read like a percentage written
-// as a whole number where the key takes a fraction or a multiplier: an
+// A PercentNote is a written value that reads like a percentage written
+// as a whole number where its key takes a fraction or a multiplier: an
 // annual fee of 3 (300% a year, where 3% is 0.03), a safety factor of 125
 // (125 times the liability, where 125% is 1.25), a liquidation penalty of
 // 13 (1,200% on top of the debt, where 13% is 1.13), an auction start of
 // 120 times the oracle price. Each is valid, and a stress test may mean
 // it; but taken for a percentage it would make every figure of the batch
 // wrong without a word, so it is said.
-func (s *Scenario) percentNotes(p *problems) {
+type PercentNote struct {
+	Key     string // the dotted key
+	Msg     string // what the value means: "fee_rate 3 is 300% a year"
+	Meaning string // the percentage it may stand for: "3% a year"
+	Meant   string // the value that means that: "0.03"
+}
+
+// PercentNotes returns the notes of the written values that read like a
+// percentage (PercentNote), profiles then auctions, each by name.
+func (s *Scenario) PercentNotes() []PercentNote {
+	var out []PercentNote
 	hundred := D("100").Rat()
 	pct := func(r *bigRat) string { return decText(new(bigRat).Mul(r, hundred)) + "%" }
 	frac := func(d Decimal) string { return decText(new(bigRat).Quo(d.Rat(), hundred)) }
 	over := func(d Decimal) string {
 		return decText(new(bigRat).Add(D("1").Rat(), new(bigRat).Quo(d.Rat(), hundred)))
 	}
-	// note adds msg at key when its written value d is at least limit;
-	// meant is what the key reads if a percentage is meant, and the hint
-	// writes it as the value was written: in the file or with --set.
+	// note keeps a note at key when its written value d is at least limit.
 	note := func(key string, d Decimal, limit, msg, meaning, meant string) {
-		if !d.Set() || !s.written(key) || d.Cmp(limit) < 0 {
-			return
+		if d.Set() && s.written(key) && d.Cmp(limit) >= 0 {
+			out = append(out, PercentNote{Key: key, Msg: msg, Meaning: meaning, Meant: meant})
 		}
-		write := fmt.Sprintf("%s = %q", key[strings.LastIndexByte(key, '.')+1:], meant)
-		if slices.ContainsFunc(s.Overrides, func(o Override) bool { return o.Key == key }) {
-			write = "--set " + key + "=" + meant
-		}
-		p.add(key, fmt.Sprintf("if %s is meant, write %s", meaning, write), "%s", msg)
 	}
 	for _, name := range s.ProfileNames() {
 		pr, k := s.Profiles[name], "profiles."+name
@@ -471,6 +473,20 @@ func (s *Scenario) percentNotes(p *problems) {
 		note(k+".buf", a.Buf, "10",
 			fmt.Sprintf("buf %s starts each auction at %s times the oracle price", a.Buf, a.Buf),
 			fmt.Sprintf("a start %s%% above the oracle price", a.Buf), over(a.Buf))
+	}
+	return out
+}
+
+// percentNotes adds the PercentNotes to p, each with the hint that writes
+// the value a percentage would mean as the value was written: in the file,
+// or with --set.
+func (s *Scenario) percentNotes(p *problems) {
+	for _, n := range s.PercentNotes() {
+		write := fmt.Sprintf("%s = %q", n.Key[strings.LastIndexByte(n.Key, '.')+1:], n.Meant)
+		if slices.ContainsFunc(s.Overrides, func(o Override) bool { return o.Key == n.Key }) {
+			write = "--set " + n.Key + "=" + n.Meant
+		}
+		p.add(n.Key, fmt.Sprintf("if %s is meant, write %s", n.Meaning, write), "%s", n.Msg)
 	}
 }
 

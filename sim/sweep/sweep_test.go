@@ -744,3 +744,62 @@ func stubSearch(t *testing.T, f *File, probe func(r *TuneResult, i int) *Probe) 
 	}
 	return a, r
 }
+
+// TestNotes: values of a sweep or tune file that read like a whole
+// percentage are noted at their line with a hint in the file's own form:
+// a fixed setting (replacing the base scenario's note, whose hint would
+// be --set), an axis's values (one note, with the count of the others),
+// a Latin hypercube's and a tune's upper end. Other values, and the
+// shipped sweeps and tunes, get none.
+func TestNotes(t *testing.T) {
+	dir := t.TempDir()
+	f := writeSweep(t, dir, "set = [\"auction.gold.chop=13\"]\n"+
+		"[[axes]]\nkey = \"profiles.gold.fee_rate\"\nvalues = [0.02, 2, 3]\n"+
+		"[[axes]]\nkey = \"profiles.gold.haircut\"\nvalues = [0.1, 0.2]\n")
+	got := f.Notes()
+	want := []struct {
+		line     int
+		key, msg string
+		hint     string
+	}{
+		{2, "set", `"auction.gold.chop=13": chop 13 multiplies the debt of a liquidated vault: it adds 1200%`,
+			`if a 13% penalty is meant, set "auction.gold.chop=1.13"`},
+		{4, "profiles.gold.fee_rate", "value 2: fee_rate 2 is 200% a year (and 1 more of its values)",
+			"if 2% a year is meant, the value is 0.02"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d notes, want %d:\n%v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		if e := got[i]; e.File != f.Path() || e.Line != w.line || e.Key != w.key || e.Msg != w.msg || e.Hint != w.hint {
+			t.Errorf("note %d: %s:%d %q %q hint %q\nwant line %d %q %q hint %q", i, e.File, e.Line, e.Key, e.Msg, e.Hint, w.line, w.key, w.msg, w.hint)
+		}
+	}
+
+	lhs := writeSweep(t, dir, "mode = \"lhs\"\nsamples = 4\n[[axes]]\nkey = \"profiles.gold.fee_rate\"\nfrom = 0.01\nto = 5\n")
+	if got := lhs.Notes(); len(got) != 1 || got[0].Line != 5 || got[0].Msg != "the range's end 5: fee_rate 5 is 500% a year" {
+		t.Errorf("Latin hypercube: %v", got)
+	}
+	tune := writeSweep(t, dir, "budget = [\"P(bad_debt > 0) <= 0.01\"]\n[parameter]\nkey = \"profiles.gold.fee_rate\"\n"+
+		"from = 0\nto = 4\nstep = 1\ngoal = \"max\"\n")
+	if got := tune.Notes(); len(got) != 1 || got[0].Line != 4 || got[0].Msg != "the range's end 4: fee_rate 4 is 400% a year" ||
+		got[0].Hint != "if 4% a year is meant, the value is 0.04" {
+		t.Errorf("tune: %v", got)
+	}
+
+	for _, glob := range []string{"../../configs/sweeps/*.toml", "../../configs/tune/*.toml"} {
+		paths, _ := filepath.Glob(glob)
+		if len(paths) == 0 {
+			t.Fatalf("no files match %s", glob)
+		}
+		for _, p := range paths {
+			f, err := Load(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := f.Notes(); len(n) > 0 {
+				t.Errorf("%s: %v", p, n)
+			}
+		}
+	}
+}
