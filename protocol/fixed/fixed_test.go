@@ -574,3 +574,29 @@ func TestMulOverflow(t *testing.T) {
 		}
 	}
 }
+
+// TestSum checks Sum against adding one word at a time with uint256's
+// AddOverflow, sum mod 2^256 and overflow, for slices of 0 to 40 words of
+// every width (seed 2, 2,000 slices; wide words make the sum overflow, at
+// times more than once).
+func TestSum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 0))
+	for range 2000 {
+		xs := make([]uint256.Int, rng.IntN(41))
+		for i := range xs {
+			x := uint256.Int{rng.Uint64(), rng.Uint64(), rng.Uint64(), rng.Uint64()}
+			xs[i] = *x.Rsh(&x, uint(rng.IntN(257)))
+		}
+		var want uint256.Int
+		wantOf := false
+		for i := range xs {
+			if _, of := want.AddOverflow(&want, &xs[i]); of {
+				wantOf = true
+			}
+		}
+		var z uint256.Int
+		if of := Sum(&z, xs); of != wantOf || z != want {
+			t.Fatalf("Sum of %d words = %#x, %v; want %#x, %v", len(xs), &z, of, &want, wantOf)
+		}
+	}
+}

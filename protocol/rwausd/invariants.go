@@ -11,7 +11,6 @@ import (
 
 	"github.com/tempest-risk/tempest/protocol/auction"
 	"github.com/tempest-risk/tempest/protocol/fixed"
-	"github.com/tempest-risk/tempest/protocol/token"
 	"github.com/tempest-risk/tempest/protocol/vault"
 )
 
@@ -116,15 +115,15 @@ func (s *System) checkCollateral() error {
 	} else {
 		held = make([]uint256.Int, n)
 	}
-	for _, a := range s.Vat.Accounts {
+	for k := range s.Vat.Accounts {
+		a := &s.Vat.Accounts[k]
 		held[a.Profile].Add(&held[a.Profile], &a.Locked)
 	}
 	for i := range s.Vat.Profiles {
 		p := &s.Vat.Profiles[i]
 		id := vault.ProfileID(i)
-		for acct := 0; acct < s.L.Accounts(); acct++ {
-			held[i].Add(&held[i], s.Vat.Gem(id, tokenAccount(acct)))
-		}
+		var free uint256.Int
+		held[i].Add(&held[i], s.Vat.SumGem(&free, id, s.L.Accounts()))
 		var custody uint256.Int
 		custody.Mul(s.L.Balance(p.Token, s.GemJoin[i]), &p.Scale)
 		if !custody.Eq(&held[i]) {
@@ -193,5 +192,3 @@ func (s *System) checkUnwindable() error {
 	}
 	return nil
 }
-
-func tokenAccount(i int) token.Account { return token.Account(i) }

@@ -9,6 +9,8 @@ import (
 	"slices"
 
 	"github.com/holiman/uint256"
+
+	"github.com/tempest-risk/tempest/protocol/fixed"
 )
 
 // ID names a token in a Ledger.
@@ -157,10 +159,8 @@ func (l *Ledger) CheckInvariants() error {
 	for i := range l.tokens {
 		tk := &l.tokens[i]
 		var sum uint256.Int
-		for a := range tk.bal {
-			if _, of := sum.AddOverflow(&sum, &tk.bal[a]); of {
-				return fmt.Errorf("token %s: balances overflow", tk.name)
-			}
+		if fixed.Sum(&sum, tk.bal) {
+			return fmt.Errorf("token %s: balances overflow", tk.name)
 		}
 		if !sum.Eq(&tk.supply) {
 			return fmt.Errorf("token %s: supply %s != sum of balances %s", tk.name, tk.supply.Dec(), sum.Dec())

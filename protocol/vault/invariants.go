@@ -17,13 +17,11 @@ import (
 // Principal equals the sum of its accounts' principal.
 func (e *Engine) CheckInvariants() error {
 	var sumDai, sumSin, owed uint256.Int
-	for a := range e.dai {
-		if _, of := sumDai.AddOverflow(&sumDai, &e.dai[a]); of {
-			return fmt.Errorf("vault: Σ dai overflows")
-		}
-		if _, of := sumSin.AddOverflow(&sumSin, &e.sin[a]); of {
-			return fmt.Errorf("vault: Σ sin overflows")
-		}
+	if fixed.Sum(&sumDai, e.dai) {
+		return fmt.Errorf("vault: Σ dai overflows")
+	}
+	if fixed.Sum(&sumSin, e.sin) {
+		return fmt.Errorf("vault: Σ sin overflows")
 	}
 	if !sumDai.Eq(&e.Debt) {
 		return fmt.Errorf("vault: debt %s != Σ dai %s", e.Debt.Dec(), sumDai.Dec())
@@ -36,7 +34,8 @@ func (e *Engine) CheckInvariants() error {
 	}
 	art := e.scratch[:len(e.Profiles)]
 	clear(art)
-	for _, a := range e.Accounts {
+	for i := range e.Accounts {
+		a := &e.Accounts[i]
 		art[a.Profile].Add(&art[a.Profile], &a.Principal)
 	}
 	for i := range e.Profiles {

@@ -170,6 +170,13 @@ func (e *Engine) Sin(a token.Account) *uint256.Int { return &e.sin[a] }
 // Gem returns an account's free collateral of profile i inside the engine [wad].
 func (e *Engine) Gem(i ProfileID, a token.Account) *uint256.Int { return &e.Profiles[i].gem[a] }
 
+// SumGem sets z to the free collateral of profile i summed over the first
+// n ledger accounts, mod 2^256 (fixed.Sum), and returns it.
+func (e *Engine) SumGem(z *uint256.Int, i ProfileID, n int) *uint256.Int {
+	fixed.Sum(z, e.Profiles[i].gem[:n])
+	return z
+}
+
 // Liability sets z to an account's current liability, principal × Fee
 // Index [rad], and returns it.
 func (e *Engine) Liability(z *uint256.Int, u AccountID) *uint256.Int {
