@@ -115,10 +115,7 @@ func (s *System) checkCollateral() error {
 	} else {
 		held = make([]uint256.Int, n)
 	}
-	for k := range s.Vat.Accounts {
-		a := &s.Vat.Accounts[k]
-		held[a.Profile].Add(&held[a.Profile], &a.Locked)
-	}
+	s.Vat.SumByProfile(held, true)
 	for i := range s.Vat.Profiles {
 		p := &s.Vat.Profiles[i]
 		id := vault.ProfileID(i)

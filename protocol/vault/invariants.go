@@ -34,10 +34,7 @@ func (e *Engine) CheckInvariants() error {
 	}
 	art := e.scratch[:len(e.Profiles)]
 	clear(art)
-	for i := range e.Accounts {
-		a := &e.Accounts[i]
-		art[a.Profile].Add(&art[a.Profile], &a.Principal)
-	}
+	e.SumByProfile(art, false)
 	for i := range e.Profiles {
 		p := &e.Profiles[i]
 		if !art[i].Eq(&p.Principal) {

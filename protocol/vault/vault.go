@@ -7,6 +7,7 @@ package vault
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 
 	"github.com/holiman/uint256"
@@ -169,6 +170,30 @@ func (e *Engine) Sin(a token.Account) *uint256.Int { return &e.sin[a] }
 
 // Gem returns an account's free collateral of profile i inside the engine [wad].
 func (e *Engine) Gem(i ProfileID, a token.Account) *uint256.Int { return &e.Profiles[i].gem[a] }
+
+// SumByProfile adds each account's Locked (locked) or Principal into
+// sums[its profile], mod 2^256; sums needs an element per profile. A run
+// of accounts of one profile, as a book opens them, is summed in
+// registers (fixed.Sum's reason) and added once.
+func (e *Engine) SumByProfile(sums []uint256.Int, locked bool) {
+	for i := 0; i < len(e.Accounts); {
+		p := e.Accounts[i].Profile
+		var s0, s1, s2, s3 uint64
+		for ; i < len(e.Accounts) && e.Accounts[i].Profile == p; i++ {
+			x := &e.Accounts[i].Principal
+			if locked {
+				x = &e.Accounts[i].Locked
+			}
+			var c uint64
+			s0, c = bits.Add64(s0, x[0], 0)
+			s1, c = bits.Add64(s1, x[1], c)
+			s2, c = bits.Add64(s2, x[2], c)
+			s3, _ = bits.Add64(s3, x[3], c)
+		}
+		t := uint256.Int{s0, s1, s2, s3}
+		sums[p].Add(&sums[p], &t)
+	}
+}
 
 // SumGem sets z to the free collateral of profile i summed over the first
 // n ledger accounts, mod 2^256 (fixed.Sum), and returns it.
