@@ -29,6 +29,11 @@
 // convert float64 values (exactly from the float's binary mantissa, rounded
 // to nearest); errors from parsing are *DecimalError values.
 //
+// MulOverflow and Sum are the checked product and the sum of a slice that
+// the rest build on: a product of factors below 2^128 (every amount, price
+// and index) takes four word multiplications, and a sum stays in
+// registers, which is what makes the full invariant checks cheap.
+//
 // Functions take the destination first, as uint256 does: z = op(x, y). The
 // destination may alias an argument. On error the destination holds an
 // unspecified value and the caller must not use it. No function allocates.
