@@ -228,8 +228,8 @@ func report(w io.Writer, err error) {
 }
 
 // notes prints the scenario's notes (keys it sets that the model does not
-// read) as `tempest: note: ...` with hint lines: the scenario runs as it
-// would without them.
+// read, values that read like a whole percentage) as `tempest: note: ...`
+// with hint lines: the scenario runs as written.
 func notes(w io.Writer, s *scenario.Scenario) { printNotes(w, s.Notes()) }
 
 // printNotes prints notes as `tempest: note: ...` with hint lines.
