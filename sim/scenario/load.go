@@ -145,6 +145,11 @@ func syntaxError(file string, src []byte, err error) *Error {
 		if l := e.Line; l >= 1 && l <= len(lines) {
 			e.Source = lines[l-1]
 		}
+		if h := strings.TrimSpace(e.Source); strings.HasPrefix(h, "[") && !strings.Contains(h, e.Key) {
+			// A broken table header: the decoder's last key is the one
+			// before it, of another table.
+			e.Key = ""
+		}
 		if perr.Usage != "" {
 			e.Hint = firstLine(perr.Usage)
 		}

@@ -108,19 +108,23 @@ func TestUnquotedDecimal(t *testing.T) {
 
 // TestSyntaxErrorAtLineEnd: a table header missing its "]" or a key
 // missing its value is reported at its own line, quoted with the caret
-// after it; the decoder counts the newline and names the next line.
+// after it; the decoder counts the newline and names the next line. The
+// broken header is not put under the key before it, of another table.
 func TestSyntaxErrorAtLineEnd(t *testing.T) {
-	for _, tt := range []struct{ src, source string }{
-		{"name = \"m\"\n[profiles.gold\ntoken = \"X\"\n", "[profiles.gold"},
-		{"name = \"m\"\nruns =\nseed = 1\n", "runs ="},
+	for _, tt := range []struct{ src, source, key string }{
+		{"name = \"m\"\n[profiles.gold\ntoken = \"X\"\n", "[profiles.gold", ""},
+		{"name = \"m\"\n[profiles.usdc]\ntoken = \"U\"\n[profiles.gold\ntoken = \"X\"\n", "[profiles.gold", ""},
+		{"name = \"m\"\nruns =\nseed = 1\n", "runs =", "runs"},
 	} {
 		_, err := Parse("m.toml", []byte(tt.src))
 		var es Errors
 		if !errors.As(err, &es) || len(es) != 1 {
 			t.Fatalf("%q: %v", tt.src, err)
 		}
-		if e := es[0]; e.Line != 2 || e.Source != tt.source || e.Col != len(tt.source)+1 {
-			t.Errorf("%q: line %d col %d source %q, want line 2 col %d source %q", tt.src, e.Line, e.Col, e.Source, len(tt.source)+1, tt.source)
+		line := strings.Count(tt.src[:strings.Index(tt.src, tt.source)], "\n") + 1
+		if e := es[0]; e.Line != line || e.Source != tt.source || e.Col != len(tt.source)+1 || e.Key != tt.key {
+			t.Errorf("%q: line %d col %d source %q key %q, want line %d col %d source %q key %q",
+				tt.src, e.Line, e.Col, e.Source, e.Key, line, len(tt.source)+1, tt.source, tt.key)
 		}
 	}
 }
