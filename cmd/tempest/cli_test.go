@@ -260,6 +260,20 @@ func TestValidateSweepAndNotes(t *testing.T) {
 		!strings.Contains(stderr, `hint: lambda is read with process = "merton": set that, or remove the key`) {
 		t.Errorf("no note for lambda under gbm:\n%s", stderr)
 	}
+
+	// A sweep whose axis values read like percentages: valid, with the
+	// sweep file's note at the axis's line.
+	pct := filepath.Join(dir, "pct.toml")
+	src = "base = " + strconv.Quote(base) + "\nruns = 2\n\n[[axes]]\nkey = \"profiles.gold.fee_rate\"\nvalues = [3, 4]\n"
+	if err := os.WriteFile(pct, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code = runCLI(t, "validate", pct)
+	if code != 0 || stdout != "ok "+pct+"\n" ||
+		!strings.Contains(stderr, "tempest: note: "+pct+":5: profiles.gold.fee_rate: value 3: fee_rate 3 is 300% a year (and 1 more of its values)") ||
+		!strings.Contains(stderr, "hint: if 3% a year is meant, the value is 0.03") {
+		t.Errorf("a sweep of percentage-like fees: exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
+	}
 }
 
 func TestVersion(t *testing.T) {

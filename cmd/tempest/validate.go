@@ -50,20 +50,26 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	var all scenario.Errors
 	for _, f := range files {
 		var err error
-		var s *scenario.Scenario
+		var ns scenario.Errors
 		if sweepFile(f) {
 			if len(sets) > 0 {
 				return &usageError{msg: fmt.Sprintf("--set applies to scenario files; %s is a sweep or tune file", f),
 					hint: "a sweep or tune file sets keys of its base with set = [\"key=value\", ...]"}
 			}
-			s, err = loadSweep(f)
+			var sw *sweep.File
+			if sw, err = loadSweep(f); err == nil {
+				ns = sw.Notes()
+			}
 		} else {
-			s, err = scenario.Load(f, sets...)
+			var s *scenario.Scenario
+			if s, err = scenario.Load(f, sets...); err == nil {
+				ns = s.Notes()
+			}
 		}
 		var se scenario.Errors
 		switch {
 		case err == nil:
-			notes(stderr, s)
+			printNotes(stderr, ns)
 			fmt.Fprintf(stdout, "ok %s\n", f)
 		case errors.As(err, &se):
 			all = append(all, se...)
@@ -112,10 +118,9 @@ func notScenario(path string) error {
 }
 
 // loadSweep checks a sweep or tune file as tempest sweep and tempest tune
-// do before they run anything, and returns its base scenario: the file,
-// its base, and the scenario of every point of a sweep or of both ends of
-// a tune's range.
-func loadSweep(path string) (*scenario.Scenario, error) {
+// do before they run anything, and returns it: the file, its base, and the
+// scenario of every point of a sweep or of both ends of a tune's range.
+func loadSweep(path string) (*sweep.File, error) {
 	f, err := sweep.Load(path)
 	if err != nil {
 		return nil, err
@@ -128,5 +133,5 @@ func loadSweep(path string) (*scenario.Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	return f.BaseScenario(), nil
+	return f, nil
 }
