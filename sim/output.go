@@ -43,6 +43,7 @@ type outputs struct {
 	rows       []sync.Mutex  // by metric: the right to add to that metric's sketches
 	paths      []*RunResult
 	extremes   []extremePath // by series: the run that went furthest the way the series is worse
+	row        []string      // runs.csv's row, reused
 	failed     int
 	n          int
 	files      atomicFiles
@@ -226,11 +227,13 @@ func (o *outputs) add(res *RunResult) error {
 		status = "failed"
 		o.failed++
 	}
-	row := []string{strconv.Itoa(res.Index), strconv.FormatUint(res.Seed, 10), status,
-		strconv.Itoa(res.FailStep), firstLineOf(res.Err)}
+	// The row's storage is reused: the CSV writer copies its fields.
+	row := append(o.row[:0], strconv.Itoa(res.Index), strconv.FormatUint(res.Seed, 10), status,
+		strconv.Itoa(res.FailStep), firstLineOf(res.Err))
 	for _, x := range res.Summary {
 		row = append(row, formatFloat(x))
 	}
+	o.row = row
 	if err := o.runs.Write(row); err != nil {
 		return err
 	}
@@ -281,17 +284,24 @@ func (e *extremePath) note(run int, ser []float64, m Metric) {
 // funded reserve. (Not the run's first value: that is the end of the first
 // bucket, and a run that peaked in it would never be chosen.)
 func extremeOf(ser []float64, m Metric) (float64, bool) {
-	if m.Worse != WorseHigh && m.Worse != WorseLow {
-		return 0, false
-	}
 	ext, seen := 0.0, false
-	for _, x := range ser {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			continue
+	// A loop for each direction: the aggregator, which goes in run order
+	// for the whole batch, scans every run's series.
+	switch m.Worse {
+	case WorseHigh:
+		for _, x := range ser {
+			if (!seen || x > ext) && !math.IsNaN(x) && !math.IsInf(x, 0) {
+				ext, seen = x, true
+			}
 		}
-		if !seen || further(x, ext, m.Worse) {
-			ext, seen = x, true
+	case WorseLow:
+		for _, x := range ser {
+			if (!seen || x < ext) && !math.IsNaN(x) && !math.IsInf(x, 0) {
+				ext, seen = x, true
+			}
 		}
+	default:
+		return 0, false
 	}
 	return ext, seen && further(ext, m.Level, m.Worse)
 }
