@@ -411,8 +411,8 @@ func (s *Scenario) Notes() Errors {
 }
 
 // Cautions maps each key whose written value reads like a whole
-// percentage where the key takes a fraction or a multiplier (the notes of
-// percentNotes) to the note, for the report.
+// percentage where the key takes a fraction or a multiplier (PercentNotes)
+// to the note's message, for the report.
 func (s *Scenario) Cautions() map[string]string {
 	ns := s.PercentNotes()
 	if len(ns) == 0 {
