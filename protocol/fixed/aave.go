@@ -56,11 +56,7 @@ func halfUpMul(z, a, b, half, unit *uint256.Int) error {
 	if _, of := t.AddOverflow(&t, half); of {
 		return ErrOverflow
 	}
-	if unit == &RAY {
-		divRay(z, &t)
-	} else {
-		z.Div(&t, unit)
-	}
+	floorDiv(z, &t, unit)
 	return nil
 }
 

@@ -123,8 +123,22 @@ func MulDiv(z, x, y, d *uint256.Int) error {
 	if of := MulOverflow(&p, x, y); of {
 		return ErrOverflow
 	}
-	z.Div(&p, d)
+	floorDiv(z, &p, d)
 	return nil
+}
+
+// floorDiv sets z = floor(p / d) for d ≠ 0; z may alias p or d. A division by
+// RAY is a shift by 27 and a division by 5^27, which fits one word:
+// ⌊⌊p/2^27⌋/5^27⌋ = ⌊p/RAY⌋, and uint256 divides by one word without
+// Knuth's algorithm.
+func floorDiv(z, p, d *uint256.Int) {
+	if *d != RAY {
+		z.Div(p, d)
+		return
+	}
+	var t uint256.Int
+	t.Rsh(p, 27)
+	z.Div(&t, &pow5[maxPow5Word])
 }
 
 // FullMulDiv sets z = x · y / d computed with a 512-bit intermediate, as

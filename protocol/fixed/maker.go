@@ -10,23 +10,7 @@ import "github.com/holiman/uint256"
 func WMul(z, x, y *uint256.Int) error { return MulDiv(z, x, y, &WAD) }
 
 // RMul sets z = floor(x · y / RAY) (dss rmul).
-func RMul(z, x, y *uint256.Int) error {
-	var p uint256.Int
-	if MulOverflow(&p, x, y) {
-		return ErrOverflow
-	}
-	divRay(z, &p)
-	return nil
-}
-
-// divRay sets z = floor(p / RAY). RAY is 2^27 · 5^27 and 5^27 fits one
-// word, and ⌊⌊p/2^27⌋/5^27⌋ = ⌊p/RAY⌋: a shift and a division by one word,
-// faster than a division by RAY's two.
-func divRay(z, p *uint256.Int) {
-	var t uint256.Int
-	t.Rsh(p, 27)
-	z.Div(&t, &pow5[27])
-}
+func RMul(z, x, y *uint256.Int) error { return MulDiv(z, x, y, &RAY) }
 
 // WDiv sets z = floor(x · WAD / y) (dss wdiv).
 func WDiv(z, x, y *uint256.Int) error { return MulDiv(z, x, &WAD, y) }
